@@ -1,0 +1,3 @@
+from axiskg.cli import app
+
+app()

@@ -1,0 +1,55 @@
+"""A project tree: which Turtle files there are and which named graph each one goes to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from axiskg import iris
+
+FOLDERS = ("ontology", "shapes", "data")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    folder: str  # "ontology" | "shapes" | "data"
+    graph: str  # named graph IRI the file's triples go to
+
+    @property
+    def display(self) -> str:
+        """Path as shown to users: relative to the project root (folder/name.ttl)."""
+        return f"{self.folder}/{self.path.name}"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path = ".") -> Project:
+        return cls(Path(root).resolve())
+
+    def files(self, folder: str) -> list[SourceFile]:
+        d = self.root / folder
+        if not d.is_dir():
+            return []
+        return [
+            SourceFile(p, folder, iris.graph_for_file(p.stem, folder)) for p in sorted(d.glob("*.ttl"))
+        ]
+
+    @property
+    def ontology_files(self) -> list[SourceFile]:
+        return self.files("ontology")
+
+    @property
+    def shape_files(self) -> list[SourceFile]:
+        return self.files("shapes")
+
+    @property
+    def data_files(self) -> list[SourceFile]:
+        return self.files("data")
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
