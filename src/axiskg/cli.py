@@ -49,3 +49,8 @@ def build(
     except AxiskgError as exc:
         raise _fail(exc) from exc
     typer.echo(f"built {result.id}: {result.triples} triples in {result.release_dir}")
+
+
+from axiskg.cli_serve import serve  # noqa: E402
+
+app.command("serve")(serve)
