@@ -1,0 +1,81 @@
+"""Shared fixtures: the repository's release built once per session, and a real `axiskg serve` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from axiskg.build import build
+from axiskg.release import Release, open_release
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def release_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output directory holding a release built from the repository (ontology/, shapes/, data/)."""
+    out = tmp_path_factory.mktemp("release-out")
+    # AXISKG_BUILD_CHECK=0 only for local work while data is mid-edit; CI always validates.
+    check = os.environ.get("AXISKG_BUILD_CHECK", "1") != "0"
+    build(REPO_ROOT, out, check=check)
+    return out
+
+
+@pytest.fixture(scope="session")
+def release(release_out: Path) -> Release:
+    return open_release(release_out)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(release_out: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start a real `axiskg serve` process on 127.0.0.1 and wait until /health says ready."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "axiskg", "serve", "--release", str(release_out), "--host", "127.0.0.1",
+           "--port", str(port), *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            raise RuntimeError(f"axiskg serve exited with {proc.returncode}:\n{out}")
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("axiskg serve did not become ready within 60 s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url(release_out: Path) -> Iterator[str]:
+    """Base URL of a real `axiskg serve` over the repository's release, shared by the session."""
+    proc, url = start_server(release_out)
+    try:
+        yield url
+    finally:
+        stop_server(proc)
