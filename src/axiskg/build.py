@@ -1,25 +1,43 @@
-"""Build a release: validate, load, derive, write; atomically swapped in by rename."""
+"""Build a release: parse, validate, load, derive, describe, dump; atomically swapped in by rename.
+
+Everything is written under `<out>/releases/.tmp-<pid>-*`; only a complete release is renamed to
+`<out>/releases/<id>`, and only then is `<out>/current` replaced (a new symlink renamed over the old one).
+A failure or a kill at any point leaves `current` and every earlier release untouched.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import gc
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from axiskg import __version__
+from axiskg import __version__, iris, validation_page
+from axiskg import void as void_mod
 from axiskg.derive import derive
-from axiskg.errors import ShapeViolationError
-from axiskg.load import load_files
+from axiskg.dumps import turtle_prefixes, write_dumps
+from axiskg.errors import BuildError, ShapeViolationError
+from axiskg.load import ParsedFile, parse_project
 from axiskg.project import Project
-from axiskg.release import CURRENT, METADATA_FILE, RELEASES, STORE_DIR
-from axiskg.validate import validate
+from axiskg.release import CHECKSUMS_FILE, CURRENT, METADATA_FILE, RELEASES, STORE_DIR, list_releases
+from axiskg.validate import ValidationReport, validate_parsed
+
+Progress = Callable[[str], None]
+
+STEPS = ("parse", "validate", "load", "derive", "describe", "dumps", "checksums", "swap")
+"""The steps of a build, in order; `progress` is called with each name as it starts."""
+
+TMP_PREFIX = ".tmp-"
 
 
 @dataclass(frozen=True)
@@ -27,14 +45,34 @@ class BuildResult:
     release_dir: Path
     id: str
     triples: int
+    graphs: dict[str, int] = field(default_factory=dict)
+    report: ValidationReport | None = None
+    pruned: list[Path] = field(default_factory=list)
 
 
-def _content_hash(project: Project) -> str:
+def _content_hash(parsed: list[ParsedFile]) -> str:
     h = hashlib.sha256()
-    for sf in project.ontology_files + project.shape_files + project.data_files:
-        h.update(sf.display.encode())
-        h.update(sf.path.read_bytes())
+    for p in parsed:
+        h.update(p.source.display.encode() + b"\0")
+        h.update(p.source.path.read_bytes())
     return h.hexdigest()[:8]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+        os.fsync(f.fileno())
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _swap_current(out: Path, target: Path) -> None:
@@ -44,44 +82,186 @@ def _swap_current(out: Path, target: Path) -> None:
         tmp_link.unlink()
     tmp_link.symlink_to(Path(RELEASES) / target.name)
     os.replace(tmp_link, out / CURRENT)
+    _fsync_dir(out)
 
 
-def build(root: str | Path = ".", out: str | Path = "release", check: bool = True) -> BuildResult:
-    """Validate the project at `root` and write a new release under `out`, then make it current."""
-    project = Project.at(root)
-    if check:
-        report = validate(project.root)
-        if not report.conforms:
-            n = len(report.parse_errors) + len(report.violations)
-            raise ShapeViolationError(report, f"validation failed with {n} problem(s); nothing was published")
-    out_dir = Path(out).resolve()
-    (out_dir / RELEASES).mkdir(parents=True, exist_ok=True)
-    created = datetime.now(UTC)
-    rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + _content_hash(project)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir / RELEASES))
+def _pid_alive(pid: int) -> bool:
     try:
-        store = ox.Store(str(tmp / STORE_DIR))
-        load_files(store, project.ontology_files + project.data_files)
-        derive(store)
-        store.flush()
-        graphs: dict[str, int] = {}
-        for q in store.quads_for_pattern(None, None, None):
-            g = q.graph_name
-            key = g.value if isinstance(g, ox.NamedNode) else ""
-            graphs[key] = graphs.get(key, 0) + 1
-        del store
-        meta = {
-            "id": rid,
-            "version": __version__,
-            "created": created.isoformat(),
-            "triples": sum(graphs.values()),
-            "graphs": graphs,
-        }
-        (tmp / METADATA_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        final = out_dir / RELEASES / rid
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _swap_current(out_dir, final)
-    return BuildResult(final, rid, int(meta["triples"]))  # type: ignore[call-overload]
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_tmp(releases: Path) -> None:
+    """Remove temporary dirs left by builds that were killed (their process is gone)."""
+    for p in releases.glob(TMP_PREFIX + "*"):
+        pid = p.name[len(TMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    """One build at a time per output dir (a second one waits)."""
+    with (out / ".lock").open("a") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def prune(out: str | Path, keep: int) -> list[Path]:
+    """Delete the oldest releases so that `keep` remain; the current release is always kept."""
+    out_dir = Path(out)
+    current = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).exists() else None
+    releases = list_releases(out_dir)
+    removed: list[Path] = []
+    for p in releases[: max(0, len(releases) - max(keep, 1))]:
+        if current is not None and p.resolve() == current:
+            continue
+        shutil.rmtree(p)
+        removed.append(p)
+    return removed
+
+
+def _write_release(
+    tmp: Path, parsed: list[ParsedFile], report: ValidationReport | None, *, rid: str, created: datetime,
+    base_url: str, step: Progress,
+) -> dict[str, object]:
+    """Write the whole release into `tmp`; return its metadata (also written as release.json)."""
+    step("load")
+    store = ox.Store(str(tmp / STORE_DIR))
+    store.bulk_extend(q for p in parsed if p.source.folder in ("ontology", "data") for q in p.quads)
+    step("derive")
+    derive(store)
+    step("describe")
+    stats = void_mod.statistics(store, exclude_graphs=[iris.GRAPH_VOID])
+    reports = [
+        r["r"].value
+        for r in store.query(  # type: ignore[union-attr]
+            f"SELECT DISTINCT ?r WHERE {{ ?r a <{iris.AXO}Report> }} ORDER BY ?r", use_default_graph_as_union=True
+        )
+    ]
+    void_quads = void_mod.describe(
+        stats, release_id=rid, version=__version__, created=created, base_url=base_url, sources=reports
+    )
+    store.extend(void_quads)
+    ox.serialize(
+        (ox.Triple(q.subject, q.predicate, q.object) for q in void_quads), str(tmp / "void.ttl"),
+        ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(),
+    )
+    step("dumps")
+    write_dumps(store, tmp)
+    graphs: dict[str, int] = {}
+    for q in store.quads_for_pattern(None, None, None):
+        key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        graphs[key] = graphs.get(key, 0) + 1
+    store.flush()
+    del store
+    gc.collect()  # close the RocksDB store before its files are checksummed and the dir renamed
+    if report is not None and report.results_graph is not None:
+        report.results_graph.serialize(tmp / "validation.ttl", format="turtle")
+    else:
+        (tmp / "validation.ttl").write_text("# validation skipped (--no-check)\n", encoding="utf-8")
+    (tmp / "validation.html").write_text(
+        validation_page.render(
+            report or ValidationReport(conforms=True), release_id=rid, created=created.isoformat()
+        ),
+        encoding="utf-8",
+    )
+    step("checksums")
+    files = {
+        p.relative_to(tmp).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+        for p in sorted(tmp.rglob("*"))
+        if p.is_file()
+    }
+    meta: dict[str, object] = {
+        "id": rid,
+        "version": __version__,
+        "created": created.isoformat(),
+        "triples": sum(graphs.values()),
+        "distinct_triples": stats.triples,
+        "graphs": dict(sorted(graphs.items())),
+        "conforms": report.conforms if report is not None else None,
+        "base_url": base_url,
+        "sources": {p.source.display: p.source.graph for p in parsed},
+        "files": files,
+    }
+    (tmp / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    files[METADATA_FILE] = {"sha256": _sha256(tmp / METADATA_FILE), "bytes": (tmp / METADATA_FILE).stat().st_size}
+    sums = "".join(f"{info['sha256']}  {name}\n" for name, info in sorted(files.items()))
+    (tmp / CHECKSUMS_FILE).write_text(sums, encoding="utf-8")
+    _sha256(tmp / CHECKSUMS_FILE)  # fsync
+    return meta
+
+
+def build(
+    root: str | Path = ".",
+    out: str | Path = "release",
+    check: bool = True,
+    *,
+    keep: int | None = None,
+    base_url: str = void_mod.DEFAULT_BASE_URL,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Validate the project at `root` and write a new release under `out`, then make it current.
+
+    Raises ParseError (a Turtle syntax error), ShapeViolationError (the data does not conform; its
+    `.report` has every problem) or BuildError (the release could not be written). In every case
+    nothing is published: `out/current` and the earlier releases are left as they were.
+    """
+    step: Progress = progress or (lambda _name: None)
+    step("parse")
+    project = Project.at(root)
+    parsed = parse_project(project)
+    broken = [p.error for p in parsed if p.error is not None]
+    report: ValidationReport | None = None
+    if check:
+        step("validate")
+        report = validate_parsed(parsed)
+        if not report.conforms:
+            raise ShapeViolationError(
+                report,
+                f"validation failed with {report.problems} problem(s), first: "
+                f"{(report.parse_errors or report.violations)[0]}; "
+                "run `axiskg validate` to see them all. Nothing was published",
+            )
+    elif broken:
+        raise broken[0]
+    out_dir = Path(out).resolve()
+    created = datetime.now(UTC)
+    rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + _content_hash(parsed)
+    tmp: Path | None = None
+    try:
+        (out_dir / RELEASES).mkdir(parents=True, exist_ok=True)
+        with _lock(out_dir):
+            _remove_stale_tmp(out_dir / RELEASES)
+            tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=out_dir / RELEASES))
+            meta = _write_release(tmp, parsed, report, rid=rid, created=created, base_url=base_url, step=step)
+            step("swap")
+            final = out_dir / RELEASES / rid
+            n = 1
+            while final.exists():
+                n += 1
+                final = out_dir / RELEASES / f"{rid}-{n}"
+            if n > 1:  # the same content built twice within a second: keep ids unique
+                meta["id"] = final.name
+            os.rename(tmp, final)
+            tmp = None
+            _fsync_dir(out_dir / RELEASES)
+            _swap_current(out_dir, final)
+            pruned = prune(out_dir, keep) if keep is not None else []
+    except OSError as exc:
+        raise BuildError(
+            f"could not write the release under {out_dir}: {exc.strerror or exc}; "
+            "the current release is unchanged (free some space or choose another --out)"
+        ) from exc
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    graphs = {str(k): int(v) for k, v in dict(meta["graphs"]).items()}  # type: ignore[call-overload]
+    return BuildResult(final, str(meta["id"]), sum(graphs.values()), graphs, report, pruned)

@@ -55,9 +55,20 @@ WHERE {{
 }
 
 
+def _with_dataset(rule: str, graphs: list[str]) -> str:
+    """Add `USING <g>` for every source graph, so each rule's WHERE sees their union as its default graph."""
+    using = "".join(f"USING <{g}>\n" for g in graphs)
+    head, sep, tail = rule.partition("\nWHERE")
+    return head + "\n" + using.rstrip("\n") + sep + tail
+
+
 def derive(store: ox.Store) -> int:
-    """Run every rule against the store; return the number of triples in graph/derived."""
+    """Run every rule over the union of the store's graphs; return the number of triples in graph/derived."""
+    derived = ox.NamedNode(iris.GRAPH_DERIVED)
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g != derived)
+    if not graphs:
+        return 0
     prefixes = iris.sparql_prefixes()
-    for update in RULES.values():
-        store.update(prefixes + update)
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.GRAPH_DERIVED)))
+    for rule in RULES.values():
+        store.update(prefixes + _with_dataset(rule, graphs))
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, derived))

@@ -45,3 +45,11 @@ class NotFoundError(AxiskgError):
 
 class PublishError(AxiskgError):
     """Pushing a release to a remote store failed."""
+
+
+class BuildError(AxiskgError):
+    """A release could not be written (disk full, permissions...); the current release is unchanged."""
+
+
+class ScaffoldError(AxiskgError):
+    """A scaffolded file would overwrite an existing one, or its arguments are malformed."""

@@ -1,37 +1,67 @@
-"""Parse Turtle files into a pyoxigraph Store, all or nothing, with positioned errors."""
+"""Parse Turtle files with pyoxigraph, all or nothing per file, with positioned errors."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from axiskg.errors import ParseError
-from axiskg.project import SourceFile
+from axiskg.project import Project, SourceFile
+
+_POSITION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*?: ", re.IGNORECASE)
+
+
+@dataclass
+class ParsedFile:
+    """One source file: its quads (already in the file's named graph) or the syntax error that stopped it."""
+
+    source: SourceFile
+    quads: list[ox.Quad] = field(default_factory=list)
+    error: ParseError | None = None
 
 
 def parse_error(sf: SourceFile, exc: SyntaxError) -> ParseError:
-    """Turn pyoxigraph's SyntaxError (which carries filename/lineno/offset) into a ParseError."""
-    message = str(exc.msg or exc)
+    """Turn pyoxigraph's SyntaxError (which carries lineno/offset) into a ParseError."""
+    message = _POSITION_PREFIX.sub("", str(exc.msg or exc))
     return ParseError(sf.display, exc.lineno, exc.offset, message)
+
+
+def parse_file(sf: SourceFile) -> ParsedFile:
+    """Parse one Turtle file into quads of its named graph; a syntax error is kept, not raised."""
+    graph = ox.NamedNode(sf.graph)
+    try:
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in ox.parse(path=str(sf.path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+        ]
+    except SyntaxError as exc:
+        return ParsedFile(sf, error=parse_error(sf, exc))
+    except UnicodeDecodeError as exc:
+        return ParsedFile(sf, error=ParseError(sf.display, None, None, f"not UTF-8 text: {exc.reason}"))
+    return ParsedFile(sf, quads)
+
+
+def parse_files(files: Iterable[SourceFile]) -> list[ParsedFile]:
+    """Parse every file (each one, even after a broken one)."""
+    return [parse_file(sf) for sf in files]
+
+
+def parse_project(project: Project) -> list[ParsedFile]:
+    """Parse ontology/, shapes/ and data/ of a project."""
+    return parse_files(project.ontology_files + project.shape_files + project.data_files)
 
 
 def check_syntax(files: Iterable[SourceFile]) -> list[ParseError]:
     """Parse every file; return one ParseError per broken file (not only the first)."""
-    errors: list[ParseError] = []
-    for sf in files:
-        try:
-            for _ in ox.parse(path=str(sf.path), format=ox.RdfFormat.TURTLE):
-                pass
-        except SyntaxError as exc:
-            errors.append(parse_error(sf, exc))
-    return errors
+    return [p.error for p in parse_files(files) if p.error is not None]
 
 
 def load_files(store: ox.Store, files: Iterable[SourceFile]) -> None:
     """Load each file into its named graph. Raises ParseError on the first broken file."""
-    for sf in files:
-        try:
-            store.bulk_load(path=str(sf.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(sf.graph))
-        except SyntaxError as exc:
-            raise parse_error(sf, exc) from exc
+    for parsed in parse_files(files):
+        if parsed.error is not None:
+            raise parsed.error
+        store.extend(parsed.quads)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from axiskg import iris
+from axiskg.errors import NotFoundError
 
 FOLDERS = ("ontology", "shapes", "data")
 
@@ -28,7 +29,17 @@ class Project:
 
     @classmethod
     def at(cls, root: str | Path = ".") -> Project:
-        return cls(Path(root).resolve())
+        """The project whose ontology/, shapes/ and data/ folders are under `root`.
+
+        Raises NotFoundError when `root` has none of them (a wrong directory, not an empty project).
+        """
+        path = Path(root).resolve()
+        if not any((path / f).is_dir() for f in FOLDERS):
+            raise NotFoundError(
+                f"{path} is not an axiskg project (no ontology/, shapes/ or data/ folder): "
+                "run the command from the repository root or pass --root"
+            )
+        return cls(path)
 
     def files(self, folder: str) -> list[SourceFile]:
         d = self.root / folder
@@ -49,6 +60,10 @@ class Project:
     @property
     def data_files(self) -> list[SourceFile]:
         return self.files("data")
+
+    @property
+    def all_files(self) -> list[SourceFile]:
+        return self.ontology_files + self.shape_files + self.data_files
 
     @property
     def queries_dir(self) -> Path:

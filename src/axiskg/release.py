@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,11 @@ import pyoxigraph as ox
 from axiskg.errors import ReleaseNotFoundError
 
 METADATA_FILE = "release.json"
+CHECKSUMS_FILE = "SHA256SUMS"
 STORE_DIR = "store"
 CURRENT = "current"
 RELEASES = "releases"
+RELEASE_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}(?:-\d+)?$")
 
 
 def resolve_release_dir(path: str | Path) -> Path:
@@ -27,6 +30,14 @@ def resolve_release_dir(path: str | Path) -> Path:
     raise ReleaseNotFoundError(
         f"no release at {p}: run `axiskg build --out {p}` first (looked for {p / CURRENT / METADATA_FILE})"
     )
+
+
+def list_releases(out: str | Path) -> list[Path]:
+    """The complete releases under an output dir, oldest first (temporary build dirs are not releases)."""
+    d = Path(out) / RELEASES
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.iterdir() if RELEASE_ID.match(p.name) and (p / METADATA_FILE).is_file())
 
 
 @dataclass
@@ -42,6 +53,10 @@ class Release:
     @property
     def dumps_dir(self) -> Path:
         return self.path / "dumps"
+
+    @property
+    def graphs(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.metadata.get("graphs", {}).items()}
 
 
 def open_release(path: str | Path) -> Release:
