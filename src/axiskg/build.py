@@ -98,7 +98,7 @@ def _pid_alive(pid: int) -> bool:
 def _remove_stale_tmp(releases: Path) -> None:
     """Remove temporary dirs left by builds that were killed (their process is gone)."""
     for p in releases.glob(TMP_PREFIX + "*"):
-        pid = p.name[len(TMP_PREFIX):].split("-", 1)[0]
+        pid = p.name[len(TMP_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             shutil.rmtree(p, ignore_errors=True)
 
@@ -129,8 +129,14 @@ def prune(out: str | Path, keep: int) -> list[Path]:
 
 
 def _write_release(
-    tmp: Path, parsed: list[ParsedFile], report: ValidationReport | None, *, rid: str, created: datetime,
-    base_url: str, step: Progress,
+    tmp: Path,
+    parsed: list[ParsedFile],
+    report: ValidationReport | None,
+    *,
+    rid: str,
+    created: datetime,
+    base_url: str,
+    step: Progress,
 ) -> dict[str, object]:
     """Write the whole release into `tmp`; return its metadata (also written as release.json)."""
     step("load")
@@ -143,7 +149,8 @@ def _write_release(
     reports = [
         r["r"].value
         for r in store.query(  # type: ignore[union-attr]
-            f"SELECT DISTINCT ?r WHERE {{ ?r a <{iris.AXO}Report> }} ORDER BY ?r", use_default_graph_as_union=True
+            f"SELECT DISTINCT ?r WHERE {{ ?r a <{iris.AXO}Report> }} ORDER BY ?r",
+            use_default_graph_as_union=True,
         )
     ]
     void_quads = void_mod.describe(
@@ -151,8 +158,10 @@ def _write_release(
     )
     store.extend(void_quads)
     ox.serialize(
-        (ox.Triple(q.subject, q.predicate, q.object) for q in void_quads), str(tmp / "void.ttl"),
-        ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(),
+        (ox.Triple(q.subject, q.predicate, q.object) for q in void_quads),
+        str(tmp / "void.ttl"),
+        ox.RdfFormat.TURTLE,
+        prefixes=turtle_prefixes(),
     )
     step("dumps")
     write_dumps(store, tmp)
@@ -192,7 +201,10 @@ def _write_release(
         "files": files,
     }
     (tmp / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    files[METADATA_FILE] = {"sha256": _sha256(tmp / METADATA_FILE), "bytes": (tmp / METADATA_FILE).stat().st_size}
+    files[METADATA_FILE] = {
+        "sha256": _sha256(tmp / METADATA_FILE),
+        "bytes": (tmp / METADATA_FILE).stat().st_size,
+    }
     sums = "".join(f"{info['sha256']}  {name}\n" for name, info in sorted(files.items()))
     (tmp / CHECKSUMS_FILE).write_text(sums, encoding="utf-8")
     _sha256(tmp / CHECKSUMS_FILE)  # fsync

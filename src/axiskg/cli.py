@@ -1,54 +1,366 @@
-"""The `axiskg` command line: each command is a thin shell over the library function of the same name."""
+"""The `axiskg` command line: each command is a thin shell over the library function of the same name.
+
+Only this module prints or exits. Library errors (AxiskgError) are translated at one boundary,
+`_errors()`: `Error: <message>` on stderr and exit status 1. Usage errors keep typer's status 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from axiskg.build import build as build_release
+from axiskg import build as build_mod
+from axiskg.diff import Diff
+from axiskg.diff import diff as diff_releases
 from axiskg.errors import AxiskgError
+from axiskg.project import Project
+from axiskg.publish import publish as publish_release
+from axiskg.queries import get_query, guess_term, load_queries
+from axiskg.query import compact
+from axiskg.query import query as run_query
+from axiskg.release import open_release
+from axiskg.scaffold import scaffold_report
+from axiskg.validate import ValidationReport
+from axiskg.void import DEFAULT_BASE_URL
 from axiskg.validate import validate as validate_project
 
-app = typer.Typer(help="Publish the axiskg knowledge graph: validate, build, query, diff, publish, serve.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Publish the axiskg knowledge graph: validate, build, query, diff, publish, serve.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+scaffold_app = typer.Typer(help="Create new source files for curators.", no_args_is_help=True)
+app.add_typer(scaffold_app, name="scaffold")
+
+ROOT_OPTION = typer.Option(
+    Path("."), "--root", help="Project root (holds ontology/, shapes/, data/, queries/)"
+)
+RELEASE_OPTION = typer.Option(
+    Path("release"), "--release", "-r", help="Release output dir (with `current`) or a release dir"
+)
 
 
-def _fail(exc: AxiskgError) -> typer.Exit:
-    typer.echo(f"Error: {exc}", err=True)
-    return typer.Exit(code=1)
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    xml = "xml"
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+
+
+def _out() -> Console:
+    """Standard output: rich tables on a terminal, wide plain text in pipes (no cut columns)."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 1000)
+
+
+def _interactive() -> bool:
+    """Show progress only to a person at a terminal: not in scripts, pipes or CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """The one boundary where library errors become `Error: ...` on stderr and exit status 1."""
+    try:
+        yield
+    except AxiskgError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+
+
+@contextlib.contextmanager
+def _progress(description: str, total: int | None) -> Iterator[Callable[[str], None]]:
+    """A progress callback: a rich bar on an interactive terminal, nothing otherwise."""
+    if not _interactive():
+        yield lambda _step: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[step]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total, step="")
+
+        def advance(step: str) -> None:
+            bar.update(task, advance=1, step=step)
+
+        yield advance
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _print_report(report: ValidationReport) -> None:
+    out = _out()
+    for e in report.parse_errors:
+        out.print(escape(str(e)))
+    for v in report.violations:
+        out.print(escape(str(v)))
 
 
 @app.command()
-def validate(root: Path = typer.Option(Path("."), "--root", help="Project root")) -> None:
-    """Check ontology/, shapes/ and data/: Turtle syntax and SHACL shapes.
+def validate(
+    root: Path = ROOT_OPTION,
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", help="text for people, json for machines"
+    ),
+) -> None:
+    """Check ontology/, shapes/ and data/: the Turtle syntax of every file, then the SHACL shapes.
 
-    Example: axiskg validate
+    Every problem is reported in one run: `file:line:col: message` for a syntax error, and
+    `file:line: severity: <focus> path: message` for a shape violation. Exit status 0 when valid, 1 when not.
+
+    Example: axiskg validate --format json
     """
-    report = validate_project(root)
-    for e in report.parse_errors:
-        typer.echo(str(e))
-    for v in report.violations:
-        typer.echo(f"{v.file or '?'}:{v.line or '?'}: {v.focus} {v.path or ''}: {v.message}")
+    with _errors():
+        report = validate_project(root)
+    if fmt is OutputFormat.json:
+        _print_json(report.to_json())
+    else:
+        _print_report(report)
+        if report.conforms:
+            typer.echo(f"valid: {report.files} files conform to the shapes")
+        else:
+            typer.echo(
+                f"invalid: {len(report.parse_errors)} syntax error(s), "
+                f"{len(report.violations)} shape result(s) "
+                f"in {report.files} files; fix them and run `axiskg validate` again",
+                err=True,
+            )
     if not report.conforms:
         raise typer.Exit(code=1)
-    typer.echo("valid")
 
 
 @app.command()
 def build(
-    root: Path = typer.Option(Path("."), "--root", help="Project root"),
-    out: Path = typer.Option(Path("release"), "--out", help="Output directory"),
+    root: Path = ROOT_OPTION,
+    out: Path = typer.Option(Path("release"), "--out", "-o", help="Output directory (releases/ and current)"),
+    keep: int | None = typer.Option(None, "--keep", min=1, help="Keep only the N newest releases"),
+    check: bool = typer.Option(True, "--check/--no-check", help="Validate against the shapes first"),
+    base_url: str = typer.Option(
+        DEFAULT_BASE_URL, "--base-url", help="Where the release is served (VoID links)"
+    ),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
 ) -> None:
-    """Validate and write a new release, swapped in atomically.
+    """Validate, derive and write a new release, then make it current (atomically).
 
-    Example: axiskg build --out release
+    Writes the store, the dumps (N-Quads, TriG, Turtle, JSON-LD; the ontology as Turtle, JSON-LD, RDF/XML),
+    VoID + DCAT, the validation report and SHA256SUMS under OUT/releases/<id>, then points OUT/current at it.
+    On any failure the previous release stays current.
+
+    Example: axiskg build --out release --keep 5
     """
+    with _errors(), _progress("building", len(build_mod.STEPS)) as step:
+        result = build_mod.build(root, out, check, keep=keep, base_url=base_url, progress=step)
+    if fmt is OutputFormat.json:
+        _print_json(
+            {
+                "id": result.id,
+                "path": str(result.release_dir),
+                "triples": result.triples,
+                "graphs": result.graphs,
+                "pruned": [str(p) for p in result.pruned],
+            }
+        )
+        return
+    typer.echo(f"built {result.id}: {result.triples} triples in {len(result.graphs)} graphs")
+    typer.echo(f"release: {result.release_dir}")
+    typer.echo(f"current: {Path(out) / 'current'} -> releases/{result.release_dir.name}")
+    for p in result.pruned:
+        typer.echo(f"pruned: {p.name}")
+
+
+def _parse_params(values: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{item!r} is not key=value", param_hint="--param")
+        params[key.lstrip("?$")] = value
+    return params
+
+
+def _list_queries(root: Path) -> None:
+    queries = load_queries(Project.at(root).queries_dir)
+    if not queries:
+        typer.echo(f"no named queries in {Project.at(root).queries_dir}")
+        return
+    table = Table("name", "title", "parameters (default)", box=None)
+    for q in queries:
+        table.add_row(q.name, q.title, ", ".join(f"{p.name} ({p.default})" for p in q.params))
+    _out().print(table)
+
+
+@app.command()
+def query(
+    text: str | None = typer.Argument(None, help="SPARQL query text"),
+    file: Path | None = typer.Option(None, "--file", "-f", help="Read the query from a file ('-' for stdin)"),
+    name: str | None = typer.Option(None, "--name", "-n", help="Run the named query queries/NAME.rq"),
+    param: list[str] = typer.Option([], "--param", "-p", help="key=value for a query parameter (repeatable)"),
+    release: Path = RELEASE_OPTION,
+    fmt: QueryFormat = typer.Option(
+        QueryFormat.table, "--format", help="table, or a standard format for scripts"
+    ),
+    list_: bool = typer.Option(False, "--list", help="List the named queries and their parameters"),
+    root: Path = ROOT_OPTION,
+) -> None:
+    """Query the built release with SPARQL (the default graph is the union of all graphs).
+
+    Examples:
+      axiskg query 'SELECT ?p WHERE { ?p a axo:Person } LIMIT 5'
+      axiskg query --name attendees --param meeting=https://w3id.org/axiskg/id/meeting/x --format csv
+      axiskg query -f my.rq --format json
+    """
+    with _errors():
+        if list_:
+            _list_queries(root)
+            return
+        given = [x for x in (text, file, name) if x is not None]
+        if len(given) != 1:
+            raise typer.BadParameter("give exactly one of: a query text, --file FILE or --name NAME")
+        params = _parse_params(param)
+        if name is not None:
+            named = get_query(Project.at(root).queries_dir, name)
+            sparql, bindings = named.text, named.bindings(params)
+        else:
+            if file is not None:
+                sparql = sys.stdin.read() if str(file) == "-" else _read(file)
+            else:
+                sparql = str(text)
+            bindings = {ox.Variable(k): guess_term(v) for k, v in params.items()}
+        answer = run_query(release, sparql, bindings)
+        if fmt is QueryFormat.table:
+            columns, rows = answer.table()
+            table = Table(*columns, show_lines=False)
+            for row in rows:
+                table.add_row(*(escape(compact(t)) for t in row))
+            out = _out()
+            out.print(table)
+            out.print(f"{len(rows)} row(s)", style="dim")
+        else:
+            sys.stdout.buffer.write(answer.serialize(fmt.value))
+            sys.stdout.buffer.flush()
+
+
+def _read(path: Path) -> str:
     try:
-        result = build_release(root, out)
-    except AxiskgError as exc:
-        raise _fail(exc) from exc
-    typer.echo(f"built {result.id}: {result.triples} triples in {result.release_dir}")
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint="--file") from exc
+
+
+def _print_changes(label: str, changes: Any, limit: int = 50) -> None:
+    typer.echo(f"{label}: +{len(changes.added)} -{len(changes.removed)} ~{len(changes.changed)}")
+    for sign, items in (("+", changes.added), ("-", changes.removed), ("~", list(changes.changed))):
+        for iri in items[:limit]:
+            typer.echo(f"  {sign} {iri}")
+        if len(items) > limit:
+            typer.echo(f"  {sign} ... and {len(items) - limit} more (see --format json)")
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="Old release (output dir or release dir)"),
+    new: Path = typer.Argument(..., help="New release (output dir or release dir)"),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
+) -> None:
+    """Show what changed between two releases: entities and claims added, removed, changed; triple counts.
+
+    Example: axiskg diff release/releases/20261101T000000Z-1a2b3c4d release/current
+    """
+    with _errors():
+        d: Diff = diff_releases(old, new)
+    if fmt is OutputFormat.json:
+        _print_json(d.to_json())
+        return
+    typer.echo(f"{d.old_id} -> {d.new_id}")
+    _print_changes("entities", d.entities)
+    _print_changes("claims", d.claims)
+    delta = d.triples[1] - d.triples[0]
+    typer.echo(f"triples: {d.triples[0]} -> {d.triples[1]} ({delta:+d})")
+    for g, (o, n) in d.graphs.items():
+        if o != n:
+            typer.echo(f"  {g}: {o} -> {n} ({n - o:+d})")
+
+
+@app.command()
+def publish(
+    to: str = typer.Option(
+        ..., "--to", help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store"
+    ),
+    release: Path = RELEASE_OPTION,
+    query_url: str | None = typer.Option(
+        None, "--query-url", help="SPARQL query endpoint used to verify counts (default: sibling /query)"
+    ),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
+) -> None:
+    """Push the release to a SPARQL 1.1 Graph Store endpoint graph by graph, then verify the counts.
+
+    Works with Oxigraph server, Jena Fuseki (--to http://host:3030/ds/data), Virtuoso, GraphDB.
+
+    Example: axiskg publish --to http://127.0.0.1:7878/store
+    """
+    with _errors():
+        n = len(open_release(release).graphs)
+        with _progress("publishing", n) as step:
+            result = publish_release(release, to, query_url=query_url, progress=step)
+    if fmt is OutputFormat.json:
+        _print_json(
+            {
+                "url": result.url,
+                "query_url": result.query_url,
+                "release": result.release_id,
+                "graphs": {g.graph: {"expected": g.expected, "found": g.found} for g in result.graphs},
+            }
+        )
+        return
+    typer.echo(
+        f"published {result.release_id} to {result.url}: "
+        f"{len(result.graphs)} graphs, {result.triples} triples, "
+        f"counts verified at {result.query_url}"
+    )
+
+
+@scaffold_app.command("report")
+def scaffold_report_cmd(
+    slug: str = typer.Argument(..., help="Report slug: data/report-<slug>.ttl"),
+    title: str = typer.Option(..., "--title", help="The report's title"),
+    publisher: str = typer.Option(..., "--publisher", help="Publishing outlet: IRI or org slug (memri)"),
+    date: str = typer.Option(..., "--date", help="Publication date YYYY-MM-DD"),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file"),
+    root: Path = ROOT_OPTION,
+) -> None:
+    """Write data/report-<slug>.ttl: the report node and a commented example claim.
+
+    Example: axiskg scaffold report 005 --title "After Gaza" --publisher memri --date 2024-02-01
+    """
+    with _errors():
+        path = scaffold_report(root, slug, title=title, publisher=publisher, date=date, force=force)
+    typer.echo(f"wrote {path}; add the report's claims, then run `axiskg validate` and `axiskg build`")
 
 
 from axiskg.cli_serve import serve  # noqa: E402

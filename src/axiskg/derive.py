@@ -23,11 +23,15 @@ WHERE {{ ?x skos:prefLabel ?l . }}""",
     # Memberships asserted by a claim -> org:memberOf, and org:headOf for leading roles.
     "memberships": f"""
 INSERT {{ GRAPH {_G} {{ ?p org:memberOf ?org ; org:hasMembership ?m . ?org org:hasMember ?p . }} }}
-WHERE {{ ?c a axo:Claim ; axo:asserts ?m . ?m a org:Membership ; org:member ?p ; org:organization ?org . }}""",
+WHERE {{
+  ?c a axo:Claim ; axo:asserts ?m .
+  ?m a org:Membership ; org:member ?p ; org:organization ?org .
+}}""",
     "heads": f"""
 INSERT {{ GRAPH {_G} {{ ?p org:headOf ?org }} }}
 WHERE {{
-  ?c a axo:Claim ; axo:asserts ?m . ?m a org:Membership ; org:member ?p ; org:organization ?org ; org:role ?r .
+  ?c a axo:Claim ; axo:asserts ?m .
+  ?m a org:Membership ; org:member ?p ; org:organization ?org ; org:role ?r .
   VALUES ?r {{ role:secretary-general role:chairman role:head role:leader role:commander }}
 }}""",
     # Speech acts -> who spoke to whom, and at which meeting.
@@ -43,7 +47,10 @@ INSERT {{ GRAPH {_G} {{ ?c axo:citesSource ?src }} }}
 WHERE {{ ?c a axo:Claim ; axo:attributionChain/rdf:rest*/rdf:first ?src . }}""",
     "primary-source": f"""
 INSERT {{ GRAPH {_G} {{ ?c prov:hadPrimarySource ?src }} }}
-WHERE {{ ?c a axo:Claim ; axo:attributionChain/rdf:rest* ?node . ?node rdf:first ?src ; rdf:rest rdf:nil . }}""",
+WHERE {{
+  ?c a axo:Claim ; axo:attributionChain/rdf:rest* ?node .
+  ?node rdf:first ?src ; rdf:rest rdf:nil .
+}}""",
     # Claims about X: subject, asserted node, IRI objects, and the participants of an asserted node.
     "claim-about": f"""
 INSERT {{ GRAPH {_G} {{ ?c axo:claimAbout ?x }} }}

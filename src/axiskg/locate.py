@@ -80,9 +80,9 @@ def _index(parsed: ParsedFile) -> _FileIndex:
 
 
 def _search_line(idx: _FileIndex, iri: str) -> int | None:
-    """First line that mentions the IRI in any form (full or prefixed), when it is not a line-leading subject."""
+    """First line that mentions the IRI in any form (full or prefixed): the fallback."""
     forms = [f"<{iri}>"]
-    forms += [f"{p}:{iri[len(base):]}" for p, base in idx.prefixes.items() if iri.startswith(base)]
+    forms += [f"{p}:{iri[len(base) :]}" for p, base in idx.prefixes.items() if iri.startswith(base)]
     for number, line in enumerate(idx.text_lines, start=1):
         if any(f in line for f in forms):
             return number
@@ -105,7 +105,9 @@ class SourceLocator:
                         return Location(idx.display, None)
                     return Location(idx.display, idx.first_line.get(named) or _search_line(idx, named), named)
             return None
-        candidates = [i for i in self._files if node in i.has_type] or [i for i in self._files if node in i.subjects]
+        candidates = [i for i in self._files if node in i.has_type] or [
+            i for i in self._files if node in i.subjects
+        ]
         for idx in candidates:
             return Location(idx.display, idx.first_line.get(node) or _search_line(idx, node), node)
         for idx in self._files:

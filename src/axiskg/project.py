@@ -45,9 +45,7 @@ class Project:
         d = self.root / folder
         if not d.is_dir():
             return []
-        return [
-            SourceFile(p, folder, iris.graph_for_file(p.stem, folder)) for p in sorted(d.glob("*.ttl"))
-        ]
+        return [SourceFile(p, folder, iris.graph_for_file(p.stem, folder)) for p in sorted(d.glob("*.ttl"))]
 
     @property
     def ontology_files(self) -> list[SourceFile]:

@@ -95,7 +95,7 @@ def rdflib_graph(parsed: Iterable[ParsedFile]) -> Graph:
     add = g.add
     for p in parsed:
         for q in p.quads:
-            add((conv(q.subject), conv(q.predicate), conv(q.object)))  # type: ignore[arg-type]
+            add((conv(q.subject), conv(q.predicate), conv(q.object)))
     return g
 
 
@@ -134,8 +134,12 @@ def validate_parsed(parsed: Sequence[ParsedFile]) -> ValidationReport:
         data = rdflib_graph(data_files)
         ont = rdflib_graph(p for p in ok if p.source.folder == "ontology")
         shacl_conforms, results, _text = pyshacl.validate(
-            data, shacl_graph=shapes, ont_graph=ont if len(ont) else None, inference="none",
-            allow_warnings=True, inplace=True,
+            data,
+            shacl_graph=shapes,
+            ont_graph=ont if len(ont) else None,
+            inference="none",
+            allow_warnings=True,
+            inplace=True,
         )
         conforms = conforms and bool(shacl_conforms)
         locator = SourceLocator(data_files)
@@ -158,11 +162,14 @@ def validate_parsed(parsed: Sequence[ParsedFile]) -> ValidationReport:
             )
         violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
     return ValidationReport(
-        conforms=conforms, parse_errors=parse_errors, violations=violations, results_graph=results,
+        conforms=conforms,
+        parse_errors=parse_errors,
+        violations=violations,
+        results_graph=results,
         files=len(parsed),
     )
 
 
 def validate(root: str | Path = ".") -> ValidationReport:
-    """Validate the project at `root`: every syntax error, and every SHACL violation of the files that parse."""
+    """Validate the project at `root`: every syntax error, and every SHACL result of the files that parse."""
     return validate_parsed(parse_project(Project.at(root)))

@@ -40,7 +40,8 @@ def render(report: ValidationReport, *, release_id: str, created: str) -> str:
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>axiskg validation report {escape(release_id)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>SHACL validation report</h1><p>Release <code>{escape(release_id)}</code>, built {escape(created)}, "
+        f"<h1>SHACL validation report</h1><p>Release <code>{escape(release_id)}</code>, "
+        f"built {escape(created)}, "
         f"{report.files} source file(s) checked.</p>{verdict}{table}"
         '<p>Machine-readable: <a href="validation.ttl">validation.ttl</a> (SHACL results in Turtle).</p>'
         "</body></html>\n"

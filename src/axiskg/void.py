@@ -76,23 +76,29 @@ def statistics(store: ox.Store, exclude_graphs: Iterable[str] = ()) -> Statistic
     properties = {
         r["p"].value: int(r["n"].value)
         for r in store.query(  # type: ignore[union-attr]
-            f"SELECT ?p (COUNT(*) AS ?n) {from_} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }} GROUP BY ?p"
+            f"SELECT ?p (COUNT(*) AS ?n) {from_} "
+            "WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p"
         )
     }
     examples: list[str] = []
     for kind in EXAMPLE_KINDS:
         for r in store.query(  # type: ignore[union-attr]
-            f"SELECT ?s {from_} WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?s), '{iris.ID}{kind}/')) }} ORDER BY ?s LIMIT 1"
+            f"SELECT ?s {from_} WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?s), '{iris.ID}{kind}/')) }} "
+            "ORDER BY ?s LIMIT 1"
         ):
             examples.append(r["s"].value)
     return Statistics(
-        triples=_one(store, f"SELECT (COUNT(*) AS ?n) {from_} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }}"),
+        triples=_one(
+            store,
+            f"SELECT (COUNT(*) AS ?n) {from_} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }}",
+        ),
         graphs=graphs,
         classes=classes,
         properties=properties,
         entities=_one(
             store,
-            f"SELECT (COUNT(DISTINCT ?s) AS ?n) {from_} WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?s), '{iris.ID}')) }}",
+            f"SELECT (COUNT(DISTINCT ?s) AS ?n) {from_} "
+            f"WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?s), '{iris.ID}')) }}",
         ),
         distinct_subjects=_one(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {from_} WHERE {{ ?s ?p ?o }}"),
         distinct_objects=_one(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) {from_} WHERE {{ ?s ?p ?o }}"),
@@ -120,7 +126,9 @@ def describe(
     ds = ox.NamedNode(DATASET)
     quads: list[ox.Quad] = []
 
-    def add(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
         quads.append(ox.Quad(s, p, o, g))
 
     en = "en"
@@ -129,8 +137,16 @@ def describe(
     add(ds, _n("dcterms", "title"), ox.Literal(TITLE, language=en))
     add(ds, _n("dcterms", "description"), ox.Literal(DESCRIPTION, language=en))
     add(ds, _n("dcterms", "license"), ox.NamedNode(LICENSE))
-    add(ds, _n("dcterms", "issued"), ox.Literal(created.date().isoformat(), datatype=ox.NamedNode(XSD + "date")))
-    add(ds, _n("dcterms", "modified"), ox.Literal(created.isoformat(), datatype=ox.NamedNode(XSD + "dateTime")))
+    add(
+        ds,
+        _n("dcterms", "issued"),
+        ox.Literal(created.date().isoformat(), datatype=ox.NamedNode(XSD + "date")),
+    )
+    add(
+        ds,
+        _n("dcterms", "modified"),
+        ox.Literal(created.isoformat(), datatype=ox.NamedNode(XSD + "dateTime")),
+    )
     add(ds, _n("dcat", "version"), ox.Literal(f"{version} ({release_id})"))
     add(ds, _n("dcterms", "identifier"), ox.Literal(release_id))
     add(ds, _n("dcat", "landingPage"), ox.NamedNode(base_url))
@@ -153,7 +169,11 @@ def describe(
     add(service, RDF_TYPE, _n("dcat", "DataService"))
     add(service, _n("dcat", "endpointURL"), endpoint)
     add(service, _n("dcat", "servesDataset"), ds)
-    add(service, _n("dcterms", "title"), ox.Literal("SPARQL 1.1 endpoint (default graph = union of all graphs)", language=en))
+    add(
+        service,
+        _n("dcterms", "title"),
+        ox.Literal("SPARQL 1.1 endpoint (default graph = union of all graphs)", language=en),
+    )
     add(ds, _n("dcat", "service"), service)
 
     for name, (fmt, what) in DUMP_FILES.items():
@@ -165,7 +185,11 @@ def describe(
         add(dist, RDF_TYPE, _n("dcat", "Distribution"))
         add(dist, _n("dcterms", "title"), ox.Literal(f"{name}: {what} as {fmt.name}", language=en))
         add(dist, _n("dcat", "downloadURL"), url)
-        add(dist, _n("dcat", "mediaType"), ox.NamedNode("https://www.iana.org/assignments/media-types/" + fmt.media_type))
+        add(
+            dist,
+            _n("dcat", "mediaType"),
+            ox.NamedNode("https://www.iana.org/assignments/media-types/" + fmt.media_type),
+        )
 
     for cls, n in sorted(stats.classes.items()):
         part = ox.NamedNode(f"{DATASET}#class-{_slug(cls)}")

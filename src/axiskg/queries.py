@@ -1,0 +1,170 @@
+"""Named queries: `queries/NAME.rq`, a header of `# key: value` comment lines, then the SPARQL text.
+
+```
+# title: Who attended a meeting
+# description: Every attendee of a meeting, with the claim and its hedge.
+# param: meeting iri https://w3id.org/axiskg/id/meeting/tehran-session  The meeting (IRI)
+SELECT ...
+```
+`# param: <variable> <iri|literal|date|integer> <default> <label...>`: `?variable` is bound before execution.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from axiskg.errors import NotFoundError, QueryError
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_KINDS = ("iri", "literal", "date", "integer")
+_HEADER = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # one of PARAM_KINDS
+    default: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    params: list[Param]
+    text: str
+    path: Path | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def bindings(self, values: dict[str, str] | None = None) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+        """Terms for every parameter: the given value, else the default. Unknown names raise QueryError."""
+        values = dict(values or {})
+        known = {p.name for p in self.params}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none"
+            raise QueryError(
+                f"query '{self.name}' has no parameter {', '.join(unknown)} (parameters: {listed})"
+            )
+        return {
+            ox.Variable(p.name): term_for(p.kind, values.get(p.name, p.default), p.name) for p in self.params
+        }
+
+
+def inject_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with `VALUES ?v { term }` for each binding at the start of its outermost group.
+
+    This works on any SPARQL engine, and (unlike pyoxigraph's `substitutions=`) also for variables
+    that the query does not project.
+    """
+    if not bindings:
+        return text
+    values = " ".join(f"VALUES ?{var.value} {{ {term} }}" for var, term in bindings.items())
+    masked = _mask(text)
+    m = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE) or re.search(
+        r"\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b[^{]*\{", masked, re.IGNORECASE
+    )
+    if m is None:
+        raise QueryError("cannot place the parameters: the query has no WHERE { ... } group")
+    return text[: m.end()] + f" {values} " + text[m.end() :]
+
+
+def _mask(text: str) -> str:
+    """The text with comments, strings and IRIs blanked out (same length), so braces in them are not seen."""
+    pattern = re.compile(
+        r'#[^\n]*|"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+    )
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def term_for(kind: str, value: str, name: str = "") -> ox.NamedNode | ox.Literal:
+    """The RDF term of a parameter value of the given kind (`iri`, `literal`, `date`, `integer`)."""
+    what = f"parameter {name!r}" if name else "parameter"
+    if kind == "iri":
+        iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+        try:
+            return ox.NamedNode(iri)
+        except ValueError as exc:
+            raise QueryError(f"{what}: {value!r} is not an IRI ({exc})") from exc
+    if kind == "date":
+        if not _DATE.match(value):
+            raise QueryError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+    if kind == "integer":
+        if not _INTEGER.match(value):
+            raise QueryError(f"{what}: {value!r} is not an integer")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "literal":
+        return ox.Literal(value)
+    raise QueryError(f"{what}: unknown kind {kind!r} (one of {', '.join(PARAM_KINDS)})")
+
+
+def guess_term(value: str) -> ox.NamedNode | ox.Literal:
+    """The term of a `--param` value for a query without declared parameters: IRI, date, integer or string."""
+    if (value.startswith("<") and value.endswith(">")) or re.match(r"^(https?|urn):", value):
+        return term_for("iri", value)
+    if _DATE.match(value):
+        return term_for("date", value)
+    if _INTEGER.match(value):
+        return term_for("integer", value)
+    return ox.Literal(value)
+
+
+def parse_query_text(name: str, text: str, path: Path | None = None) -> NamedQuery:
+    """Read the header of a named query's text."""
+    title = description = ""
+    params: list[Param] = []
+    extra: dict[str, str] = {}
+    where = str(path) if path else name
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        m = _HEADER.match(stripped)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2)
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = (description + " " + value).strip()
+        elif key == "param":
+            parts = value.split(maxsplit=3)
+            if len(parts) < 3 or parts[1] not in PARAM_KINDS:
+                raise QueryError(
+                    f"{where}:{number}: malformed param line; expected "
+                    f"'# param: <variable> <{'|'.join(PARAM_KINDS)}> <default> <label>'"
+                )
+            params.append(
+                Param(parts[0].lstrip("?$"), parts[1], parts[2], parts[3] if len(parts) > 3 else "")
+            )
+        else:
+            extra[key] = value
+    return NamedQuery(name, title or name, description, params, text, path, extra)
+
+
+def load_queries(directory: str | Path) -> list[NamedQuery]:
+    """Every `*.rq` file of a directory, sorted by name."""
+    d = Path(directory)
+    if not d.is_dir():
+        return []
+    return [parse_query_text(p.stem, p.read_text(encoding="utf-8"), p) for p in sorted(d.glob("*.rq"))]
+
+
+def get_query(directory: str | Path, name: str) -> NamedQuery:
+    """The named query `name`; NotFoundError (listing the available names) when there is none."""
+    path = Path(directory) / f"{name}.rq"
+    if path.is_file():
+        return parse_query_text(name, path.read_text(encoding="utf-8"), path)
+    names = ", ".join(q.name for q in load_queries(directory)) or f"none (no *.rq files in {directory})"
+    raise NotFoundError(f"no named query '{name}'; available: {names} (see `axiskg query --list`)")
