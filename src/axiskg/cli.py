@@ -34,8 +34,8 @@ from axiskg.query import query as run_query
 from axiskg.release import open_release
 from axiskg.scaffold import scaffold_report
 from axiskg.validate import ValidationReport
-from axiskg.void import DEFAULT_BASE_URL
 from axiskg.validate import validate as validate_project
+from axiskg.void import DEFAULT_BASE_URL
 
 app = typer.Typer(
     help="Publish the axiskg knowledge graph: validate, build, query, diff, publish, serve.",
