@@ -1,0 +1,103 @@
+"""Run the web server: settings, the ASGI server (granian by default, chosen by measurement: see
+bench/server/RESULTS.md) and its HTTP worker processes.
+
+Each HTTP worker process builds its own app (and its own pool of query workers) from the settings, which
+travel to it as JSON in the AXISKG_SERVE_SETTINGS environment variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from axiskg.iris import BASE
+
+SETTINGS_ENV = "AXISKG_SERVE_SETTINGS"
+SERVERS = ("granian", "uvicorn")
+
+
+@dataclass
+class ServeSettings:
+    release: Path = Path("release")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1  # HTTP worker processes
+    query_workers: int = 2  # query worker processes per HTTP worker
+    timeout: float = 30.0  # query deadline, seconds
+    max_rows: int = 10_000
+    allow_service: list[str] = field(default_factory=list)
+    base_iri: str = BASE
+    cors_origins: list[str] = field(default_factory=lambda: ["*"])
+    max_body: int = 1_000_000
+    max_query_length: int = 100_000
+    max_depth: int = 100
+    client_budget: float = 60.0  # seconds of query time per client per minute (0: no limit)
+    client_concurrency: int | None = None  # queries at once per client (None: query_workers - 1; 0: no limit)
+    client_header: str | None = None  # trust this header (e.g. X-Forwarded-For) to tell clients apart
+    cache_bytes: int = 64 * 1024 * 1024  # per-release response cache
+    cache_max_age: int = 300
+    access_log: bool = True
+    reload_interval: float = 1.0
+    server: str = "granian"
+
+    @property
+    def cache_control(self) -> str:
+        return f"public, max-age={self.cache_max_age}"
+
+    def to_json(self) -> str:
+        d = dataclasses.asdict(self)
+        d["release"] = str(self.release)
+        return json.dumps(d)
+
+    @classmethod
+    def from_json(cls, text: str) -> ServeSettings:
+        d: dict[str, Any] = json.loads(text)
+        d["release"] = Path(d["release"])
+        return cls(**d)
+
+
+def app_from_env() -> Any:
+    """ASGI app factory for the HTTP worker processes."""
+    from axiskg.web.app import create_app
+
+    _configure_logging(ServeSettings.from_json(os.environ[SETTINGS_ENV]))
+    return create_app(ServeSettings.from_json(os.environ[SETTINGS_ENV]))
+
+
+def _configure_logging(settings: ServeSettings) -> None:
+    root = logging.getLogger("axiskg")
+    if not root.handlers:
+        h = logging.StreamHandler(sys.stderr)
+        h.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+        root.addHandler(h)
+    root.setLevel(logging.INFO)
+    logging.getLogger("axiskg.access").disabled = not settings.access_log
+
+
+def run(settings: ServeSettings) -> None:
+    """Serve until interrupted."""
+    if settings.server not in SERVERS:
+        raise ValueError(f"unknown server {settings.server!r}; choose one of {', '.join(SERVERS)}")
+    settings.release = settings.release.resolve()
+    os.environ[SETTINGS_ENV] = settings.to_json()
+    if settings.server == "granian":
+        from granian.constants import Interfaces, Loops
+        from granian.server import Server as Granian
+
+        Granian(
+            "axiskg.serve:app_from_env", address=settings.host, port=settings.port, interface=Interfaces.ASGI,
+            workers=settings.workers, loop=Loops.uvloop, factory=True, log_access=False, backlog=2048,
+            respawn_failed_workers=True, workers_kill_timeout=20,
+        ).serve()
+    else:
+        import uvicorn
+
+        uvicorn.run("axiskg.serve:app_from_env", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, loop="uvloop", http="httptools", access_log=False,
+                    timeout_graceful_shutdown=20, log_level="warning")

@@ -1,0 +1,212 @@
+"""`create_app(settings)`: the server's routes, the current release (reloaded when `<out>/current` moves),
+its query worker pool and caches, and the middleware stack."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from axiskg.errors import AxiskgError
+from axiskg.release import CURRENT, Release, open_release
+from axiskg.serve import ServeSettings
+from axiskg.web import linked_data, pages, sparql
+from axiskg.web.http import AccessLog, BodyLimit, Fairness, FastPath, HTTPError, LRUCache, ResponseCache, error_response
+from axiskg.web.limits import QueryLimits
+from axiskg.web.metrics import Metrics
+from axiskg.web.workers import WorkerPool
+
+log = logging.getLogger("axiskg.serve")
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@dataclass
+class ReleaseState:
+    """One loaded release with what belongs to it: its worker pool and its caches."""
+
+    release: Release
+    pool: WorkerPool
+    cache: LRUCache
+    raw_cache: ResponseCache
+    loaded_at: float = field(default_factory=time.time)
+
+    @property
+    def id(self) -> str:
+        return self.release.id
+
+
+class Server:
+    """Holds the current ReleaseState; `current()` notices a moved `current` symlink at most once a second and
+    loads the new release in the background while the old one keeps answering."""
+
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.limits = QueryLimits(settings.max_query_length, settings.max_depth, tuple(settings.allow_service))
+        concurrency = settings.client_concurrency
+        if concurrency is None:
+            concurrency = max(1, settings.query_workers - 1)
+        self.fairness = Fairness(concurrency, settings.client_budget)
+        self.state: ReleaseState | None = None
+        self.app: Starlette | None = None
+        self._link = Path(settings.release) / CURRENT
+        self._seen_target: str | None = None
+        self._checked = 0.0
+        self._loading = False
+        self._cors = [o.encode() for o in settings.cors_origins]
+
+    def _target(self) -> str | None:
+        try:
+            return os.readlink(self._link)
+        except OSError:
+            return None
+
+    def current(self) -> ReleaseState | None:
+        now = time.monotonic()
+        if now - self._checked >= self.settings.reload_interval:
+            self._checked = now
+            if not self._loading and (self.state is None or self._target() != self._seen_target):
+                self._loading = True
+                asyncio.ensure_future(self._reload())
+        return self.state
+
+    def require(self) -> ReleaseState:
+        state = self.current()
+        if state is None:
+            raise HTTPError(503, "no release loaded yet: run `axiskg build` first", {"Retry-After": "5"})
+        return state
+
+    async def _reload(self) -> None:
+        try:
+            await self.load()
+        except Exception:  # keep serving the old release; the next check tries again
+            log.exception("could not load the release at %s", self.settings.release)
+        finally:
+            self._loading = False
+
+    async def load(self) -> None:
+        target = self._target()
+        try:
+            release = open_release(self.settings.release)
+        except AxiskgError as exc:
+            log.warning("%s", exc)
+            return
+        if self.state is not None and release.id == self.state.id:
+            self._seen_target = target
+            return
+        pool = WorkerPool(str(release.path / "store"), self.settings.query_workers, self._on_restart)
+        await pool.start()
+        old, self.state = self.state, ReleaseState(release, pool, LRUCache(self.settings.cache_bytes),
+                                                  ResponseCache(self.settings.cache_bytes))
+        self._seen_target = target
+        if self.app is not None:
+            self.app.state.release = release
+        if old is not None:
+            self.metrics.release_reloads += 1
+            old.pool.close()
+            log.info("now serving release %s (was %s)", release.id, old.id)
+        else:
+            log.info("serving release %s with %d query workers", release.id, self.settings.query_workers)
+
+    def _on_restart(self) -> None:
+        self.metrics.worker_restarts += 1
+
+    def close(self) -> None:
+        if self.state is not None:
+            self.state.pool.kill_all()
+
+    def cors_headers(self, origin: bytes) -> list[tuple[bytes, bytes]]:
+        if b"*" in self._cors:
+            return [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSE.encode())]
+        if origin in self._cors:
+            return [(b"access-control-allow-origin", origin), (b"access-control-expose-headers", EXPOSE.encode())]
+        return []
+
+
+EXPOSE = "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location"
+
+
+async def health(request: Request) -> Response:
+    server: Server = request.app.state.server
+    state = server.current()
+    if state is None:
+        return JSONResponse({"status": "starting", "release": None}, 503,
+                            {"Cache-Control": "no-store", "Retry-After": "5"})
+    return JSONResponse({"status": "ready", "release": state.id, "query_workers": server.settings.query_workers},
+                        headers={"Cache-Control": "no-store"})
+
+
+async def metrics(request: Request) -> Response:
+    server: Server = request.app.state.server
+    state = server.current()
+    body = server.metrics.render(state.id if state else None, state.pool.in_flight if state else 0)
+    return PlainTextResponse(body, headers={"Cache-Control": "no-store"},
+                             media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def routes() -> list[BaseRoute]:
+    """The whole site map of the server part (the UI part adds pages.ROUTES)."""
+    return [
+        Route("/sparql", sparql.sparql_endpoint, methods=["GET", "POST"], name="sparql"),
+        Route("/id/{path:path}", linked_data.entity, methods=["GET"], name="entity"),
+        Route("/ontology", linked_data.ontology, methods=["GET"], name="ontology"),
+        Route("/ontology.{ext}", linked_data.ontology, methods=["GET"]),
+        Route("/ontology/{rest:path}", linked_data.ontology, methods=["GET"]),
+        Route("/graph/{name:path}", linked_data.graph, methods=["GET"], name="graph"),
+        Route("/.well-known/void", linked_data.well_known_void, methods=["GET"], name="void"),
+        Route("/downloads", linked_data.downloads, methods=["GET"], name="downloads"),
+        Route("/downloads/{name:path}", linked_data.download, methods=["GET"], name="download"),
+        Route("/health", health, methods=["GET"], name="health"),
+        Route("/metrics", metrics, methods=["GET"], name="metrics"),
+        *pages.ROUTES,
+        Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
+    ]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPError)
+    return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+
+
+def create_app(settings: ServeSettings) -> Starlette:
+    """The ASGI app serving the release at `settings.release`."""
+    server = Server(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await server.load()
+        try:
+            yield
+        finally:
+            server.close()
+
+    middleware = [
+        Middleware(AccessLog, metrics=server.metrics, enabled=settings.access_log),
+        Middleware(FastPath, server=server),
+        Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD"],
+                   allow_headers=["Accept", "Content-Type", "If-None-Match", "Cache-Control"],
+                   expose_headers=[h.strip() for h in EXPOSE.split(",")], max_age=86400),
+        Middleware(BodyLimit, max_bytes=settings.max_body),
+        Middleware(GZipMiddleware, minimum_size=1000),
+    ]
+    app = Starlette(routes=routes(), middleware=middleware, lifespan=lifespan,
+                    exception_handlers={HTTPError: _http_error})
+    app.state.server = server
+    app.state.settings = settings
+    app.state.release = None
+    server.app = app
+    return app

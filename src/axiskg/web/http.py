@@ -1,0 +1,295 @@
+"""HTTP plumbing shared by the handlers: error answers, ETags, the response cache, per-client fairness,
+and the ASGI middlewares (access log + metrics, body size limit, cached-answer fast path)."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import logging
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_log = logging.getLogger("axiskg.access")
+
+
+class HTTPError(Exception):
+    """An answer other than 200 decided by a handler; rendered by `error_response`."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        self.reason = reason
+
+
+def error_response(status: int, message: str, accept: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    """A short error answer: JSON when the client asked for plain JSON, text otherwise (what SPARQL clients show)."""
+    h = {"Cache-Control": "no-store", **(headers or {})}
+    if accept and "application/json" in accept and "text/plain" not in accept:
+        return Response(json.dumps({"status": status, "message": message}), status, h,
+                        media_type="application/json")
+    return Response(message.rstrip() + "\n", status, h, media_type="text/plain")
+
+
+def etag(release_id: str, *parts: object) -> str:
+    h = hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
+    return f'W/"{release_id}-{h}"'
+
+
+def matches(request: Request, tag: str) -> bool:
+    inm = request.headers.get("if-none-match")
+    if not inm:
+        return False
+    return inm.strip() == "*" or tag in [t.strip() for t in inm.split(",")]
+
+
+# ---------------------------------------------------------------- response cache
+
+@dataclass
+class Cached:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    gz: bytes | None
+
+
+class LRUCache:
+    """LRU bounded in bytes (each value weighs what `put` says); one per release, dropped with it."""
+
+    def __init__(self, max_bytes: int, max_item: int = 4_000_000) -> None:
+        self.max_bytes = max_bytes
+        self.max_item = max_item
+        self.bytes = 0
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        self._items.move_to_end(key)
+        return item[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        size += 200
+        if self.max_bytes <= 0 or size > self.max_item or key in self._items:
+            return
+        self._items[key] = (value, size)
+        self.bytes += size
+        while self.bytes > self.max_bytes and self._items:
+            _, (_, old) = self._items.popitem(last=False)
+            self.bytes -= old
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class ResponseCache(LRUCache):
+    """Finished HTTP answers (headers, body and its gzip) for the fast path."""
+
+    def put(self, key: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:  # type: ignore[override]
+        if self.max_bytes <= 0 or len(body) > self.max_item or key in self._items:
+            return
+        gz = gzip.compress(body, 5) if len(body) >= 1000 else None
+        super().put(key, Cached(status, headers, body, gz), len(body) + (len(gz) if gz else 0))
+
+
+# ---------------------------------------------------------------- per-client fairness
+
+class Fairness:
+    """Each client gets at most `concurrency` queries at once (the rest wait their turn) and `budget`
+    seconds of query time per `window` seconds (beyond it: 429 with Retry-After), like WDQS."""
+
+    def __init__(self, concurrency: int, budget: float, window: float = 60.0) -> None:
+        self.concurrency = concurrency
+        self.budget = budget
+        self.window = window
+        self._sems: dict[str, asyncio.Semaphore] = {}
+        self._used: dict[str, deque[tuple[float, float]]] = {}
+
+    def check_budget(self, client: str) -> None:
+        if self.budget <= 0:
+            return
+        used = self._used.get(client)
+        if not used:
+            return
+        now = time.monotonic()
+        while used and used[0][0] < now - self.window:
+            used.popleft()
+        total = sum(d for _, d in used)
+        if total >= self.budget:
+            # wait until enough of the window has slid past to bring the total under budget
+            excess, retry = total - self.budget, self.window
+            for ended, d in used:
+                excess -= d
+                if excess < 0:
+                    retry = ended + self.window - now
+                    break
+            retry_after = max(1, int(retry + 0.999))
+            raise HTTPError(
+                429, f"query time budget exhausted: this client used {total:.1f} s of query time in the last "
+                     f"{self.window:g} s (limit {self.budget:g} s); retry after {retry_after} s",
+                {"Retry-After": str(retry_after)}, reason="budget")
+
+    def charge(self, client: str, seconds: float) -> None:
+        if self.budget <= 0:
+            return
+        self._used.setdefault(client, deque()).append((time.monotonic(), seconds))
+
+    def slot(self, client: str) -> asyncio.Semaphore | None:
+        if self.concurrency <= 0:
+            return None
+        sem = self._sems.get(client)
+        if sem is None:
+            if len(self._sems) > 10_000:  # forget idle clients
+                for k in [k for k, s in self._sems.items() if not s.locked() and s._value == self.concurrency]:
+                    del self._sems[k]
+            sem = self._sems[client] = asyncio.Semaphore(self.concurrency)
+        return sem
+
+
+def client_id(scope: Scope, header: str | None) -> str:
+    if header:
+        raw = dict(scope.get("headers") or []).get(header.lower().encode())
+        if raw:
+            return raw.decode("latin-1").split(",")[0].strip()
+    client = scope.get("client")
+    return client[0] if client else "?"
+
+
+# ---------------------------------------------------------------- middlewares
+
+class BodyLimit:
+    """413 for a request body above `max_bytes`, whether announced by Content-Length or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for k, v in scope["headers"]:
+            if k == b"content-length":
+                try:
+                    n = int(v)
+                except ValueError:
+                    n = -1
+                if n < 0 or n > self.max_bytes:
+                    await self._too_large(scope, receive, send)
+                    return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLargeError
+            return msg
+
+        try:
+            await self.app(scope, limited, send)
+        except _BodyTooLargeError:
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        resp = error_response(413, f"request body too large: this endpoint accepts at most {self.max_bytes} bytes",
+                              headers={"Connection": "close"})
+        await resp(scope, receive, send)
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+def route_label(path: str) -> str:
+    for prefix in ("/sparql", "/id/", "/ontology", "/graph/", "/.well-known/void", "/downloads", "/health",
+                   "/metrics", "/static/"):
+        if path.startswith(prefix):
+            return prefix.rstrip("/")
+    return "/" if path == "/" else "other"
+
+
+class AccessLog:
+    """Outermost layer: one access-log line and the request metrics for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, metrics: Any, enabled: bool = True) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.enabled = enabled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+        size = 0
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - start
+            self.metrics.observe(route_label(scope["path"]), scope["method"], status, elapsed)
+            if self.enabled and access_log.isEnabledFor(logging.INFO):
+                client = scope.get("client")
+                qs = scope.get("query_string", b"")
+                target = scope.get("raw_path", scope["path"].encode()) + (b"?" + qs if qs else b"")
+                access_log.info('%s "%s %s" %d %d %.1fms', client[0] if client else "-", scope["method"],
+                                target.decode("latin-1")[:2000], status, size, elapsed * 1000)
+
+
+class FastPath:
+    """Serve a GET whose exact request line and Accept were answered before from the cache, without routing."""
+
+    def __init__(self, app: ASGIApp, server: Any) -> None:
+        self.app = app
+        self.server = server
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+            state = self.server.current()
+            if state is not None:
+                headers = dict(scope["headers"])
+                if b"if-none-match" not in headers:
+                    key = raw_key(scope, headers)
+                    hit = state.raw_cache.get(key)
+                    if hit is not None:
+                        self.server.metrics.cache_hits += 1
+                        gz = hit.gz is not None and b"gzip" in headers.get(b"accept-encoding", b"")
+                        body = hit.gz if gz and hit.gz is not None else hit.body
+                        out = list(hit.headers)
+                        if gz:
+                            out.append((b"content-encoding", b"gzip"))
+                        origin = headers.get(b"origin")
+                        if origin is not None:
+                            out += self.server.cors_headers(origin)
+                        out.append((b"content-length", str(len(body)).encode()))
+                        await send({"type": "http.response.start", "status": hit.status, "headers": out})
+                        await send({"type": "http.response.body", "body": body})
+                        return
+        await self.app(scope, receive, send)
+
+
+def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[bytes, bytes]:
+    return (scope.get("query_string", b""), headers.get(b"accept", b""))

@@ -1,0 +1,301 @@
+"""Dereferenceable IRIs (/id/..., /ontology, /graph/...), VoID + DCAT at /.well-known/void, and /downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+
+from axiskg import iris
+from axiskg.iris import PREFIXES
+from axiskg.web import pages
+from axiskg.web.http import HTTPError, error_response, etag, matches
+from axiskg.web.negotiation import EXTENSION_TO_OFFER, GRAPH_OFFERS, LD_OFFERS, Offer, negotiate
+from axiskg.web.results import serialize_triples
+from axiskg.web.sparql import run_in_worker
+
+AXO = iris.AXO
+# What a consumer needs in one request: the entity's own triples, the claims about it with their provenance
+# (hedge, quote, report, attribution chain, asserted situation), labels of everything linked, incoming links.
+DESCRIBE_ENTITY = """
+PREFIX axo: <{axo}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+CONSTRUCT {{
+  <{iri}> ?p ?o . ?o rdfs:label ?ol .
+  ?c ?cp ?co . ?co rdfs:label ?col .
+  ?n ?np ?no . ?no rdfs:label ?nol .
+  ?l rdf:first ?f ; rdf:rest ?r . ?f rdfs:label ?fl .
+  ?in ?ip <{iri}> . ?in rdfs:label ?inl .
+}} WHERE {{
+  {{ <{iri}> ?p ?o . OPTIONAL {{ ?o rdfs:label ?ol }} }}
+  UNION {{ ?c axo:claimAbout <{iri}> ; ?cp ?co . OPTIONAL {{ ?co rdfs:label ?col }} }}
+  UNION {{ ?c axo:claimAbout <{iri}> ; axo:asserts ?n . ?n ?np ?no . OPTIONAL {{ ?no rdfs:label ?nol }} }}
+  UNION {{ ?c axo:claimAbout <{iri}> ; axo:attributionChain ?chain . ?chain rdf:rest* ?l .
+           ?l rdf:first ?f ; rdf:rest ?r . OPTIONAL {{ ?f rdfs:label ?fl }} }}
+  UNION {{ ?in ?ip <{iri}> . FILTER(?ip != axo:claimAbout) OPTIONAL {{ ?in rdfs:label ?inl }} }}
+}}
+"""
+DESCRIBE_GRAPH = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+_NOT_FOUND_BODY = {
+    "ttl": "# no description of <{iri}> in this release\n",
+    "nt": "# no description of <{iri}> in this release\n",
+    "jsonld": "[]\n",
+    "rdf": '<?xml version="1.0"?>\n<!-- no description of {iri} in this release -->\n'
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+    "html": "<!doctype html><title>Not found</title><h1>Not found</h1><p>No description of <code>{iri}</code> "
+            "in this release.</p>\n",
+}
+
+
+def _split_extension(path: str) -> tuple[str, Offer | None]:
+    for ext, offer in EXTENSION_TO_OFFER.items():
+        if path.endswith(ext):
+            return path[: -len(ext)], offer
+    return path, None
+
+
+def _choose(request: Request, forced: Offer | None) -> Offer:
+    if forced is not None:
+        return forced
+    offer = negotiate(request.headers.get("accept"), LD_OFFERS)
+    if offer is None:
+        raise HTTPError(406, "offered: " + ", ".join(dict.fromkeys(o.media_type for o in LD_OFFERS)),
+                        reason="not_acceptable")
+    return offer
+
+
+def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
+    body = _NOT_FOUND_BODY.get(offer.name, "").format(iri=html.escape(iri))
+    return Response(body, 404, {**headers, "Cache-Control": "no-cache"}, media_type=offer.content_type)
+
+
+async def _describe(request: Request, iri: str, query: str, forced: Offer | None, html_iri: str | None = None
+                    ) -> Response:
+    server = request.app.state.server
+    state = server.require()
+    offer = _choose(request, forced)
+    headers = {"Cache-Control": server.settings.cache_control}
+    if forced is None:
+        headers["Vary"] = "Accept"
+    tag = etag(state.id, "ld", iri, offer.name)
+    headers["ETag"] = tag
+    if matches(request, tag):
+        return Response(status_code=304, headers=headers)
+    if offer.name == "html":
+        ask = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
+        if html_iri is None:
+            found = state.cache.get(("exists", iri))
+            if found is None:
+                body, _, _ = await run_in_worker(request, server, {"query": ask, "format": "json", "max_rows": 1})
+                found = json.loads(body)["boolean"]
+                state.cache.put(("exists", iri), found, 10)
+            if not found:
+                return _not_found(offer, iri, headers)
+        response = await pages.render_entity(request, html_iri or iri)
+        for k, v in headers.items():
+            response.headers.setdefault(k, v)
+        return response
+    key = ("ld", iri, offer.name, server.settings.max_rows)
+    answer = state.cache.get(key)
+    if answer is None:
+        req = {"query": query, "format": offer.name, "max_rows": server.settings.max_rows,
+               "prefixes": PREFIXES, "require_some": True}
+        answer = await run_in_worker(request, server, req)
+        state.cache.put(key, answer, len(answer[0]))
+    body, rows, truncated = answer
+    if rows == 0:
+        return _not_found(offer, iri, headers)
+    if truncated:
+        headers["X-SPARQL-Truncated"] = "true"
+    return Response(body, 200, headers, media_type=offer.content_type)
+
+
+async def entity(request: Request) -> Response:
+    try:
+        server = request.app.state.server
+        path, forced = _split_extension(request.path_params["path"])
+        iri = server.settings.base_iri + "id/" + path
+        if "<" in iri or ">" in iri or " " in iri or '"' in iri:
+            raise HTTPError(404, f"not an IRI of this dataset: {iri!r}")
+        return await _describe(request, iri, DESCRIBE_ENTITY.format(axo=AXO, iri=iri), forced)
+    except HTTPError as exc:
+        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+
+
+async def ontology(request: Request) -> Response:
+    try:
+        server = request.app.state.server
+        _, forced = _split_extension(request.url.path)
+        base = server.settings.base_iri
+        graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
+        doc = base + "ontology"
+        return await _describe(request, doc, DESCRIBE_GRAPH.format(graph=graph), forced, html_iri=doc)
+    except HTTPError as exc:
+        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+
+
+async def graph(request: Request) -> Response:
+    try:
+        server = request.app.state.server
+        name, forced = _split_extension(request.path_params["name"])
+        g = server.settings.base_iri + "graph/" + name
+        if g not in server.require().release.metadata.get("graphs", {}):
+            offer = _choose(request, forced)
+            return _not_found(offer, g, {"Vary": "Accept"})
+        return await _describe(request, g, DESCRIBE_GRAPH.format(graph=g), forced, html_iri=g)
+    except HTTPError as exc:
+        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+
+
+# ---------------------------------------------------------------- downloads and VoID
+
+MEDIA_TYPES = {".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
+               ".jsonld": "application/ld+json", ".rdf": "application/rdf+xml", ".nt": "application/n-triples",
+               ".json": "application/json", ".html": "text/html", "": "text/plain"}
+
+
+def download_files(state: Any) -> list[dict[str, Any]]:
+    """Files of the release offered for download, with size and sha256 (from release.json when listed)."""
+    cached = state.cache.get(("downloads",))
+    if cached is not None:
+        return list(cached)
+    root: Path = state.release.path
+    listed: dict[str, Any] = state.release.metadata.get("files", {}) or {}
+    sums: dict[str, str] = {}
+    sums_file = root / "SHA256SUMS"
+    if sums_file.is_file():
+        for line in sums_file.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                sums[parts[1].lstrip("*").removeprefix("./")] = parts[0]
+    out = []
+    candidates = sorted(p for p in (root / "dumps").glob("*") if p.is_file()) if (root / "dumps").is_dir() else []
+    candidates += [root / n for n in ("void.ttl", "validation.ttl", "validation.html", "release.json",
+                                      "SHA256SUMS") if (root / n).is_file()]
+    for p in candidates:
+        rel = p.relative_to(root).as_posix()
+        meta = listed.get(rel) or listed.get(p.name) or {}
+        sha = meta.get("sha256") or sums.get(rel) or sums.get(p.name)
+        if not sha:
+            h = hashlib.sha256()
+            with p.open("rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            sha = h.hexdigest()
+        out.append({"name": rel, "bytes": p.stat().st_size, "sha256": sha,
+                    "media_type": MEDIA_TYPES.get(p.suffix, "application/octet-stream")})
+    state.cache.put(("downloads",), out, 100 * len(out))
+    return out
+
+
+async def downloads(request: Request) -> Response:
+    server = request.app.state.server
+    state = server.require()
+    files = download_files(state)
+    accept = request.headers.get("accept", "")
+    headers = {"Vary": "Accept", "Cache-Control": server.settings.cache_control, "ETag": etag(state.id, "dl", accept)}
+    if "application/json" in accept and "text/html" not in accept:
+        return Response(json.dumps({"release": state.id, "files": [
+            {**f, "url": str(request.url_for("download", name=f["name"]))} for f in files]}, indent=2),
+            headers=headers, media_type="application/json")
+    if "text/plain" in accept and "text/html" not in accept:
+        return Response("".join(f"{f['sha256']}  {f['name']}\n" for f in files), headers=headers,
+                        media_type="text/plain")
+    rows = "".join(
+        f'<tr><td><a href="{html.escape(str(request.url_for("download", name=f["name"])))}">{html.escape(f["name"])}'
+        f'</a></td><td>{f["bytes"]}</td><td><code>{f["sha256"]}</code></td></tr>' for f in files)
+    return HTMLResponse(f"<!doctype html><html lang=en><meta charset=utf-8><title>axiskg downloads</title>"
+                        f"<h1>Downloads of release {html.escape(state.id)}</h1><table><tr><th>file</th><th>bytes"
+                        f"</th><th>sha256</th></tr>{rows}</table></html>", headers=headers)
+
+
+async def download(request: Request) -> Response:
+    server = request.app.state.server
+    state = server.require()
+    name = request.path_params["name"]
+    for f in download_files(state):
+        if f["name"] == name:
+            tag = f'"{f["sha256"]}"'
+            headers = {"ETag": tag, "Cache-Control": server.settings.cache_control,
+                       "Digest": "sha-256=" + __import__("base64").b64encode(bytes.fromhex(f["sha256"])).decode()}
+            if matches(request, tag):
+                return Response(status_code=304, headers=headers)
+            return FileResponse(state.release.path / name, headers=headers, media_type=f["media_type"])
+    return error_response(404, f"no file {name!r} in release {state.id}; see /downloads")
+
+
+def void_triples(request: Request, state: Any) -> list[ox.Triple]:
+    n, lit = ox.NamedNode, ox.Literal
+    rdf_type = n(PREFIXES["rdf"] + "type")
+    void, dcat, dct, xsd = PREFIXES["void"], PREFIXES["dcat"], PREFIXES["dcterms"], PREFIXES["xsd"]
+    spdx = "http://spdx.org/rdf/terms#"
+    base_url = str(request.base_url)
+    triples: list[ox.Triple] = []
+    void_file = state.release.path / "void.ttl"
+    datasets: list[Any] = []
+    if void_file.is_file():
+        for q in ox.parse(path=str(void_file), format=ox.RdfFormat.TURTLE):
+            triples.append(ox.Triple(q.subject, q.predicate, q.object))
+            if q.predicate == rdf_type and q.object == n(void + "Dataset"):
+                datasets.append(q.subject)
+    meta = state.release.metadata
+    if not datasets:
+        ds = n(request.app.state.server.settings.base_iri + "dataset")
+        datasets = [ds]
+        triples += [
+            ox.Triple(ds, rdf_type, n(void + "Dataset")), ox.Triple(ds, rdf_type, n(dcat + "Dataset")),
+            ox.Triple(ds, n(dct + "title"), lit("axiskg: a provenance-rich knowledge graph of the Axis of Resistance",
+                                                language="en")),
+            ox.Triple(ds, n(PREFIXES["owl"] + "versionInfo"), lit(state.id)),
+            ox.Triple(ds, n(void + "uriSpace"), lit(request.app.state.server.settings.base_iri + "id/")),
+        ]
+        if meta.get("created"):
+            triples.append(ox.Triple(ds, n(dct + "created"), lit(str(meta["created"]), datatype=n(xsd + "dateTime"))))
+        if isinstance(meta.get("triples"), int):
+            triples.append(ox.Triple(ds, n(void + "triples"), lit(str(meta["triples"]), datatype=n(xsd + "integer"))))
+        for i, (g, count) in enumerate(sorted(meta.get("graphs", {}).items())):
+            if g:
+                sub = n(g)
+                triples += [ox.Triple(ds, n(void + "subset"), sub), ox.Triple(sub, rdf_type, n(void + "Dataset")),
+                            ox.Triple(sub, n(void + "triples"), lit(str(count), datatype=n(xsd + "integer")))]
+    ds = datasets[0]
+    triples += [ox.Triple(ds, n(void + "sparqlEndpoint"), n(base_url + "sparql")),
+                ox.Triple(ds, n(PREFIXES["rdfs"] + "seeAlso"), n(base_url + "sparql"))]
+    for i, f in enumerate(download_files(state)):
+        url = n(base_url + "downloads/" + f["name"])
+        dist, cs = ox.BlankNode(f"dist{i}"), ox.BlankNode(f"sum{i}")
+        triples += [
+            ox.Triple(ds, n(dcat + "distribution"), dist), ox.Triple(dist, rdf_type, n(dcat + "Distribution")),
+            ox.Triple(dist, n(dcat + "downloadURL"), url), ox.Triple(dist, n(dcat + "mediaType"), lit(f["media_type"])),
+            ox.Triple(dist, n(dcat + "byteSize"), lit(str(f["bytes"]), datatype=n(xsd + "integer"))),
+            ox.Triple(dist, n(dct + "title"), lit(f["name"])),
+            ox.Triple(dist, n(spdx + "checksum"), cs), ox.Triple(cs, rdf_type, n(spdx + "Checksum")),
+            ox.Triple(cs, n(spdx + "algorithm"), n(spdx + "checksumAlgorithm_sha256")),
+            ox.Triple(cs, n(spdx + "checksumValue"), lit(f["sha256"], datatype=n(xsd + "hexBinary"))),
+        ]
+        if f["name"].startswith("dumps/") and f["media_type"] != "application/octet-stream":
+            triples.append(ox.Triple(ds, n(void + "dataDump"), url))
+    return triples
+
+
+async def well_known_void(request: Request) -> Response:
+    server = request.app.state.server
+    state = server.require()
+    offer = negotiate(request.headers.get("accept"), [o for o in GRAPH_OFFERS if o.name not in ("trig", "nq")])
+    if offer is None:
+        return error_response(406, "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML")
+    tag = etag(state.id, "void", offer.name, str(request.base_url))
+    headers = {"ETag": tag, "Vary": "Accept", "Cache-Control": server.settings.cache_control}
+    if matches(request, tag):
+        return Response(status_code=304, headers=headers)
+    body = serialize_triples(void_triples(request, state), offer.name,
+                             {**PREFIXES, "spdx": "http://spdx.org/rdf/terms#"})
+    return Response(body, 200, headers, media_type=offer.content_type)

@@ -1,0 +1,172 @@
+"""Run a query on a store and serialize at most `max_rows` results (runs inside a query worker).
+
+SELECT results are written here (JSON, XML, CSV, TSV) because pyoxigraph's serializers take the whole
+iterator and the row cap must cut it; graphs (CONSTRUCT/DESCRIBE) are cut here and written by pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+NAME_TO_RDF_FORMAT = {
+    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
+}
+DATASET_FORMATS = {"trig", "nq"}
+NAME_TO_RESULTS_FORMAT = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def _json_term(t: Any) -> dict[str, Any]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        d: dict[str, Any] = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != XSD_STRING:
+            d["datatype"] = t.datatype.value
+        return d
+    if isinstance(t, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(t.subject),
+                                            "predicate": _json_term(t.predicate), "object": _json_term(t.object)}}
+    return {"type": "literal", "value": str(t)}
+
+
+def _xml_term(t: Any) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+        if t.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+        return f"<literal>{escape(t.value)}</literal>"
+    if isinstance(t, ox.Triple):
+        return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}</predicate>"
+                f"<object>{_xml_term(t.object)}</object></triple>")
+    return f"<literal>{escape(str(t))}</literal>"
+
+
+def _csv_term(t: Any) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        return "_:" + t.value
+    if isinstance(t, ox.NamedNode | ox.Literal):
+        return t.value
+    return str(t)
+
+
+def _tsv_term(t: Any) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.Literal):
+        v = (t.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+             .replace("\r", "\\r").replace("\t", "\\t"))
+        if t.language:
+            return f'"{v}"@{t.language}'
+        if t.datatype.value != XSD_STRING:
+            return f'"{v}"^^<{t.datatype.value}>'
+        return f'"{v}"'
+    return str(t)
+
+
+def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str) -> bytes:
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, separators=(",", ":")).encode()
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        out.append("</head><results>")
+        for row in rows:
+            out.append("<result>")
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                    for v, t in zip(variables, row, strict=True) if t is not None]
+            out.append("</result>")
+        out.append("</results></sparql>\n")
+        return "".join(out).encode()
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(variables)
+        for row in rows:
+            w.writerow([_csv_term(t) for t in row])
+        return buf.getvalue().encode()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in variables)]
+        lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    raise ValueError(f"unknown results format {fmt!r}")
+
+
+def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str] | None) -> bytes:
+    rdf_format = NAME_TO_RDF_FORMAT[fmt]
+    items: list[Any] = triples
+    if fmt in DATASET_FORMATS:
+        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    kwargs: dict[str, Any] = {}
+    if prefixes and fmt in ("ttl", "trig", "rdf", "jsonld"):
+        kwargs["prefixes"] = prefixes
+    return bytes(ox.serialize(items, format=rdf_format, **kwargs))
+
+
+def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
+    """Execute req["query"]; return (body, rows, truncated). Raises SyntaxError for a bad query."""
+    kwargs: dict[str, Any] = {}
+    if req.get("default_graphs") or req.get("named_graphs"):
+        if req.get("default_graphs"):
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
+        if req.get("named_graphs"):
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
+    elif req.get("union", True):
+        kwargs["use_default_graph_as_union"] = True
+    result = store.query(req["query"], **kwargs)
+    max_rows: int = req["max_rows"]
+    fmt: str = req["format"]
+    if isinstance(result, ox.QueryBoolean):
+        if fmt not in ("json", "xml", "csv", "tsv"):
+            raise ValueError("an ASK query answers with a SPARQL results format, not an RDF one")
+        return bytes(result.serialize(format=NAME_TO_RESULTS_FORMAT[fmt])), 1, False
+    if isinstance(result, ox.QuerySolutions):
+        if fmt not in ("json", "xml", "csv", "tsv"):
+            raise ValueError("a SELECT query answers with a SPARQL results format, not an RDF one")
+        variables = [v.value for v in result.variables]
+        n = len(variables)
+        rows: list[list[Any]] = []
+        truncated = False
+        for sol in result:
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append([sol[i] for i in range(n)])
+        return serialize_solutions(variables, rows, fmt), len(rows), truncated
+    if fmt not in NAME_TO_RDF_FORMAT:
+        raise ValueError("a CONSTRUCT or DESCRIBE query answers with an RDF format, not a results one")
+    triples: list[ox.Triple] = []
+    truncated = False
+    for t in result:
+        if len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(t)
+    if req.get("require_some") and not triples:
+        return b"", 0, False
+    return serialize_triples(triples, fmt, req.get("prefixes")), len(triples), truncated

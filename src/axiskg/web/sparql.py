@@ -1,0 +1,284 @@
+"""The SPARQL 1.1 Protocol (query operation only) at /sparql, and its service description."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from axiskg.iris import PREFIXES
+from axiskg.web.http import HTTPError, client_id, error_response, etag, matches, raw_key
+from axiskg.web.limits import QueryRefusedError, check_query
+from axiskg.web.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Offer, negotiate
+from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError
+
+_BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only and never executes updates"
+
+
+def parse_form(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """application/x-www-form-urlencoded pairs, strictly: malformed %-escapes and invalid UTF-8 are errors."""
+    if _BAD_PERCENT.search(raw):
+        raise HTTPError(400, f"malformed percent-encoding in the {where}", reason="encoding")
+    pairs: list[tuple[str, str]] = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        k, _, v = part.partition(b"=")
+        try:
+            key = unquote_to_bytes(k.replace(b"+", b" ")).decode("utf-8")
+            value = unquote_to_bytes(v.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise HTTPError(400, f"the {where} is not valid UTF-8: {exc}", reason="encoding") from exc
+        pairs.append((key, value))
+    return pairs
+
+
+def _charset_ok(content_type: str) -> bool:
+    for param in content_type.split(";")[1:]:
+        k, _, v = param.strip().partition("=")
+        if k.strip().lower() == "charset" and v.strip().strip('"').lower() not in ("utf-8", "utf8", "us-ascii"):
+            return False
+    return True
+
+
+async def read_protocol_request(request: Request) -> tuple[list[tuple[str, str]], list[str]]:
+    """(parameters, queries) of a protocol request; raises HTTPError for what the protocol forbids."""
+    params = parse_form(request.scope.get("query_string", b""), "query string")
+    queries = [v for k, v in params if k == "query"]
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        media = content_type.split(";")[0].strip().lower()
+        if not media:
+            raise HTTPError(400, "POST without Content-Type: send application/x-www-form-urlencoded or "
+                                 "application/sparql-query", reason="media_type")
+        if not _charset_ok(content_type):
+            raise HTTPError(400, f"unsupported charset in {content_type!r}: SPARQL requests are UTF-8",
+                            reason="encoding")
+        if media == "application/sparql-update":
+            raise HTTPError(403, UPDATE_REFUSED, reason="update")
+        body = await request.body()
+        if media == "application/x-www-form-urlencoded":
+            form = parse_form(body, "request body")
+            params += form
+            queries += [v for k, v in form if k == "query"]
+        elif media == "application/sparql-query":
+            try:
+                queries.append(body.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise HTTPError(400, f"the query is not valid UTF-8: {exc}", reason="encoding") from exc
+        else:
+            raise HTTPError(415, f"unsupported media type {media!r}: send application/x-www-form-urlencoded or "
+                                 "application/sparql-query", reason="media_type")
+    if any(k in ("update", "using-graph-uri", "using-named-graph-uri") for k, _ in params):
+        raise HTTPError(403, UPDATE_REFUSED, reason="update")
+    return params, queries
+
+
+def _graph_params(params: list[tuple[str, str]], name: str) -> list[str]:
+    values = [v.strip() for k, v in params if k == name]
+    for v in values:
+        if not _IRI.match(v):
+            raise HTTPError(400, f"{name} must be an absolute IRI, got {v!r}", reason="syntax")
+    return values
+
+
+def choose_offer(request: Request, params: list[tuple[str, str]], form: str | None) -> Offer:
+    offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_OFFERS
+    fmt = next((v for k, v in params if k == "format"), None)
+    if fmt:  # non-standard but common (?format=json): a format name or a media type
+        for o in offers:
+            if fmt in (o.name, o.media_type):
+                return o
+        raise HTTPError(406, f"format {fmt!r} is not offered for this query; offered: "
+                             + ", ".join(dict.fromkeys(o.media_type for o in offers)), reason="not_acceptable")
+    accept = request.headers.get("accept")
+    offer = negotiate(accept, offers)
+    if offer is None:
+        raise HTTPError(406, f"none of the accepted media types ({accept}) is offered for this query; offered: "
+                             + ", ".join(dict.fromkeys(o.media_type for o in offers)), reason="not_acceptable")
+    return offer
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    server = request.app.state.server
+    accept = request.headers.get("accept")
+    try:
+        return await _sparql(request, server)
+    except HTTPError as exc:
+        if exc.reason:
+            server.metrics.refuse(exc.reason)
+        return error_response(exc.status, exc.message, accept, exc.headers)
+    except QueryRefusedError as exc:
+        server.metrics.refuse(exc.reason)
+        return error_response(exc.status, exc.message, accept)
+
+
+async def _sparql(request: Request, server: Any) -> Response:
+    settings = server.settings
+    state = server.require()
+    params, queries = await read_protocol_request(request)
+    if len(queries) > 1:
+        raise HTTPError(400, f"{len(queries)} queries in one request: send exactly one 'query'", reason="syntax")
+    if not queries:
+        if request.method in ("GET", "HEAD") and not params:
+            return service_description(request, server, state)
+        raise HTTPError(400, "missing 'query' parameter (or application/sparql-query body)", reason="syntax")
+    query = queries[0]
+    default_graphs = _graph_params(params, "default-graph-uri")
+    named_graphs = _graph_params(params, "named-graph-uri")
+    info = check_query(query, server.limits)
+    offer = choose_offer(request, params, info.form)
+    vary = "Accept" if not any(k == "format" for k, _ in params) else ""
+    key = ("sparql", query, tuple(default_graphs), tuple(named_graphs), offer.name, settings.max_rows)
+    tag = etag(state.id, *key)
+    headers = {"ETag": tag, "Cache-Control": settings.cache_control, **({"Vary": vary} if vary else {})}
+    if info.cacheable and matches(request, tag):
+        return Response(status_code=304, headers=headers)
+    answer = state.cache.get(key) if info.cacheable else None
+    if answer is not None:
+        server.metrics.cache_hits += 1
+        body, rows, truncated = answer
+    else:
+        req = {"query": query, "format": offer.name, "max_rows": settings.max_rows,
+               "default_graphs": default_graphs, "named_graphs": named_graphs,
+               "union": not info.has_dataset, "prefixes": PREFIXES}
+        body, rows, truncated = await run_in_worker(request, server, req)
+        if info.cacheable:
+            server.metrics.cache_misses += 1
+            state.cache.put(key, (body, rows, truncated), len(body))
+    headers["X-SPARQL-Rows"] = str(rows)
+    headers["X-SPARQL-Max-Rows"] = str(settings.max_rows)
+    if truncated:
+        server.metrics.truncated += 1
+        headers["X-SPARQL-Truncated"] = "true"
+        headers["Warning"] = f'199 axiskg "results truncated at {settings.max_rows} rows (--max-rows)"'
+    response = Response(body, 200, headers, media_type=offer.content_type)
+    if info.cacheable and request.method == "GET" and "if-none-match" not in request.headers:
+        raw = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k != "Vary"]
+        raw += [(b"content-type", offer.content_type.encode()),
+                (b"vary", b"Accept, Accept-Encoding" if vary else b"Accept-Encoding")]
+        state.raw_cache.put(raw_key(request.scope, dict(request.scope["headers"])), 200, raw, body)
+    return response
+
+
+async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> tuple[bytes, int, bool]:
+    """Run `req` in a query worker under the deadline and the client's fairness limits."""
+    settings = server.settings
+    client = client_id(request.scope, settings.client_header)
+    server.fairness.check_budget(client)
+    sem = server.fairness.slot(client)
+    try:
+        if sem is not None:
+            await sem.acquire()
+        try:
+            for attempt in (1, 2):
+                state = server.require()
+                try:
+                    answer = await state.pool.run(req, settings.timeout)
+                    break
+                except PoolClosedError:  # a new release replaced the pool while we waited: go again
+                    if attempt == 2:
+                        raise HTTPError(503, "the release changed twice while the query waited; retry",
+                                        {"Retry-After": "1"}) from None
+        finally:
+            if sem is not None:
+                sem.release()
+    except QueryTimeoutError as exc:
+        server.metrics.timeouts += 1
+        server.fairness.charge(client, settings.timeout)
+        raise HTTPError(504, f"query timed out: {exc} (this endpoint stops every query after "
+                             f"{settings.timeout:g} s; simplify it or add a LIMIT)") from exc
+    except WorkerCrashedError as exc:
+        raise HTTPError(500, f"{exc}; it was replaced, the server is fine. The query may be too complex.") from exc
+    server.fairness.charge(client, answer.elapsed)
+    if not answer.ok:
+        raise HTTPError(answer.status, answer.message, reason="syntax" if answer.status == 400 else "")
+    return answer.body, answer.rows, answer.truncated
+
+
+# ---------------------------------------------------------------- service description
+
+def service_description(request: Request, server: Any, state: Any) -> Response:
+    accept = request.headers.get("accept")
+    wants_html = accept is not None and "text/html" in accept
+    if wants_html:
+        return HTMLResponse(_SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))),
+                            headers={"Vary": "Accept"})
+    offer = negotiate(accept, GRAPH_OFFERS)
+    if offer is None:
+        raise HTTPError(406, "the service description is offered as "
+                             + ", ".join(dict.fromkeys(o.media_type for o in GRAPH_OFFERS)), reason="not_acceptable")
+    tag = etag(state.id, "sd", offer.name, str(request.base_url))
+    headers = {"ETag": tag, "Cache-Control": server.settings.cache_control, "Vary": "Accept"}
+    if matches(request, tag):
+        return Response(status_code=304, headers=headers)
+    triples = service_description_triples(request, state)
+    from axiskg.web.results import serialize_triples
+
+    body = serialize_triples(triples, offer.name, {"sd": SD, "void": PREFIXES["void"],
+                                                   "dcterms": PREFIXES["dcterms"], "rdfs": PREFIXES["rdfs"]})
+    return Response(body, 200, headers, media_type=offer.content_type)
+
+
+def service_description_triples(request: Request, state: Any) -> list[ox.Triple]:
+    n, lit = ox.NamedNode, ox.Literal
+    endpoint = n(str(request.url_for("sparql")))
+    void_url = n(str(request.base_url) + ".well-known/void")
+    svc = ox.BlankNode("service")
+    ds = ox.BlankNode("dataset")
+    dg = ox.BlankNode("defaultGraph")
+    t: list[ox.Triple] = [
+        ox.Triple(svc, n(RDF_TYPE), n(SD + "Service")),
+        ox.Triple(svc, n(SD + "endpoint"), endpoint),
+        ox.Triple(svc, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
+        ox.Triple(svc, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
+        ox.Triple(svc, n(SD + "feature"), n(SD + "BasicFederatedQuery")),
+        ox.Triple(svc, n(PREFIXES["dcterms"] + "description"), lit(
+            "Read-only SPARQL 1.1 endpoint of the axiskg knowledge graph. The default graph is the union of all "
+            "the release's named graphs; each named graph stays addressable with GRAPH, FROM / FROM NAMED and the "
+            "default-graph-uri / named-graph-uri parameters (which never fetch remote data). SPARQL Update is "
+            "refused. SERVICE is refused unless the endpoint is on the server's allowlist. Every query runs under "
+            "a deadline and results are capped (X-SPARQL-Truncated header).", language="en")),
+        ox.Triple(svc, n(PREFIXES["rdfs"] + "seeAlso"), void_url),
+        ox.Triple(svc, n(SD + "defaultDataset"), ds),
+        ox.Triple(ds, n(RDF_TYPE), n(SD + "Dataset")),
+        ox.Triple(ds, n(PREFIXES["rdfs"] + "seeAlso"), void_url),
+        ox.Triple(ds, n(SD + "defaultGraph"), dg),
+        ox.Triple(dg, n(RDF_TYPE), n(SD + "Graph")),
+        ox.Triple(dg, n(PREFIXES["rdfs"] + "comment"), lit("union of all named graphs", language="en")),
+    ]
+    triples_total = state.release.metadata.get("triples")
+    if isinstance(triples_total, int):
+        t.append(ox.Triple(dg, n(PREFIXES["void"] + "triples"), lit(str(triples_total),
+                                                                   datatype=n(PREFIXES["xsd"] + "integer"))))
+    for o in RESULTS_OFFERS[:4] + GRAPH_OFFERS[:6]:
+        fmt_iri = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+                   "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
+                   "rdf": "RDF_XML", "trig": "TriG", "nq": "N-Quads"}[o.name]
+        t.append(ox.Triple(svc, n(SD + "resultFormat"), n("http://www.w3.org/ns/formats/" + fmt_iri)))
+    for i, (g, count) in enumerate(sorted(state.release.metadata.get("graphs", {}).items())):
+        if not g:
+            continue
+        ng, gn = ox.BlankNode(f"ng{i}"), ox.BlankNode(f"g{i}")
+        t += [ox.Triple(ds, n(SD + "namedGraph"), ng), ox.Triple(ng, n(RDF_TYPE), n(SD + "NamedGraph")),
+              ox.Triple(ng, n(SD + "name"), n(g)), ox.Triple(ng, n(SD + "graph"), gn),
+              ox.Triple(gn, n(RDF_TYPE), n(SD + "Graph")),
+              ox.Triple(gn, n(PREFIXES["void"] + "triples"), lit(str(count), datatype=n(PREFIXES["xsd"] + "integer")))]
+    return t
+
+
+_SPARQL_HTML = """<!doctype html><html lang="en"><meta charset="utf-8"><title>axiskg SPARQL endpoint</title>
+<h1>axiskg SPARQL endpoint</h1>
+<p>SPARQL 1.1 Protocol endpoint: <code>{endpoint}</code>. The default graph is the union of all named graphs.
+Ask for <code>text/turtle</code> to get the service description.</p>
+<form method="post" action="{endpoint}"><textarea name="query" rows="12" cols="90">SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
+<p><button>Run</button></p></form></html>
+"""
