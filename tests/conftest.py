@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,12 +46,16 @@ def start_server(release_out: Path, *extra: str) -> tuple[subprocess.Popen[bytes
     port = free_port()
     cmd = [sys.executable, "-m", "axiskg", "serve", "--release", str(release_out), "--host", "127.0.0.1",
            "--port", str(port), *extra]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # the server's output (access log included) goes to a file: an unread pipe would fill up and block it
+    log = tempfile.NamedTemporaryFile(prefix=f"axiskg-serve-{port}-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    proc.log_path = log.name  # type: ignore[attr-defined]
+    log.close()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            out = Path(log.name).read_text(errors="replace")
             raise RuntimeError(f"axiskg serve exited with {proc.returncode}:\n{out}")
         try:
             if httpx.get(url + "/health", timeout=1).status_code == 200:

@@ -77,6 +77,14 @@ def run_worker(store_dir: str, fd: int) -> None:
 
     sock = socket.socket(fileno=fd)
     store = ox.Store.read_only(store_dir)
+    parent = os.getppid()
+
+    def orphan_watch() -> None:  # pyoxigraph releases the GIL while it runs, so this thread keeps running
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=orphan_watch, daemon=True).start()
     while True:
         try:
             (n,) = _LEN.unpack(_read_exact(sock, 4))
