@@ -1,0 +1,245 @@
+"""Safe to expose: the deadline really stops a query while others are answered, SERVICE reaches nobody unless
+allowlisted, limits hold, and no input brings the server down."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from servers import start_server, stop_server
+
+AX = "https://w3id.org/axiskg/id/"
+VALUES = "{ " + " ".join(str(i) for i in range(100)) + " }"
+# 10^10 rows on any data: runs for hours unless stopped
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(5)) + " }")
+QUICK = f"ASK {{ <{AX}person/alice> ?p ?o }}"
+
+
+def metric(url: str, name: str) -> float:
+    text = httpx.get(url + "/metrics").text
+    return sum(float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.M))
+
+
+def test_runaway_query_is_stopped_while_another_client_is_answered(tiny_url: str) -> None:
+    restarts = metric(tiny_url, "axiskg_worker_restarts_total")
+    timeouts = metric(tiny_url, "axiskg_query_timeouts_total")
+    order: list[str] = []
+
+    def runaway() -> httpx.Response:
+        r = httpx.get(tiny_url + "/sparql", params={"query": RUNAWAY}, headers={"X-Client": "greedy"}, timeout=60)
+        order.append("runaway")
+        return r
+
+    with ThreadPoolExecutor(2) as pool:
+        slow = pool.submit(runaway)
+        # while the runaway query runs, another client's queries are answered
+        for i in range(3):
+            r = httpx.get(tiny_url + "/sparql", params={"query": QUICK + f" # {i}"}, headers={"X-Client": "polite"},
+                          timeout=60)
+            assert r.status_code == 200 and r.json()["boolean"] is True
+        order.append("quick")
+        r = slow.result()
+    assert order == ["quick", "runaway"]
+    assert r.status_code == 504
+    assert "timed out" in r.text and "3 s" in r.text
+    assert not r.headers["content-type"].startswith("application/sparql-results")
+    assert metric(tiny_url, "axiskg_query_timeouts_total") == timeouts + 1
+    assert metric(tiny_url, "axiskg_worker_restarts_total") == restarts + 1
+    # the killed worker was replaced: the pool answers at full strength
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: httpx.get(tiny_url + "/sparql", params={"query": QUICK + f" #r{i}"},
+                                                    timeout=60).status_code, range(8)))
+    assert results == [200] * 8
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self._held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            self._held.append(conn)
+
+    def close(self) -> None:
+        self._stop = True
+        self.thread.join()
+        for c in self._held:
+            c.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    lis = Listener()
+    yield lis
+    lis.close()
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "PREFIX e: <{base}> SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ service e:sparql {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
+    "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+])
+def test_service_is_refused_and_reaches_nobody(tiny_url: str, listener: Listener, template: str) -> None:
+    url = f"http://127.0.0.1:{listener.port}/sparql"
+    q = template.format(url=url, base=f"http://127.0.0.1:{listener.port}/")
+    for r in (httpx.get(tiny_url + "/sparql", params={"query": q}),
+              httpx.post(tiny_url + "/sparql", data={"query": q}),
+              httpx.post(tiny_url + "/sparql", content=q.encode(),
+                         headers={"Content-Type": "application/sparql-query"})):
+        assert r.status_code == 400
+        assert "SERVICE" in r.text and "refused" in r.text
+    assert listener.connections == 0
+
+
+def test_word_service_elsewhere_is_fine(tiny_url: str) -> None:
+    q = 'SELECT * WHERE { ?s ?p ?o FILTER(?o != "SERVICE <http://127.0.0.1:9/> {}") } LIMIT 1 # service'
+    assert httpx.get(tiny_url + "/sparql", params={"query": q}).status_code == 200
+
+
+def test_allowlisted_service_only(tiny_out: Path, listener: Listener) -> None:
+    allowed = f"http://127.0.0.1:{listener.port}/sparql"
+    proc, url = start_server(tiny_out, "--allow-service", allowed, "--timeout", "2")
+    try:
+        other = f"http://127.0.0.1:{listener.port}/other"
+        r = httpx.get(url + "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{other}> {{ ?s ?p ?o }} }}"})
+        assert r.status_code == 400 and allowed in r.text
+        assert listener.connections == 0
+        # the allowlisted endpoint is called; it never answers, so the deadline stops the query
+        r = httpx.get(url + "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}"},
+                      timeout=30)
+        assert r.status_code == 504
+        assert listener.connections >= 1
+    finally:
+        stop_server(proc)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 2000 + " ?s ?p ?o " + "}" * 2000,
+    "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+    "ASK { " + "OPTIONAL { " * 500 + "?s ?p ?o" + " }" * 500 + " }",
+])
+def test_deep_nesting_is_refused(tiny_url: str, query: str) -> None:
+    r = httpx.post(tiny_url + "/sparql", data={"query": query})
+    assert r.status_code == 400 and "levels deep" in r.text
+    assert httpx.get(tiny_url + "/health").status_code == 200
+
+
+def test_huge_limit_and_offset(tiny_url: str) -> None:
+    r = httpx.get(tiny_url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999"})
+    assert r.status_code == 400
+    r = httpx.get(tiny_url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } OFFSET 18446744073709551615"})
+    assert r.status_code == 200 and r.json()["results"]["bindings"] == []
+    values = " ".join(str(i) for i in range(80))
+    q = f"SELECT * WHERE {{ VALUES ?x {{ {values} }} }} LIMIT 18446744073709551615"
+    r = httpx.get(tiny_url + "/sparql", params={"query": q})
+    assert r.status_code == 200 and r.headers["x-sparql-truncated"] == "true"
+
+
+def test_big_bodies_are_refused(tiny_url: str) -> None:
+    body = b"query=" + b"x" * 10_000_000
+    r = httpx.post(tiny_url + "/sparql", content=body,
+                   headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=60)
+    assert r.status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts what arrives
+        for _ in range(100):
+            yield b"#" * 100_000
+
+    try:
+        r = httpx.post(tiny_url + "/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"},
+                       timeout=60)
+        assert r.status_code == 413
+    except httpx.HTTPError:
+        pass  # the server may close the connection before the client has sent everything
+    long_query = "ASK {} #" + "x" * 200_000
+    r = httpx.post(tiny_url + "/sparql", content=long_query.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400 and "characters" in r.text
+    assert httpx.get(tiny_url + "/health").status_code == 200
+
+
+@pytest.mark.parametrize("raw", [
+    b"/sparql?query=%", b"/sparql?query=%G1", b"/sparql?query=%C3%28", b"/sparql?query=%FF%FE",
+    b"/sparql?query=ASK%7B%7D&default-graph-uri=not%20an%20iri", b"/sparql?%%%=&&&", b"/id/%FF",
+    b"/id/%3Cscript%3E", b"/sparql?query=" + b"%7B" * 3000,
+])
+def test_malformed_requests_get_4xx(tiny_url: str, raw: bytes) -> None:
+    host, port = tiny_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(b"GET " + raw + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    assert 400 <= status < 500, data[:300]
+    assert httpx.get(tiny_url + "/health").status_code == 200
+
+
+def test_odd_methods_and_garbage(tiny_url: str) -> None:
+    for method in ("OPTIONS", "TRACE", "CONNECT", "BREW"):
+        try:
+            r = httpx.request(method, tiny_url + "/sparql")
+            assert r.status_code < 500, method
+        except httpx.HTTPError:
+            pass
+    host, port = tiny_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(b"\x00\xff garbage \r\n\r\n")
+        s.recv(1000)
+    assert httpx.get(tiny_url + "/health").status_code == 200
+
+
+def test_dead_worker_is_replaced(tiny_out: Path) -> None:
+    """A query that overflows the worker's stack kills it; the server answers 500 and carries on."""
+    proc, url = start_server(tiny_out, "--max-depth", "10000000", "--max-query-length", "10000000",
+                             "--max-body", "100000000", "--query-workers", "1")
+    try:
+        deep = "SELECT * WHERE " + "{" * 300_000 + " ?s ?p ?o " + "}" * 300_000
+        r = httpx.post(url + "/sparql", content=deep.encode(), headers={"Content-Type": "application/sparql-query"},
+                       timeout=60)
+        assert r.status_code == 500 and "worker" in r.text
+        r = httpx.get(url + "/sparql", params={"query": QUICK}, timeout=60)
+        assert r.status_code == 200 and r.json()["boolean"] is True
+        assert metric(url, "axiskg_worker_restarts_total") >= 1
+    finally:
+        stop_server(proc)
+
+
+def test_client_time_budget_gives_429(tiny_out: Path) -> None:
+    proc, url = start_server(tiny_out, "--timeout", "1", "--client-budget", "1", "--client-header", "X-Client")
+    try:
+        r = httpx.get(url + "/sparql", params={"query": RUNAWAY}, headers={"X-Client": "hog"}, timeout=30)
+        assert r.status_code == 504
+        r = httpx.get(url + "/sparql", params={"query": QUICK}, headers={"X-Client": "hog"})
+        assert r.status_code == 429
+        assert int(r.headers["retry-after"]) >= 1
+        r = httpx.get(url + "/sparql", params={"query": QUICK}, headers={"X-Client": "someone-else"})
+        assert r.status_code == 200
+    finally:
+        stop_server(proc)
