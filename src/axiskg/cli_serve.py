@@ -6,33 +6,43 @@ from pathlib import Path
 
 import typer
 
+from axiskg.errors import AxiskgError
 from axiskg.iris import BASE
 from axiskg.release import resolve_release_dir
-from axiskg.errors import AxiskgError
 
 
 def serve(
-    release: Path = typer.Option(Path("release"), "--release", help="Release output directory (with `current`)"),
+    release: Path = typer.Option(
+        Path("release"), "--release", help="Release output directory (with `current`)"
+    ),
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
     workers: int = typer.Option(1, "--workers", min=1, help="HTTP worker processes"),
-    query_workers: int = typer.Option(2, "--query-workers", min=1,
-                                      help="Query worker processes per HTTP worker (killed and replaced at the deadline)"),
+    query_workers: int = typer.Option(
+        2,
+        "--query-workers",
+        min=1,
+        help="Query worker processes per HTTP worker (killed and replaced at the deadline)",
+    ),
     timeout: float = typer.Option(30.0, "--timeout", min=0.01, help="Query deadline in seconds"),
     max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Cap on result rows / triples per answer"),
-    allow_service: list[str] = typer.Option([], "--allow-service",
-                                            help="SPARQL endpoint that SERVICE may call (repeatable); none by default"),
+    allow_service: list[str] = typer.Option(
+        [], "--allow-service", help="SPARQL endpoint that SERVICE may call (repeatable); none by default"
+    ),
     base_iri: str = typer.Option(BASE, "--base-iri", help="IRI namespace served at this host's root"),
     cors_origin: list[str] = typer.Option(["*"], "--cors-origin", help="Allowed CORS origin (repeatable)"),
     max_body: int = typer.Option(1_000_000, "--max-body", help="Largest request body in bytes"),
     max_query_length: int = typer.Option(100_000, "--max-query-length", help="Longest query in characters"),
     max_depth: int = typer.Option(100, "--max-depth", help="Deepest nesting of groups/brackets in a query"),
-    client_budget: float = typer.Option(60.0, "--client-budget",
-                                        help="Seconds of query time per client per minute; beyond: 429 (0: off)"),
-    client_concurrency: int = typer.Option(-1, "--client-concurrency",
-                                           help="Queries at once per client (-1: query workers - 1; 0: no limit)"),
-    client_header: str = typer.Option("", "--client-header",
-                                      help="Header naming the client behind a trusted proxy (e.g. X-Forwarded-For)"),
+    client_budget: float = typer.Option(
+        60.0, "--client-budget", help="Seconds of query time per client per minute; beyond: 429 (0: off)"
+    ),
+    client_concurrency: int = typer.Option(
+        -1, "--client-concurrency", help="Queries at once per client (-1: query workers - 1; 0: no limit)"
+    ),
+    client_header: str = typer.Option(
+        "", "--client-header", help="Header naming the client behind a trusted proxy (e.g. X-Forwarded-For)"
+    ),
     cache_mb: int = typer.Option(64, "--cache-mb", help="Per-release response cache size in MB (0: off)"),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
     server: str = typer.Option("granian", "--server", help="ASGI server: granian or uvicorn"),
@@ -46,18 +56,34 @@ def serve(
     if server not in SERVERS:
         raise typer.BadParameter(f"choose one of {', '.join(SERVERS)}", param_hint="--server")
     if workers > 1 and server == "uvicorn":
-        typer.echo("warning: uvicorn --workers leaves TCP_NODELAY unset (44 ms per keep-alive request); "
-                   "prefer --server granian", err=True)
+        typer.echo(
+            "warning: uvicorn --workers leaves TCP_NODELAY unset (44 ms per keep-alive request); "
+            "prefer --server granian",
+            err=True,
+        )
     try:
         resolve_release_dir(release)
     except AxiskgError as exc:  # not fatal: /health says 503 until a release is built
         typer.echo(f"warning: {exc}", err=True)
     settings = ServeSettings(
-        release=release, host=host, port=port, workers=workers, query_workers=query_workers, timeout=timeout,
-        max_rows=max_rows, allow_service=list(allow_service), base_iri=base_iri, cors_origins=list(cors_origin),
-        max_body=max_body, max_query_length=max_query_length, max_depth=max_depth, client_budget=client_budget,
+        release=release,
+        host=host,
+        port=port,
+        workers=workers,
+        query_workers=query_workers,
+        timeout=timeout,
+        max_rows=max_rows,
+        allow_service=list(allow_service),
+        base_iri=base_iri,
+        cors_origins=list(cors_origin),
+        max_body=max_body,
+        max_query_length=max_query_length,
+        max_depth=max_depth,
+        client_budget=client_budget,
         client_concurrency=None if client_concurrency < 0 else client_concurrency,
-        client_header=client_header or None, cache_bytes=cache_mb * 1024 * 1024, access_log=access_log,
+        client_header=client_header or None,
+        cache_bytes=cache_mb * 1024 * 1024,
+        access_log=access_log,
         server=server,
     )
     run(settings)

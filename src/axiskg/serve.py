@@ -91,13 +91,30 @@ def run(settings: ServeSettings) -> None:
         from granian.server import Server as Granian
 
         Granian(
-            "axiskg.serve:app_from_env", address=settings.host, port=settings.port, interface=Interfaces.ASGI,
-            workers=settings.workers, loop=Loops.uvloop, factory=True, log_access=False, backlog=2048,
-            respawn_failed_workers=True, workers_kill_timeout=20,
+            "axiskg.serve:app_from_env",
+            address=settings.host,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=settings.workers,
+            loop=Loops.uvloop,
+            factory=True,
+            log_access=False,
+            backlog=2048,
+            respawn_failed_workers=True,
+            workers_kill_timeout=20,
         ).serve()
     else:
         import uvicorn
 
-        uvicorn.run("axiskg.serve:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=settings.workers, loop="uvloop", http="httptools", access_log=False,
-                    timeout_graceful_shutdown=20, log_level="warning")
+        uvicorn.run(
+            "axiskg.serve:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
+            timeout_graceful_shutdown=20,
+            log_level="warning",
+        )

@@ -20,8 +20,19 @@ def tiny_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_server(tiny_out: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """A real `axiskg serve` over the tiny release, with a short deadline and a small row cap."""
-    proc, url = start_server(tiny_out, "--timeout", "3", "--max-rows", "50", "--query-workers", "2",
-                             "--client-header", "X-Client", "--client-concurrency", "0")
+    proc, url = start_server(
+        tiny_out,
+        "--timeout",
+        "3",
+        "--max-rows",
+        "50",
+        "--query-workers",
+        "2",
+        "--client-header",
+        "X-Client",
+        "--client-concurrency",
+        "0",
+    )
     try:
         yield proc, url
     finally:

@@ -14,7 +14,9 @@ import pyoxigraph as ox
 
 def _root_conftest() -> ModuleType:
     """tests/conftest.py as a plain module (pytest's own conftest import is not reachable by name)."""
-    spec = importlib.util.spec_from_file_location("axiskg_tests_conftest", Path(__file__).parents[1] / "conftest.py")
+    spec = importlib.util.spec_from_file_location(
+        "axiskg_tests_conftest", Path(__file__).parents[1] / "conftest.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -77,8 +79,13 @@ def make_release(out: Path, rid: str, turtle: dict[str, str]) -> Path:
     (rdir / "dumps").mkdir()
     store.dump(str(rdir / "dumps" / "axiskg.nq"), format=ox.RdfFormat.N_QUADS)
     del store
-    meta = {"id": rid, "version": "test", "created": "2026-11-22T00:00:00+00:00",
-            "triples": sum(graphs.values()), "graphs": graphs}
+    meta = {
+        "id": rid,
+        "version": "test",
+        "created": "2026-11-22T00:00:00+00:00",
+        "triples": sum(graphs.values()),
+        "graphs": graphs,
+    }
     (rdir / "release.json").write_text(json.dumps(meta), encoding="utf-8")
     tmp = out / ".current-tmp"
     if tmp.is_symlink():
@@ -88,3 +95,4 @@ def make_release(out: Path, rid: str, turtle: dict[str, str]) -> Path:
     return rdir
 
 
+free_port = _root_conftest().free_port

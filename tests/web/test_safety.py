@@ -12,13 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from servers import start_server, stop_server
 
 AX = "https://w3id.org/axiskg/id/"
 VALUES = "{ " + " ".join(str(i) for i in range(100)) + " }"
 # 10^10 rows on any data: runs for hours unless stopped
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(5)) + " }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(5)) + " }"
 QUICK = f"ASK {{ <{AX}person/alice> ?p ?o }}"
 
 
@@ -33,7 +32,9 @@ def test_runaway_query_is_stopped_while_another_client_is_answered(tiny_url: str
     order: list[str] = []
 
     def runaway() -> httpx.Response:
-        r = httpx.get(tiny_url + "/sparql", params={"query": RUNAWAY}, headers={"X-Client": "greedy"}, timeout=60)
+        r = httpx.get(
+            tiny_url + "/sparql", params={"query": RUNAWAY}, headers={"X-Client": "greedy"}, timeout=60
+        )
         order.append("runaway")
         return r
 
@@ -41,8 +42,12 @@ def test_runaway_query_is_stopped_while_another_client_is_answered(tiny_url: str
         slow = pool.submit(runaway)
         # while the runaway query runs, another client's queries are answered
         for i in range(3):
-            r = httpx.get(tiny_url + "/sparql", params={"query": QUICK + f" # {i}"}, headers={"X-Client": "polite"},
-                          timeout=60)
+            r = httpx.get(
+                tiny_url + "/sparql",
+                params={"query": QUICK + f" # {i}"},
+                headers={"X-Client": "polite"},
+                timeout=60,
+            )
             assert r.status_code == 200 and r.json()["boolean"] is True
         order.append("quick")
         r = slow.result()
@@ -54,8 +59,16 @@ def test_runaway_query_is_stopped_while_another_client_is_answered(tiny_url: str
     assert metric(tiny_url, "axiskg_worker_restarts_total") == restarts + 1
     # the killed worker was replaced: the pool answers at full strength
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda i: httpx.get(tiny_url + "/sparql", params={"query": QUICK + f" #r{i}"},
-                                                    timeout=60).status_code, range(8)))
+        results = list(
+            pool.map(
+                lambda i: (
+                    httpx.get(
+                        tiny_url + "/sparql", params={"query": QUICK + f" #r{i}"}, timeout=60
+                    ).status_code
+                ),
+                range(8),
+            )
+        )
     assert results == [200] * 8
 
 
@@ -98,21 +111,27 @@ def listener() -> Iterator[Listener]:
     lis.close()
 
 
-@pytest.mark.parametrize("template", [
-    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
-    "PREFIX e: <{base}> SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ service e:sparql {{ ?s ?p ?o }} }} }}",
-    "SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
-    "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
-    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        "PREFIX e: <{base}> SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ service e:sparql {{ ?s ?p ?o }} }} }}",
+        "SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
+        "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    ],
+)
 def test_service_is_refused_and_reaches_nobody(tiny_url: str, listener: Listener, template: str) -> None:
     url = f"http://127.0.0.1:{listener.port}/sparql"
     q = template.format(url=url, base=f"http://127.0.0.1:{listener.port}/")
-    for r in (httpx.get(tiny_url + "/sparql", params={"query": q}),
-              httpx.post(tiny_url + "/sparql", data={"query": q}),
-              httpx.post(tiny_url + "/sparql", content=q.encode(),
-                         headers={"Content-Type": "application/sparql-query"})):
+    for r in (
+        httpx.get(tiny_url + "/sparql", params={"query": q}),
+        httpx.post(tiny_url + "/sparql", data={"query": q}),
+        httpx.post(
+            tiny_url + "/sparql", content=q.encode(), headers={"Content-Type": "application/sparql-query"}
+        ),
+    ):
         assert r.status_code == 400
         assert "SERVICE" in r.text and "refused" in r.text
     assert listener.connections == 0
@@ -128,23 +147,31 @@ def test_allowlisted_service_only(tiny_out: Path, listener: Listener) -> None:
     proc, url = start_server(tiny_out, "--allow-service", allowed, "--timeout", "2")
     try:
         other = f"http://127.0.0.1:{listener.port}/other"
-        r = httpx.get(url + "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{other}> {{ ?s ?p ?o }} }}"})
+        r = httpx.get(
+            url + "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{other}> {{ ?s ?p ?o }} }}"}
+        )
         assert r.status_code == 400 and allowed in r.text
         assert listener.connections == 0
         # the allowlisted endpoint is called; it never answers, so the deadline stops the query
-        r = httpx.get(url + "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}"},
-                      timeout=30)
+        r = httpx.get(
+            url + "/sparql",
+            params={"query": f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}"},
+            timeout=30,
+        )
         assert r.status_code == 504
         assert listener.connections >= 1
     finally:
         stop_server(proc)
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE " + "{" * 2000 + " ?s ?p ?o " + "}" * 2000,
-    "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
-    "ASK { " + "OPTIONAL { " * 500 + "?s ?p ?o" + " }" * 500 + " }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 2000 + " ?s ?p ?o " + "}" * 2000,
+        "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "ASK { " + "OPTIONAL { " * 500 + "?s ?p ?o" + " }" * 500 + " }",
+    ],
+)
 def test_deep_nesting_is_refused(tiny_url: str, query: str) -> None:
     r = httpx.post(tiny_url + "/sparql", data={"query": query})
     assert r.status_code == 400 and "levels deep" in r.text
@@ -152,9 +179,13 @@ def test_deep_nesting_is_refused(tiny_url: str, query: str) -> None:
 
 
 def test_huge_limit_and_offset(tiny_url: str) -> None:
-    r = httpx.get(tiny_url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999"})
+    r = httpx.get(
+        tiny_url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999"}
+    )
     assert r.status_code == 400
-    r = httpx.get(tiny_url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } OFFSET 18446744073709551615"})
+    r = httpx.get(
+        tiny_url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } OFFSET 18446744073709551615"}
+    )
     assert r.status_code == 200 and r.json()["results"]["bindings"] == []
     values = " ".join(str(i) for i in range(80))
     q = f"SELECT * WHERE {{ VALUES ?x {{ {values} }} }} LIMIT 18446744073709551615"
@@ -164,8 +195,12 @@ def test_huge_limit_and_offset(tiny_url: str) -> None:
 
 def test_big_bodies_are_refused(tiny_url: str) -> None:
     body = b"query=" + b"x" * 10_000_000
-    r = httpx.post(tiny_url + "/sparql", content=body,
-                   headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=60)
+    r = httpx.post(
+        tiny_url + "/sparql",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=60,
+    )
     assert r.status_code == 413
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts what arrives
@@ -173,22 +208,39 @@ def test_big_bodies_are_refused(tiny_url: str) -> None:
             yield b"#" * 100_000
 
     try:
-        r = httpx.post(tiny_url + "/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"},
-                       timeout=60)
+        r = httpx.post(
+            tiny_url + "/sparql",
+            content=chunks(),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=60,
+        )
         assert r.status_code == 413
     except httpx.HTTPError:
         pass  # the server may close the connection before the client has sent everything
     long_query = "ASK {} #" + "x" * 200_000
-    r = httpx.post(tiny_url + "/sparql", content=long_query.encode(), headers={"Content-Type": "application/sparql-query"})
+    r = httpx.post(
+        tiny_url + "/sparql",
+        content=long_query.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 400 and "characters" in r.text
     assert httpx.get(tiny_url + "/health").status_code == 200
 
 
-@pytest.mark.parametrize("raw", [
-    b"/sparql?query=%", b"/sparql?query=%G1", b"/sparql?query=%C3%28", b"/sparql?query=%FF%FE",
-    b"/sparql?query=ASK%7B%7D&default-graph-uri=not%20an%20iri", b"/sparql?%%%=&&&", b"/id/%FF",
-    b"/id/%3Cscript%3E", b"/sparql?query=" + b"%7B" * 3000,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"/sparql?query=%",
+        b"/sparql?query=%G1",
+        b"/sparql?query=%C3%28",
+        b"/sparql?query=%FF%FE",
+        b"/sparql?query=ASK%7B%7D&default-graph-uri=not%20an%20iri",
+        b"/sparql?%%%=&&&",
+        b"/id/%FF",
+        b"/id/%3Cscript%3E",
+        b"/sparql?query=" + b"%7B" * 3000,
+    ],
+)
 def test_malformed_requests_get_4xx(tiny_url: str, raw: bytes) -> None:
     host, port = tiny_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:
@@ -217,12 +269,25 @@ def test_odd_methods_and_garbage(tiny_url: str) -> None:
 
 def test_dead_worker_is_replaced(tiny_out: Path) -> None:
     """A query that overflows the worker's stack kills it; the server answers 500 and carries on."""
-    proc, url = start_server(tiny_out, "--max-depth", "10000000", "--max-query-length", "10000000",
-                             "--max-body", "100000000", "--query-workers", "1")
+    proc, url = start_server(
+        tiny_out,
+        "--max-depth",
+        "10000000",
+        "--max-query-length",
+        "10000000",
+        "--max-body",
+        "100000000",
+        "--query-workers",
+        "1",
+    )
     try:
         deep = "SELECT * WHERE " + "{" * 300_000 + " ?s ?p ?o " + "}" * 300_000
-        r = httpx.post(url + "/sparql", content=deep.encode(), headers={"Content-Type": "application/sparql-query"},
-                       timeout=60)
+        r = httpx.post(
+            url + "/sparql",
+            content=deep.encode(),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=60,
+        )
         assert r.status_code == 500 and "worker" in r.text
         r = httpx.get(url + "/sparql", params={"query": QUICK}, timeout=60)
         assert r.status_code == 200 and r.json()["boolean"] is True
@@ -232,7 +297,9 @@ def test_dead_worker_is_replaced(tiny_out: Path) -> None:
 
 
 def test_client_time_budget_gives_429(tiny_out: Path) -> None:
-    proc, url = start_server(tiny_out, "--timeout", "1", "--client-budget", "1", "--client-header", "X-Client")
+    proc, url = start_server(
+        tiny_out, "--timeout", "1", "--client-budget", "1", "--client-header", "X-Client"
+    )
     try:
         r = httpx.get(url + "/sparql", params={"query": RUNAWAY}, headers={"X-Client": "hog"}, timeout=30)
         assert r.status_code == 504

@@ -25,7 +25,16 @@ from axiskg.errors import AxiskgError
 from axiskg.release import CURRENT, Release, open_release
 from axiskg.serve import ServeSettings
 from axiskg.web import linked_data, pages, sparql
-from axiskg.web.http import AccessLog, BodyLimit, Fairness, FastPath, HTTPError, LRUCache, ResponseCache, error_response
+from axiskg.web.http import (
+    AccessLog,
+    BodyLimit,
+    Fairness,
+    FastPath,
+    HTTPError,
+    LRUCache,
+    ResponseCache,
+    error_response,
+)
 from axiskg.web.limits import QueryLimits
 from axiskg.web.metrics import Metrics
 from axiskg.web.workers import WorkerPool
@@ -56,7 +65,9 @@ class Server:
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
         self.metrics = Metrics()
-        self.limits = QueryLimits(settings.max_query_length, settings.max_depth, tuple(settings.allow_service))
+        self.limits = QueryLimits(
+            settings.max_query_length, settings.max_depth, tuple(settings.allow_service)
+        )
         concurrency = settings.client_concurrency
         if concurrency is None:
             concurrency = max(1, settings.query_workers - 1)
@@ -110,8 +121,12 @@ class Server:
             return
         pool = WorkerPool(str(release.path / "store"), self.settings.query_workers, self._on_restart)
         await pool.start()
-        old, self.state = self.state, ReleaseState(release, pool, LRUCache(self.settings.cache_bytes),
-                                                  ResponseCache(self.settings.cache_bytes))
+        old, self.state = (
+            self.state,
+            ReleaseState(
+                release, pool, LRUCache(self.settings.cache_bytes), ResponseCache(self.settings.cache_bytes)
+            ),
+        )
         self._seen_target = target
         if self.app is not None:
             self.app.state.release = release
@@ -131,9 +146,15 @@ class Server:
 
     def cors_headers(self, origin: bytes) -> list[tuple[bytes, bytes]]:
         if b"*" in self._cors:
-            return [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSE.encode())]
+            return [
+                (b"access-control-allow-origin", b"*"),
+                (b"access-control-expose-headers", EXPOSE.encode()),
+            ]
         if origin in self._cors:
-            return [(b"access-control-allow-origin", origin), (b"access-control-expose-headers", EXPOSE.encode())]
+            return [
+                (b"access-control-allow-origin", origin),
+                (b"access-control-expose-headers", EXPOSE.encode()),
+            ]
         return []
 
 
@@ -144,18 +165,22 @@ async def health(request: Request) -> Response:
     server: Server = request.app.state.server
     state = server.current()
     if state is None:
-        return JSONResponse({"status": "starting", "release": None}, 503,
-                            {"Cache-Control": "no-store", "Retry-After": "5"})
-    return JSONResponse({"status": "ready", "release": state.id, "query_workers": server.settings.query_workers},
-                        headers={"Cache-Control": "no-store"})
+        return JSONResponse(
+            {"status": "starting", "release": None}, 503, {"Cache-Control": "no-store", "Retry-After": "5"}
+        )
+    return JSONResponse(
+        {"status": "ready", "release": state.id, "query_workers": server.settings.query_workers},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def metrics(request: Request) -> Response:
     server: Server = request.app.state.server
     state = server.current()
     body = server.metrics.render(state.id if state else None, state.pool.in_flight if state else 0)
-    return PlainTextResponse(body, headers={"Cache-Control": "no-store"},
-                             media_type="text/plain; version=0.0.4; charset=utf-8")
+    return PlainTextResponse(
+        body, headers={"Cache-Control": "no-store"}, media_type="text/plain; version=0.0.4; charset=utf-8"
+    )
 
 
 def routes() -> list[BaseRoute]:
@@ -197,14 +222,20 @@ def create_app(settings: ServeSettings) -> Starlette:
     middleware = [
         Middleware(AccessLog, metrics=server.metrics, enabled=settings.access_log),
         Middleware(FastPath, server=server),
-        Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD"],
-                   allow_headers=["Accept", "Content-Type", "If-None-Match", "Cache-Control"],
-                   expose_headers=[h.strip() for h in EXPOSE.split(",")], max_age=86400),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "HEAD"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match", "Cache-Control"],
+            expose_headers=[h.strip() for h in EXPOSE.split(",")],
+            max_age=86400,
+        ),
         Middleware(BodyLimit, max_bytes=settings.max_body),
         Middleware(GZipMiddleware, minimum_size=1000),
     ]
-    app = Starlette(routes=routes(), middleware=middleware, lifespan=lifespan,
-                    exception_handlers={HTTPError: _http_error})
+    app = Starlette(
+        routes=routes(), middleware=middleware, lifespan=lifespan, exception_handlers={HTTPError: _http_error}
+    )
     app.state.server = server
     app.state.settings = settings
     app.state.release = None

@@ -23,7 +23,9 @@ access_log = logging.getLogger("axiskg.access")
 class HTTPError(Exception):
     """An answer other than 200 decided by a handler; rendered by `error_response`."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, reason: str = "") -> None:
+    def __init__(
+        self, status: int, message: str, headers: dict[str, str] | None = None, reason: str = ""
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -31,13 +33,15 @@ class HTTPError(Exception):
         self.reason = reason
 
 
-def error_response(status: int, message: str, accept: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, message: str, accept: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     """A short error answer: JSON when the client asked for plain JSON, text otherwise (what SPARQL clients show)."""
     h = {"Cache-Control": "no-store", **(headers or {})}
     if accept and "application/json" in accept and "text/plain" not in accept:
-        return Response(json.dumps({"status": status, "message": message}), status, h,
-                        media_type="application/json")
+        return Response(
+            json.dumps({"status": status, "message": message}), status, h, media_type="application/json"
+        )
     return Response(message.rstrip() + "\n", status, h, media_type="text/plain")
 
 
@@ -54,6 +58,7 @@ def matches(request: Request, tag: str) -> bool:
 
 
 # ---------------------------------------------------------------- response cache
+
 
 @dataclass
 class Cached:
@@ -105,6 +110,7 @@ class ResponseCache(LRUCache):
 
 # ---------------------------------------------------------------- per-client fairness
 
+
 class Fairness:
     """Each client gets at most `concurrency` queries at once (the rest wait their turn) and `budget`
     seconds of query time per `window` seconds (beyond it: 429 with Retry-After), like WDQS."""
@@ -136,9 +142,12 @@ class Fairness:
                     break
             retry_after = max(1, int(retry + 0.999))
             raise HTTPError(
-                429, f"query time budget exhausted: this client used {total:.1f} s of query time in the last "
-                     f"{self.window:g} s (limit {self.budget:g} s); retry after {retry_after} s",
-                {"Retry-After": str(retry_after)}, reason="budget")
+                429,
+                f"query time budget exhausted: this client used {total:.1f} s of query time in the last "
+                f"{self.window:g} s (limit {self.budget:g} s); retry after {retry_after} s",
+                {"Retry-After": str(retry_after)},
+                reason="budget",
+            )
 
     def charge(self, client: str, seconds: float) -> None:
         if self.budget <= 0:
@@ -151,7 +160,9 @@ class Fairness:
         sem = self._sems.get(client)
         if sem is None:
             if len(self._sems) > 10_000:  # forget idle clients
-                for k in [k for k, s in self._sems.items() if not s.locked() and s._value == self.concurrency]:
+                for k in [
+                    k for k, s in self._sems.items() if not s.locked() and s._value == self.concurrency
+                ]:
                     del self._sems[k]
             sem = self._sems[client] = asyncio.Semaphore(self.concurrency)
         return sem
@@ -167,6 +178,7 @@ def client_id(scope: Scope, header: str | None) -> str:
 
 
 # ---------------------------------------------------------------- middlewares
+
 
 class BodyLimit:
     """413 for a request body above `max_bytes`, whether announced by Content-Length or streamed."""
@@ -205,8 +217,11 @@ class BodyLimit:
             await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        resp = error_response(413, f"request body too large: this endpoint accepts at most {self.max_bytes} bytes",
-                              headers={"Connection": "close"})
+        resp = error_response(
+            413,
+            f"request body too large: this endpoint accepts at most {self.max_bytes} bytes",
+            headers={"Connection": "close"},
+        )
         await resp(scope, receive, send)
 
 
@@ -215,8 +230,17 @@ class _BodyTooLargeError(Exception):
 
 
 def route_label(path: str) -> str:
-    for prefix in ("/sparql", "/id/", "/ontology", "/graph/", "/.well-known/void", "/downloads", "/health",
-                   "/metrics", "/static/"):
+    for prefix in (
+        "/sparql",
+        "/id/",
+        "/ontology",
+        "/graph/",
+        "/.well-known/void",
+        "/downloads",
+        "/health",
+        "/metrics",
+        "/static/",
+    ):
         if path.startswith(prefix):
             return prefix.rstrip("/")
     return "/" if path == "/" else "other"
@@ -255,8 +279,15 @@ class AccessLog:
                 client = scope.get("client")
                 qs = scope.get("query_string", b"")
                 target = scope.get("raw_path", scope["path"].encode()) + (b"?" + qs if qs else b"")
-                access_log.info('%s "%s %s" %d %d %.1fms', client[0] if client else "-", scope["method"],
-                                target.decode("latin-1")[:2000], status, size, elapsed * 1000)
+                access_log.info(
+                    '%s "%s %s" %d %d %.1fms',
+                    client[0] if client else "-",
+                    scope["method"],
+                    target.decode("latin-1")[:2000],
+                    status,
+                    size,
+                    elapsed * 1000,
+                )
 
 
 class FastPath:

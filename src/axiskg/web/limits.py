@@ -57,7 +57,9 @@ class QueryLimits:
 class QueryInfo:
     """What the lexer learnt about a query."""
 
-    form: str | None  # SELECT / CONSTRUCT / DESCRIBE / ASK, or None if the lexer cannot tell (let the parser say)
+    form: (
+        str | None
+    )  # SELECT / CONSTRUCT / DESCRIBE / ASK, or None if the lexer cannot tell (let the parser say)
     has_dataset: bool  # FROM / FROM NAMED in the query
     depth: int
     services: list[str] = field(default_factory=list)
@@ -136,7 +138,9 @@ def service_endpoints(query: str) -> list[str]:
 def _unescape(query: str) -> str:
     return re.sub(
         r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
-        lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16) < 0x110000 else "",
+        lambda m: (
+            chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16) < 0x110000 else ""
+        ),
         query,
     )
 
@@ -145,18 +149,24 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
     """Classify `query` and enforce the limits; raise QueryRefusedError with the right status."""
     if len(query) > limits.max_length:
         raise QueryRefusedError(
-            400, "too_long", f"query is {len(query)} characters long; this endpoint accepts at most {limits.max_length}"
+            400,
+            "too_long",
+            f"query is {len(query)} characters long; this endpoint accepts at most {limits.max_length}",
         )
     tokens = _tokens(query)
     depth = nesting_depth(tokens)
     if depth > limits.max_depth:
         raise QueryRefusedError(
-            400, "too_deep", f"query nests groups {depth} levels deep; this endpoint accepts at most {limits.max_depth}"
+            400,
+            "too_deep",
+            f"query nests groups {depth} levels deep; this endpoint accepts at most {limits.max_depth}",
         )
     form = _form(tokens)
     if form in UPDATE_KEYWORDS:
         raise QueryRefusedError(
-            403, "update", f"SPARQL Update ({form}) is refused: this endpoint is read-only and never executes updates"
+            403,
+            "update",
+            f"SPARQL Update ({form}) is refused: this endpoint is read-only and never executes updates",
         )
     has_dataset = any(kind == "word" and text.upper() == "FROM" for kind, text in tokens)
     services: list[str] = []
@@ -166,7 +176,8 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
         if refused:
             allowed = ", ".join(limits.allow_service) or "none"
             raise QueryRefusedError(
-                400, "service",
+                400,
+                "service",
                 f"SERVICE <{refused[0]}> is refused: federated queries may only call allowlisted endpoints "
                 f"(allowed: {allowed})",
             )

@@ -49,9 +49,9 @@ _NOT_FOUND_BODY = {
     "nt": "# no description of <{iri}> in this release\n",
     "jsonld": "[]\n",
     "rdf": '<?xml version="1.0"?>\n<!-- no description of {iri} in this release -->\n'
-           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
     "html": "<!doctype html><title>Not found</title><h1>Not found</h1><p>No description of <code>{iri}</code> "
-            "in this release.</p>\n",
+    "in this release.</p>\n",
 }
 
 
@@ -67,8 +67,11 @@ def _choose(request: Request, forced: Offer | None) -> Offer:
         return forced
     offer = negotiate(request.headers.get("accept"), LD_OFFERS)
     if offer is None:
-        raise HTTPError(406, "offered: " + ", ".join(dict.fromkeys(o.media_type for o in LD_OFFERS)),
-                        reason="not_acceptable")
+        raise HTTPError(
+            406,
+            "offered: " + ", ".join(dict.fromkeys(o.media_type for o in LD_OFFERS)),
+            reason="not_acceptable",
+        )
     return offer
 
 
@@ -77,8 +80,9 @@ def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
     return Response(body, 404, {**headers, "Cache-Control": "no-cache"}, media_type=offer.content_type)
 
 
-async def _describe(request: Request, iri: str, query: str, forced: Offer | None, html_iri: str | None = None
-                    ) -> Response:
+async def _describe(
+    request: Request, iri: str, query: str, forced: Offer | None, html_iri: str | None = None
+) -> Response:
     server = request.app.state.server
     state = server.require()
     offer = _choose(request, forced)
@@ -94,7 +98,9 @@ async def _describe(request: Request, iri: str, query: str, forced: Offer | None
         if html_iri is None:
             found = state.cache.get(("exists", iri))
             if found is None:
-                body, _, _ = await run_in_worker(request, server, {"query": ask, "format": "json", "max_rows": 1})
+                body, _, _ = await run_in_worker(
+                    request, server, {"query": ask, "format": "json", "max_rows": 1}
+                )
                 found = json.loads(body)["boolean"]
                 state.cache.put(("exists", iri), found, 10)
             if not found:
@@ -106,8 +112,13 @@ async def _describe(request: Request, iri: str, query: str, forced: Offer | None
     key = ("ld", iri, offer.name, server.settings.max_rows)
     answer = state.cache.get(key)
     if answer is None:
-        req = {"query": query, "format": offer.name, "max_rows": server.settings.max_rows,
-               "prefixes": PREFIXES, "require_some": True}
+        req = {
+            "query": query,
+            "format": offer.name,
+            "max_rows": server.settings.max_rows,
+            "prefixes": PREFIXES,
+            "require_some": True,
+        }
         answer = await run_in_worker(request, server, req)
         state.cache.put(key, answer, len(answer[0]))
     body, rows, truncated = answer
@@ -157,9 +168,17 @@ async def graph(request: Request) -> Response:
 
 # ---------------------------------------------------------------- downloads and VoID
 
-MEDIA_TYPES = {".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
-               ".jsonld": "application/ld+json", ".rdf": "application/rdf+xml", ".nt": "application/n-triples",
-               ".json": "application/json", ".html": "text/html", "": "text/plain"}
+MEDIA_TYPES = {
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".nt": "application/n-triples",
+    ".json": "application/json",
+    ".html": "text/html",
+    "": "text/plain",
+}
 
 
 def download_files(state: Any) -> list[dict[str, Any]]:
@@ -177,9 +196,14 @@ def download_files(state: Any) -> list[dict[str, Any]]:
             if len(parts) == 2:
                 sums[parts[1].lstrip("*").removeprefix("./")] = parts[0]
     out = []
-    candidates = sorted(p for p in (root / "dumps").glob("*") if p.is_file()) if (root / "dumps").is_dir() else []
-    candidates += [root / n for n in ("void.ttl", "validation.ttl", "validation.html", "release.json",
-                                      "SHA256SUMS") if (root / n).is_file()]
+    candidates = (
+        sorted(p for p in (root / "dumps").glob("*") if p.is_file()) if (root / "dumps").is_dir() else []
+    )
+    candidates += [
+        root / n
+        for n in ("void.ttl", "validation.ttl", "validation.html", "release.json", "SHA256SUMS")
+        if (root / n).is_file()
+    ]
     for p in candidates:
         rel = p.relative_to(root).as_posix()
         meta = listed.get(rel) or listed.get(p.name) or {}
@@ -190,8 +214,14 @@ def download_files(state: Any) -> list[dict[str, Any]]:
                 for chunk in iter(lambda: f.read(1 << 20), b""):
                     h.update(chunk)
             sha = h.hexdigest()
-        out.append({"name": rel, "bytes": p.stat().st_size, "sha256": sha,
-                    "media_type": MEDIA_TYPES.get(p.suffix, "application/octet-stream")})
+        out.append(
+            {
+                "name": rel,
+                "bytes": p.stat().st_size,
+                "sha256": sha,
+                "media_type": MEDIA_TYPES.get(p.suffix, "application/octet-stream"),
+            }
+        )
     state.cache.put(("downloads",), out, 100 * len(out))
     return out
 
@@ -201,20 +231,38 @@ async def downloads(request: Request) -> Response:
     state = server.require()
     files = download_files(state)
     accept = request.headers.get("accept", "")
-    headers = {"Vary": "Accept", "Cache-Control": server.settings.cache_control, "ETag": etag(state.id, "dl", accept)}
+    headers = {
+        "Vary": "Accept",
+        "Cache-Control": server.settings.cache_control,
+        "ETag": etag(state.id, "dl", accept),
+    }
     if "application/json" in accept and "text/html" not in accept:
-        return Response(json.dumps({"release": state.id, "files": [
-            {**f, "url": str(request.url_for("download", name=f["name"]))} for f in files]}, indent=2),
-            headers=headers, media_type="application/json")
+        return Response(
+            json.dumps(
+                {
+                    "release": state.id,
+                    "files": [{**f, "url": str(request.url_for("download", name=f["name"]))} for f in files],
+                },
+                indent=2,
+            ),
+            headers=headers,
+            media_type="application/json",
+        )
     if "text/plain" in accept and "text/html" not in accept:
-        return Response("".join(f"{f['sha256']}  {f['name']}\n" for f in files), headers=headers,
-                        media_type="text/plain")
+        return Response(
+            "".join(f"{f['sha256']}  {f['name']}\n" for f in files), headers=headers, media_type="text/plain"
+        )
     rows = "".join(
         f'<tr><td><a href="{html.escape(str(request.url_for("download", name=f["name"])))}">{html.escape(f["name"])}'
-        f'</a></td><td>{f["bytes"]}</td><td><code>{f["sha256"]}</code></td></tr>' for f in files)
-    return HTMLResponse(f"<!doctype html><html lang=en><meta charset=utf-8><title>axiskg downloads</title>"
-                        f"<h1>Downloads of release {html.escape(state.id)}</h1><table><tr><th>file</th><th>bytes"
-                        f"</th><th>sha256</th></tr>{rows}</table></html>", headers=headers)
+        f"</a></td><td>{f['bytes']}</td><td><code>{f['sha256']}</code></td></tr>"
+        for f in files
+    )
+    return HTMLResponse(
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>axiskg downloads</title>"
+        f"<h1>Downloads of release {html.escape(state.id)}</h1><table><tr><th>file</th><th>bytes"
+        f"</th><th>sha256</th></tr>{rows}</table></html>",
+        headers=headers,
+    )
 
 
 async def download(request: Request) -> Response:
@@ -224,8 +272,11 @@ async def download(request: Request) -> Response:
     for f in download_files(state):
         if f["name"] == name:
             tag = f'"{f["sha256"]}"'
-            headers = {"ETag": tag, "Cache-Control": server.settings.cache_control,
-                       "Digest": "sha-256=" + __import__("base64").b64encode(bytes.fromhex(f["sha256"])).decode()}
+            headers = {
+                "ETag": tag,
+                "Cache-Control": server.settings.cache_control,
+                "Digest": "sha-256=" + __import__("base64").b64encode(bytes.fromhex(f["sha256"])).decode(),
+            }
             if matches(request, tag):
                 return Response(status_code=304, headers=headers)
             return FileResponse(state.release.path / name, headers=headers, media_type=f["media_type"])
@@ -251,33 +302,49 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
         ds = n(request.app.state.server.settings.base_iri + "dataset")
         datasets = [ds]
         triples += [
-            ox.Triple(ds, rdf_type, n(void + "Dataset")), ox.Triple(ds, rdf_type, n(dcat + "Dataset")),
-            ox.Triple(ds, n(dct + "title"), lit("axiskg: a provenance-rich knowledge graph of the Axis of Resistance",
-                                                language="en")),
+            ox.Triple(ds, rdf_type, n(void + "Dataset")),
+            ox.Triple(ds, rdf_type, n(dcat + "Dataset")),
+            ox.Triple(
+                ds,
+                n(dct + "title"),
+                lit("axiskg: a provenance-rich knowledge graph of the Axis of Resistance", language="en"),
+            ),
             ox.Triple(ds, n(PREFIXES["owl"] + "versionInfo"), lit(state.id)),
             ox.Triple(ds, n(void + "uriSpace"), lit(request.app.state.server.settings.base_iri + "id/")),
         ]
         if meta.get("created"):
-            triples.append(ox.Triple(ds, n(dct + "created"), lit(str(meta["created"]), datatype=n(xsd + "dateTime"))))
+            triples.append(
+                ox.Triple(ds, n(dct + "created"), lit(str(meta["created"]), datatype=n(xsd + "dateTime")))
+            )
         if isinstance(meta.get("triples"), int):
-            triples.append(ox.Triple(ds, n(void + "triples"), lit(str(meta["triples"]), datatype=n(xsd + "integer"))))
+            triples.append(
+                ox.Triple(ds, n(void + "triples"), lit(str(meta["triples"]), datatype=n(xsd + "integer")))
+            )
         for i, (g, count) in enumerate(sorted(meta.get("graphs", {}).items())):
             if g:
                 sub = n(g)
-                triples += [ox.Triple(ds, n(void + "subset"), sub), ox.Triple(sub, rdf_type, n(void + "Dataset")),
-                            ox.Triple(sub, n(void + "triples"), lit(str(count), datatype=n(xsd + "integer")))]
+                triples += [
+                    ox.Triple(ds, n(void + "subset"), sub),
+                    ox.Triple(sub, rdf_type, n(void + "Dataset")),
+                    ox.Triple(sub, n(void + "triples"), lit(str(count), datatype=n(xsd + "integer"))),
+                ]
     ds = datasets[0]
-    triples += [ox.Triple(ds, n(void + "sparqlEndpoint"), n(base_url + "sparql")),
-                ox.Triple(ds, n(PREFIXES["rdfs"] + "seeAlso"), n(base_url + "sparql"))]
+    triples += [
+        ox.Triple(ds, n(void + "sparqlEndpoint"), n(base_url + "sparql")),
+        ox.Triple(ds, n(PREFIXES["rdfs"] + "seeAlso"), n(base_url + "sparql")),
+    ]
     for i, f in enumerate(download_files(state)):
         url = n(base_url + "downloads/" + f["name"])
         dist, cs = ox.BlankNode(f"dist{i}"), ox.BlankNode(f"sum{i}")
         triples += [
-            ox.Triple(ds, n(dcat + "distribution"), dist), ox.Triple(dist, rdf_type, n(dcat + "Distribution")),
-            ox.Triple(dist, n(dcat + "downloadURL"), url), ox.Triple(dist, n(dcat + "mediaType"), lit(f["media_type"])),
+            ox.Triple(ds, n(dcat + "distribution"), dist),
+            ox.Triple(dist, rdf_type, n(dcat + "Distribution")),
+            ox.Triple(dist, n(dcat + "downloadURL"), url),
+            ox.Triple(dist, n(dcat + "mediaType"), lit(f["media_type"])),
             ox.Triple(dist, n(dcat + "byteSize"), lit(str(f["bytes"]), datatype=n(xsd + "integer"))),
             ox.Triple(dist, n(dct + "title"), lit(f["name"])),
-            ox.Triple(dist, n(spdx + "checksum"), cs), ox.Triple(cs, rdf_type, n(spdx + "Checksum")),
+            ox.Triple(dist, n(spdx + "checksum"), cs),
+            ox.Triple(cs, rdf_type, n(spdx + "Checksum")),
             ox.Triple(cs, n(spdx + "algorithm"), n(spdx + "checksumAlgorithm_sha256")),
             ox.Triple(cs, n(spdx + "checksumValue"), lit(f["sha256"], datatype=n(xsd + "hexBinary"))),
         ]
@@ -289,13 +356,16 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
 async def well_known_void(request: Request) -> Response:
     server = request.app.state.server
     state = server.require()
-    offer = negotiate(request.headers.get("accept"), [o for o in GRAPH_OFFERS if o.name not in ("trig", "nq")])
+    offer = negotiate(
+        request.headers.get("accept"), [o for o in GRAPH_OFFERS if o.name not in ("trig", "nq")]
+    )
     if offer is None:
         return error_response(406, "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML")
     tag = etag(state.id, "void", offer.name, str(request.base_url))
     headers = {"ETag": tag, "Vary": "Accept", "Cache-Control": server.settings.cache_control}
     if matches(request, tag):
         return Response(status_code=304, headers=headers)
-    body = serialize_triples(void_triples(request, state), offer.name,
-                             {**PREFIXES, "spdx": "http://spdx.org/rdf/terms#"})
+    body = serialize_triples(
+        void_triples(request, state), offer.name, {**PREFIXES, "spdx": "http://spdx.org/rdf/terms#"}
+    )
     return Response(body, 200, headers, media_type=offer.content_type)

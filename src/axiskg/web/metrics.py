@@ -44,21 +44,37 @@ class Metrics:
 
         head("axiskg_requests_total", "counter", "HTTP requests by route, method and status.")
         for (route, method, status), n in sorted(self.requests.items()):
-            lines.append(f'axiskg_requests_total{{pid="{pid}",route="{route}",method="{method}",status="{status}"}} {n}')
+            lines.append(
+                f'axiskg_requests_total{{pid="{pid}",route="{route}",method="{method}",status="{status}"}} {n}'
+            )
         head("axiskg_request_duration_seconds", "histogram", "Time to answer an HTTP request.")
         for route, buckets in sorted(self.latency_buckets.items()):
             for bound, n in zip(BUCKETS, buckets, strict=True):
-                lines.append(f'axiskg_request_duration_seconds_bucket{{pid="{pid}",route="{route}",le="{bound}"}} {n}')
-            lines.append(f'axiskg_request_duration_seconds_bucket{{pid="{pid}",route="{route}",le="+Inf"}} '
-                         f"{self.latency_count[route]}")
-            lines.append(f'axiskg_request_duration_seconds_sum{{pid="{pid}",route="{route}"}} {self.latency_sum[route]:.6f}')
-            lines.append(f'axiskg_request_duration_seconds_count{{pid="{pid}",route="{route}"}} {self.latency_count[route]}')
-        head("axiskg_query_timeouts_total", "counter", "Queries stopped at the deadline (their worker was killed).")
+                lines.append(
+                    f'axiskg_request_duration_seconds_bucket{{pid="{pid}",route="{route}",le="{bound}"}} {n}'
+                )
+            lines.append(
+                f'axiskg_request_duration_seconds_bucket{{pid="{pid}",route="{route}",le="+Inf"}} '
+                f"{self.latency_count[route]}"
+            )
+            lines.append(
+                f'axiskg_request_duration_seconds_sum{{pid="{pid}",route="{route}"}} {self.latency_sum[route]:.6f}'
+            )
+            lines.append(
+                f'axiskg_request_duration_seconds_count{{pid="{pid}",route="{route}"}} {self.latency_count[route]}'
+            )
+        head(
+            "axiskg_query_timeouts_total",
+            "counter",
+            "Queries stopped at the deadline (their worker was killed).",
+        )
         lines.append(f'axiskg_query_timeouts_total{{pid="{pid}"}} {self.timeouts}')
         head("axiskg_refusals_total", "counter", "Requests refused before execution, by reason.")
         for reason, n in sorted(self.refusals.items()):
             lines.append(f'axiskg_refusals_total{{pid="{pid}",reason="{reason}"}} {n}')
-        head("axiskg_worker_restarts_total", "counter", "Query workers killed (deadline, crash) and replaced.")
+        head(
+            "axiskg_worker_restarts_total", "counter", "Query workers killed (deadline, crash) and replaced."
+        )
         lines.append(f'axiskg_worker_restarts_total{{pid="{pid}"}} {self.worker_restarts}')
         head("axiskg_results_truncated_total", "counter", "Answers cut at the row cap.")
         lines.append(f'axiskg_results_truncated_total{{pid="{pid}"}} {self.truncated}')

@@ -22,8 +22,11 @@ class Offer:
     @property
     def content_type(self) -> str:
         if self.media_type.startswith("text/") or self.media_type in (
-            "application/sparql-results+json", "application/ld+json", "application/sparql-results+xml",
-            "application/rdf+xml", "application/json",
+            "application/sparql-results+json",
+            "application/ld+json",
+            "application/sparql-results+xml",
+            "application/rdf+xml",
+            "application/json",
         ):
             return self.media_type + "; charset=utf-8"
         return self.media_type
@@ -62,7 +65,11 @@ LD_OFFERS: list[Offer] = [
     Offer("text/plain", "nt", ox.RdfFormat.N_TRIPLES),
 ]
 EXTENSION_TO_OFFER: dict[str, Offer] = {
-    ".ttl": LD_OFFERS[0], ".html": LD_OFFERS[1], ".jsonld": LD_OFFERS[3], ".nt": LD_OFFERS[4], ".rdf": LD_OFFERS[5],
+    ".ttl": LD_OFFERS[0],
+    ".html": LD_OFFERS[1],
+    ".jsonld": LD_OFFERS[3],
+    ".nt": LD_OFFERS[4],
+    ".rdf": LD_OFFERS[5],
 }
 NAME_TO_RESULTS_OFFER = {o.name: o for o in reversed(RESULTS_OFFERS)}
 NAME_TO_GRAPH_OFFER = {o.name: o for o in reversed(GRAPH_OFFERS)}

@@ -18,13 +18,19 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 NAME_TO_RDF_FORMAT = {
-    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
 }
 DATASET_FORMATS = {"trig", "nq"}
 NAME_TO_RESULTS_FORMAT = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
 }
 
 
@@ -41,8 +47,14 @@ def _json_term(t: Any) -> dict[str, Any]:
             d["datatype"] = t.datatype.value
         return d
     if isinstance(t, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(t.subject),
-                                            "predicate": _json_term(t.predicate), "object": _json_term(t.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(t.subject),
+                "predicate": _json_term(t.predicate),
+                "object": _json_term(t.object),
+            },
+        }
     return {"type": "literal", "value": str(t)}
 
 
@@ -58,8 +70,10 @@ def _xml_term(t: Any) -> str:
             return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
         return f"<literal>{escape(t.value)}</literal>"
     if isinstance(t, ox.Triple):
-        return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}</predicate>"
-                f"<object>{_xml_term(t.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}</predicate>"
+            f"<object>{_xml_term(t.object)}</object></triple>"
+        )
     return f"<literal>{escape(str(t))}</literal>"
 
 
@@ -77,8 +91,13 @@ def _tsv_term(t: Any) -> str:
     if t is None:
         return ""
     if isinstance(t, ox.Literal):
-        v = (t.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-             .replace("\r", "\\r").replace("\t", "\\t"))
+        v = (
+            t.value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
         if t.language:
             return f'"{v}"@{t.language}'
         if t.datatype.value != XSD_STRING:
@@ -89,17 +108,25 @@ def _tsv_term(t: Any) -> str:
 
 def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str) -> bytes:
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, separators=(",", ":")).encode()
+        bindings = [
+            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows
+        ]
+        return json.dumps(
+            {"head": {"vars": variables}, "results": {"bindings": bindings}},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
     if fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
         out.append("</head><results>")
         for row in rows:
             out.append("<result>")
-            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                    for v, t in zip(variables, row, strict=True) if t is not None]
+            out += [
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True)
+                if t is not None
+            ]
             out.append("</result>")
         out.append("</results></sparql>\n")
         return "".join(out).encode()

@@ -20,6 +20,19 @@ _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+FORMAT_ALIASES = {
+    "turtle": "ttl",
+    "n-triples": "nt",
+    "ntriples": "nt",
+    "json-ld": "jsonld",
+    "rdfxml": "rdf",
+    "rdf+xml": "rdf",
+    "xml-rdf": "rdf",
+    "n-quads": "nq",
+    "nquads": "nq",
+    "sparql-results+json": "json",
+    "sparql-results+xml": "xml",
+}
 UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only and never executes updates"
 
 
@@ -44,7 +57,11 @@ def parse_form(raw: bytes, where: str) -> list[tuple[str, str]]:
 def _charset_ok(content_type: str) -> bool:
     for param in content_type.split(";")[1:]:
         k, _, v = param.strip().partition("=")
-        if k.strip().lower() == "charset" and v.strip().strip('"').lower() not in ("utf-8", "utf8", "us-ascii"):
+        if k.strip().lower() == "charset" and v.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+            "us-ascii",
+        ):
             return False
     return True
 
@@ -57,11 +74,16 @@ async def read_protocol_request(request: Request) -> tuple[list[tuple[str, str]]
         content_type = request.headers.get("content-type", "")
         media = content_type.split(";")[0].strip().lower()
         if not media:
-            raise HTTPError(400, "POST without Content-Type: send application/x-www-form-urlencoded or "
-                                 "application/sparql-query", reason="media_type")
+            raise HTTPError(
+                400,
+                "POST without Content-Type: send application/x-www-form-urlencoded or "
+                "application/sparql-query",
+                reason="media_type",
+            )
         if not _charset_ok(content_type):
-            raise HTTPError(400, f"unsupported charset in {content_type!r}: SPARQL requests are UTF-8",
-                            reason="encoding")
+            raise HTTPError(
+                400, f"unsupported charset in {content_type!r}: SPARQL requests are UTF-8", reason="encoding"
+            )
         if media == "application/sparql-update":
             raise HTTPError(403, UPDATE_REFUSED, reason="update")
         body = await request.body()
@@ -75,8 +97,12 @@ async def read_protocol_request(request: Request) -> tuple[list[tuple[str, str]]
             except UnicodeDecodeError as exc:
                 raise HTTPError(400, f"the query is not valid UTF-8: {exc}", reason="encoding") from exc
         else:
-            raise HTTPError(415, f"unsupported media type {media!r}: send application/x-www-form-urlencoded or "
-                                 "application/sparql-query", reason="media_type")
+            raise HTTPError(
+                415,
+                f"unsupported media type {media!r}: send application/x-www-form-urlencoded or "
+                "application/sparql-query",
+                reason="media_type",
+            )
     if any(k in ("update", "using-graph-uri", "using-named-graph-uri") for k, _ in params):
         raise HTTPError(403, UPDATE_REFUSED, reason="update")
     return params, queries
@@ -92,18 +118,21 @@ def _graph_params(params: list[tuple[str, str]], name: str) -> list[str]:
 
 def choose_offer(request: Request, params: list[tuple[str, str]], form: str | None) -> Offer:
     offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_OFFERS
-    fmt = next((v for k, v in params if k == "format"), None)
-    if fmt:  # non-standard but common (?format=json): a format name or a media type
-        for o in offers:
-            if fmt in (o.name, o.media_type):
-                return o
-        raise HTTPError(406, f"format {fmt!r} is not offered for this query; offered: "
-                             + ", ".join(dict.fromkeys(o.media_type for o in offers)), reason="not_acceptable")
+    for k, v in params:  # non-standard but common (?format=json, SPARQLWrapper's &output=turtle): honoured
+        if k in ("format", "output"):  # when it names an offer, else Accept decides
+            name = FORMAT_ALIASES.get(v.strip().lower(), v.strip().lower())
+            for o in offers:
+                if name in (o.name, o.media_type):
+                    return o
     accept = request.headers.get("accept")
     offer = negotiate(accept, offers)
     if offer is None:
-        raise HTTPError(406, f"none of the accepted media types ({accept}) is offered for this query; offered: "
-                             + ", ".join(dict.fromkeys(o.media_type for o in offers)), reason="not_acceptable")
+        raise HTTPError(
+            406,
+            f"none of the accepted media types ({accept}) is offered for this query; offered: "
+            + ", ".join(dict.fromkeys(o.media_type for o in offers)),
+            reason="not_acceptable",
+        )
     return offer
 
 
@@ -126,7 +155,9 @@ async def _sparql(request: Request, server: Any) -> Response:
     state = server.require()
     params, queries = await read_protocol_request(request)
     if len(queries) > 1:
-        raise HTTPError(400, f"{len(queries)} queries in one request: send exactly one 'query'", reason="syntax")
+        raise HTTPError(
+            400, f"{len(queries)} queries in one request: send exactly one 'query'", reason="syntax"
+        )
     if not queries:
         if request.method in ("GET", "HEAD") and not params:
             return service_description(request, server, state)
@@ -136,7 +167,7 @@ async def _sparql(request: Request, server: Any) -> Response:
     named_graphs = _graph_params(params, "named-graph-uri")
     info = check_query(query, server.limits)
     offer = choose_offer(request, params, info.form)
-    vary = "Accept" if not any(k == "format" for k, _ in params) else ""
+    vary = "Accept"
     key = ("sparql", query, tuple(default_graphs), tuple(named_graphs), offer.name, settings.max_rows)
     tag = etag(state.id, *key)
     headers = {"ETag": tag, "Cache-Control": settings.cache_control, **({"Vary": vary} if vary else {})}
@@ -147,9 +178,15 @@ async def _sparql(request: Request, server: Any) -> Response:
         server.metrics.cache_hits += 1
         body, rows, truncated = answer
     else:
-        req = {"query": query, "format": offer.name, "max_rows": settings.max_rows,
-               "default_graphs": default_graphs, "named_graphs": named_graphs,
-               "union": not info.has_dataset, "prefixes": PREFIXES}
+        req = {
+            "query": query,
+            "format": offer.name,
+            "max_rows": settings.max_rows,
+            "default_graphs": default_graphs,
+            "named_graphs": named_graphs,
+            "union": not info.has_dataset,
+            "prefixes": PREFIXES,
+        }
         body, rows, truncated = await run_in_worker(request, server, req)
         if info.cacheable:
             server.metrics.cache_misses += 1
@@ -163,8 +200,10 @@ async def _sparql(request: Request, server: Any) -> Response:
     response = Response(body, 200, headers, media_type=offer.content_type)
     if info.cacheable and request.method == "GET" and "if-none-match" not in request.headers:
         raw = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k != "Vary"]
-        raw += [(b"content-type", offer.content_type.encode()),
-                (b"vary", b"Accept, Accept-Encoding" if vary else b"Accept-Encoding")]
+        raw += [
+            (b"content-type", offer.content_type.encode()),
+            (b"vary", b"Accept, Accept-Encoding" if vary else b"Accept-Encoding"),
+        ]
         state.raw_cache.put(raw_key(request.scope, dict(request.scope["headers"])), 200, raw, body)
     return response
 
@@ -186,18 +225,26 @@ async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> t
                     break
                 except PoolClosedError:  # a new release replaced the pool while we waited: go again
                     if attempt == 2:
-                        raise HTTPError(503, "the release changed twice while the query waited; retry",
-                                        {"Retry-After": "1"}) from None
+                        raise HTTPError(
+                            503,
+                            "the release changed twice while the query waited; retry",
+                            {"Retry-After": "1"},
+                        ) from None
         finally:
             if sem is not None:
                 sem.release()
     except QueryTimeoutError as exc:
         server.metrics.timeouts += 1
         server.fairness.charge(client, settings.timeout)
-        raise HTTPError(504, f"query timed out: {exc} (this endpoint stops every query after "
-                             f"{settings.timeout:g} s; simplify it or add a LIMIT)") from exc
+        raise HTTPError(
+            504,
+            f"query timed out: {exc} (this endpoint stops every query after "
+            f"{settings.timeout:g} s; simplify it or add a LIMIT)",
+        ) from exc
     except WorkerCrashedError as exc:
-        raise HTTPError(500, f"{exc}; it was replaced, the server is fine. The query may be too complex.") from exc
+        raise HTTPError(
+            500, f"{exc}; it was replaced, the server is fine. The query may be too complex."
+        ) from exc
     server.fairness.charge(client, answer.elapsed)
     if not answer.ok:
         raise HTTPError(answer.status, answer.message, reason="syntax" if answer.status == 400 else "")
@@ -206,16 +253,22 @@ async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> t
 
 # ---------------------------------------------------------------- service description
 
+
 def service_description(request: Request, server: Any, state: Any) -> Response:
     accept = request.headers.get("accept")
     wants_html = accept is not None and "text/html" in accept
     if wants_html:
-        return HTMLResponse(_SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))),
-                            headers={"Vary": "Accept"})
+        return HTMLResponse(
+            _SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))), headers={"Vary": "Accept"}
+        )
     offer = negotiate(accept, GRAPH_OFFERS)
     if offer is None:
-        raise HTTPError(406, "the service description is offered as "
-                             + ", ".join(dict.fromkeys(o.media_type for o in GRAPH_OFFERS)), reason="not_acceptable")
+        raise HTTPError(
+            406,
+            "the service description is offered as "
+            + ", ".join(dict.fromkeys(o.media_type for o in GRAPH_OFFERS)),
+            reason="not_acceptable",
+        )
     tag = etag(state.id, "sd", offer.name, str(request.base_url))
     headers = {"ETag": tag, "Cache-Control": server.settings.cache_control, "Vary": "Accept"}
     if matches(request, tag):
@@ -223,8 +276,11 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
     triples = service_description_triples(request, state)
     from axiskg.web.results import serialize_triples
 
-    body = serialize_triples(triples, offer.name, {"sd": SD, "void": PREFIXES["void"],
-                                                   "dcterms": PREFIXES["dcterms"], "rdfs": PREFIXES["rdfs"]})
+    body = serialize_triples(
+        triples,
+        offer.name,
+        {"sd": SD, "void": PREFIXES["void"], "dcterms": PREFIXES["dcterms"], "rdfs": PREFIXES["rdfs"]},
+    )
     return Response(body, 200, headers, media_type=offer.content_type)
 
 
@@ -241,12 +297,18 @@ def service_description_triples(request: Request, state: Any) -> list[ox.Triple]
         ox.Triple(svc, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
         ox.Triple(svc, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
         ox.Triple(svc, n(SD + "feature"), n(SD + "BasicFederatedQuery")),
-        ox.Triple(svc, n(PREFIXES["dcterms"] + "description"), lit(
-            "Read-only SPARQL 1.1 endpoint of the axiskg knowledge graph. The default graph is the union of all "
-            "the release's named graphs; each named graph stays addressable with GRAPH, FROM / FROM NAMED and the "
-            "default-graph-uri / named-graph-uri parameters (which never fetch remote data). SPARQL Update is "
-            "refused. SERVICE is refused unless the endpoint is on the server's allowlist. Every query runs under "
-            "a deadline and results are capped (X-SPARQL-Truncated header).", language="en")),
+        ox.Triple(
+            svc,
+            n(PREFIXES["dcterms"] + "description"),
+            lit(
+                "Read-only SPARQL 1.1 endpoint of the axiskg knowledge graph. The default graph is the union of all "
+                "the release's named graphs; each named graph stays addressable with GRAPH, FROM / FROM NAMED and the "
+                "default-graph-uri / named-graph-uri parameters (which never fetch remote data). SPARQL Update is "
+                "refused. SERVICE is refused unless the endpoint is on the server's allowlist. Every query runs under "
+                "a deadline and results are capped (X-SPARQL-Truncated header).",
+                language="en",
+            ),
+        ),
         ox.Triple(svc, n(PREFIXES["rdfs"] + "seeAlso"), void_url),
         ox.Triple(svc, n(SD + "defaultDataset"), ds),
         ox.Triple(ds, n(RDF_TYPE), n(SD + "Dataset")),
@@ -257,21 +319,41 @@ def service_description_triples(request: Request, state: Any) -> list[ox.Triple]
     ]
     triples_total = state.release.metadata.get("triples")
     if isinstance(triples_total, int):
-        t.append(ox.Triple(dg, n(PREFIXES["void"] + "triples"), lit(str(triples_total),
-                                                                   datatype=n(PREFIXES["xsd"] + "integer"))))
+        t.append(
+            ox.Triple(
+                dg,
+                n(PREFIXES["void"] + "triples"),
+                lit(str(triples_total), datatype=n(PREFIXES["xsd"] + "integer")),
+            )
+        )
     for o in RESULTS_OFFERS[:4] + GRAPH_OFFERS[:6]:
-        fmt_iri = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-                   "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
-                   "rdf": "RDF_XML", "trig": "TriG", "nq": "N-Quads"}[o.name]
+        fmt_iri = {
+            "json": "SPARQL_Results_JSON",
+            "xml": "SPARQL_Results_XML",
+            "csv": "SPARQL_Results_CSV",
+            "tsv": "SPARQL_Results_TSV",
+            "ttl": "Turtle",
+            "nt": "N-Triples",
+            "jsonld": "JSON-LD",
+            "rdf": "RDF_XML",
+            "trig": "TriG",
+            "nq": "N-Quads",
+        }[o.name]
         t.append(ox.Triple(svc, n(SD + "resultFormat"), n("http://www.w3.org/ns/formats/" + fmt_iri)))
     for i, (g, count) in enumerate(sorted(state.release.metadata.get("graphs", {}).items())):
         if not g:
             continue
         ng, gn = ox.BlankNode(f"ng{i}"), ox.BlankNode(f"g{i}")
-        t += [ox.Triple(ds, n(SD + "namedGraph"), ng), ox.Triple(ng, n(RDF_TYPE), n(SD + "NamedGraph")),
-              ox.Triple(ng, n(SD + "name"), n(g)), ox.Triple(ng, n(SD + "graph"), gn),
-              ox.Triple(gn, n(RDF_TYPE), n(SD + "Graph")),
-              ox.Triple(gn, n(PREFIXES["void"] + "triples"), lit(str(count), datatype=n(PREFIXES["xsd"] + "integer")))]
+        t += [
+            ox.Triple(ds, n(SD + "namedGraph"), ng),
+            ox.Triple(ng, n(RDF_TYPE), n(SD + "NamedGraph")),
+            ox.Triple(ng, n(SD + "name"), n(g)),
+            ox.Triple(ng, n(SD + "graph"), gn),
+            ox.Triple(gn, n(RDF_TYPE), n(SD + "Graph")),
+            ox.Triple(
+                gn, n(PREFIXES["void"] + "triples"), lit(str(count), datatype=n(PREFIXES["xsd"] + "integer"))
+            ),
+        ]
     return t
 
 

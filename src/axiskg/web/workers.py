@@ -55,6 +55,7 @@ class Answer:
 
 # ---------------------------------------------------------------- worker side (separate process)
 
+
 def _read_exact(sock: socket.socket, n: int) -> bytes:
     buf = bytearray()
     while len(buf) < n:
@@ -93,23 +94,46 @@ def run_worker(store_dir: str, fd: int) -> None:
             return
         try:
             body, rows, truncated = run_query(store, req)
-            _send(sock, {"ok": True, "status": 200, "message": "", "rows": rows, "truncated": truncated}, body)
+            _send(
+                sock, {"ok": True, "status": 200, "message": "", "rows": rows, "truncated": truncated}, body
+            )
         except SyntaxError as exc:
-            _send(sock, {"ok": False, "status": 400, "message": f"SPARQL syntax error: {exc}", "rows": 0,
-                         "truncated": False}, b"")
+            _send(
+                sock,
+                {
+                    "ok": False,
+                    "status": 400,
+                    "message": f"SPARQL syntax error: {exc}",
+                    "rows": 0,
+                    "truncated": False,
+                },
+                b"",
+            )
         except (ValueError, TypeError, OSError, RuntimeError) as exc:
-            _send(sock, {"ok": False, "status": 500, "message": f"query failed: {exc}", "rows": 0,
-                         "truncated": False}, b"")
+            _send(
+                sock,
+                {
+                    "ok": False,
+                    "status": 500,
+                    "message": f"query failed: {exc}",
+                    "rows": 0,
+                    "truncated": False,
+                },
+                b"",
+            )
 
 
 # ---------------------------------------------------------------- web side
+
 
 class _Worker:
     def __init__(self, store_dir: str) -> None:
         parent, child = socket.socketpair()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "axiskg.web.workers", store_dir, str(child.fileno())],
-            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, start_new_session=True,
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         child.close()
         parent.setblocking(False)
@@ -227,8 +251,15 @@ class WorkerPool:
                 asyncio.ensure_future(self._replace(w))
                 raise
             self._release(w)
-            return Answer(header["ok"], header["status"], header["message"], header["rows"],
-                          header["truncated"], body, time.monotonic() - start)
+            return Answer(
+                header["ok"],
+                header["status"],
+                header["message"],
+                header["rows"],
+                header["truncated"],
+                body,
+                time.monotonic() - start,
+            )
         finally:
             self.in_flight -= 1
 

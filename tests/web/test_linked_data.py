@@ -1,0 +1,292 @@
+"""Linked Data: /id/ IRIs by content negotiation and extension, 404 in the requested format, the ontology,
+VoID + DCAT, downloads with checksums; and the HTTP behaviour around them (CORS, ETag/304, gzip, HEAD,
+/health, /metrics, pick-up of a new release)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import rdflib
+from servers import AX, AXO, BASE, TINY_TURTLE, G, make_release, start_server, stop_server
+
+ALICE = AX + "person/alice"
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+AXO_NS = rdflib.Namespace(AXO)
+
+
+@pytest.mark.parametrize(
+    "accept, media, fmt",
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("*/*", "text/turtle", "turtle"),
+        ("application/rdf+xml;q=0.5, application/ld+json;q=0.9", "application/ld+json", "json-ld"),
+    ],
+)
+def test_entity_by_content_negotiation(tiny_url: str, accept: str, media: str, fmt: str) -> None:
+    r = httpx.get(tiny_url + "/id/person/alice", headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == media
+    assert "Accept" in r.headers["vary"]
+    g = rdflib.Graph().parse(data=r.text, format=fmt)
+    assert (rdflib.URIRef(ALICE), rdflib.RDFS.label, rdflib.Literal("Alice", lang="en")) in g
+
+
+@pytest.mark.parametrize(
+    "ext, media, fmt",
+    [
+        (".ttl", "text/turtle", "turtle"),
+        (".jsonld", "application/ld+json", "json-ld"),
+        (".nt", "application/n-triples", "nt"),
+        (".rdf", "application/rdf+xml", "xml"),
+    ],
+)
+def test_entity_by_extension(tiny_url: str, ext: str, media: str, fmt: str) -> None:
+    r = httpx.get(tiny_url + "/id/person/alice" + ext, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media
+    g = rdflib.Graph().parse(data=r.text, format=fmt)
+    assert (rdflib.URIRef(ALICE), ORG.memberOf, rdflib.URIRef(AX + "org/acme")) in g
+
+
+def test_entity_html_for_browsers(tiny_url: str) -> None:
+    r = httpx.get(
+        tiny_url + "/id/person/alice",
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Accept" in r.headers["vary"]
+
+
+def test_entity_description_is_self_contained(tiny_url: str) -> None:
+    """Own triples, the claims about it with provenance (hedge, quote, report, chain), labels, incoming links."""
+    g = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/person/alice.ttl").text, format="turtle")
+    alice, claim, acme = (
+        rdflib.URIRef(ALICE),
+        rdflib.URIRef(AX + "claim/000-alice-member"),
+        rdflib.URIRef(AX + "org/acme"),
+    )
+    assert (alice, rdflib.RDF.type, AXO_NS.Person) in g
+    assert (claim, AXO_NS.claimAbout, alice) in g
+    assert (claim, AXO_NS.hedge, rdflib.URIRef(BASE + "ontology/hedge#reportedly")) in g
+    assert (claim, AXO_NS.statedIn, rdflib.URIRef(AX + "report/r0")) in g
+    assert (claim, AXO_NS.quote, rdflib.Literal("Alice is reportedly a member of Acme", lang="en")) in g
+    chain = g.value(claim, AXO_NS.attributionChain)
+    assert list(rdflib.collection.Collection(g, chain)) == [rdflib.URIRef(AX + "source/insider")]
+    assert (acme, rdflib.RDFS.label, rdflib.Literal("Acme", lang="en")) in g  # label of a linked thing
+    g2 = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/org/acme.ttl").text, format="turtle")
+    assert (rdflib.URIRef(AX + "person/bob"), ORG.memberOf, acme) in g2  # incoming link
+    assert (rdflib.URIRef(AX + "person/bob"), rdflib.RDFS.label, rdflib.Literal("Bob", lang="en")) in g2
+
+
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("text/html", "text/html"),
+    ],
+)
+def test_unknown_iri_is_404_in_the_requested_format(tiny_url: str, accept: str, media: str) -> None:
+    r = httpx.get(tiny_url + "/id/person/nobody", headers={"Accept": accept})
+    assert r.status_code == 404
+    assert r.headers["content-type"].split(";")[0] == media
+    if media == "application/ld+json":
+        assert r.json() == []
+    elif media == "text/turtle":
+        assert len(rdflib.Graph().parse(data=r.text, format="turtle")) == 0
+
+
+def test_unacceptable_entity_format(tiny_url: str) -> None:
+    assert httpx.get(tiny_url + "/id/person/alice", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_ontology_terms_dereference_to_the_ontology(tiny_url: str) -> None:
+    r = httpx.get(tiny_url + "/ontology", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    assert (AXO_NS.Person, rdflib.RDFS.label, rdflib.Literal("Person", lang="en")) in g
+    r = httpx.get(tiny_url + "/ontology.jsonld")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    r = httpx.get(tiny_url + "/ontology/hedge", headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/n-triples")
+
+
+def test_named_graph_dereferences(tiny_url: str) -> None:
+    r = httpx.get(tiny_url + "/graph/actors", headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    assert len(g) == 9
+    assert httpx.get(tiny_url + "/graph/nope", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_void_and_dcat(tiny_url: str) -> None:
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    r = httpx.get(tiny_url + "/.well-known/void", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    ds = g.value(None, void.sparqlEndpoint, rdflib.URIRef(tiny_url + "/sparql"))
+    assert ds is not None
+    assert (ds, rdflib.RDF.type, dcat.Dataset) in g
+    dump = rdflib.URIRef(tiny_url + "/downloads/dumps/axiskg.nq")
+    assert (ds, void.dataDump, dump) in g
+    dist = g.value(None, dcat.downloadURL, dump)
+    checksum = g.value(g.value(dist, spdx.checksum), spdx.checksumValue)
+    body = httpx.get(str(dump)).content
+    assert str(checksum) == hashlib.sha256(body).hexdigest()
+    assert (ds, void.subset, rdflib.URIRef(G + "actors")) in g
+    r = httpx.get(tiny_url + "/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+
+
+def test_downloads_with_checksums(tiny_url: str) -> None:
+    listing = httpx.get(tiny_url + "/downloads", headers={"Accept": "application/json"}).json()
+    files = {f["name"]: f for f in listing["files"]}
+    assert "dumps/axiskg.nq" in files
+    r = httpx.get(files["dumps/axiskg.nq"]["url"])
+    assert (
+        r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == files["dumps/axiskg.nq"]["sha256"]
+    )
+    sums = httpx.get(tiny_url + "/downloads", headers={"Accept": "text/plain"}).text
+    assert f"{files['dumps/axiskg.nq']['sha256']}  dumps/axiskg.nq" in sums
+    html = httpx.get(tiny_url + "/downloads", headers={"Accept": "text/html"})
+    assert html.headers["content-type"].startswith("text/html") and "axiskg.nq" in html.text
+    assert httpx.get(tiny_url + "/downloads/../release.json").status_code == 404
+    assert httpx.get(tiny_url + "/downloads/store/CURRENT").status_code == 404
+
+
+def test_cors_preflight_and_simple(tiny_url: str) -> None:
+    r = httpx.options(
+        tiny_url + "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    assert r.status_code == 200
+    assert "POST" in r.headers["access-control-allow-methods"]
+    assert r.headers["access-control-allow-origin"] in ("*", "https://example.org")
+    for _ in range(2):  # the second answer comes from the cache
+        r = httpx.get(
+            tiny_url + "/sparql",
+            params={"query": "ASK { ?s ?p ?o } # cors"},
+            headers={"Origin": "https://example.org"},
+        )
+        assert r.headers["access-control-allow-origin"] == "*"
+        assert "X-SPARQL-Truncated" in r.headers["access-control-expose-headers"]
+
+
+def test_etag_and_304(tiny_url: str) -> None:
+    for path, params in (
+        ("/id/person/alice", {}),
+        ("/sparql", {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}),
+        ("/.well-known/void", {}),
+    ):
+        r = httpx.get(tiny_url + path, params=params)
+        assert r.status_code == 200 and "max-age" in r.headers["cache-control"]
+        tag = r.headers["etag"]
+        r2 = httpx.get(tiny_url + path, params=params, headers={"If-None-Match": tag})
+        assert r2.status_code == 304 and r2.content == b""
+        r3 = httpx.get(tiny_url + path, params=params, headers={"If-None-Match": 'W/"other"'})
+        assert r3.status_code == 200
+
+
+def test_gzip(tiny_url: str) -> None:
+    q = "SELECT * WHERE { ?s ?p ?o } # gzip"
+    for _ in range(2):  # computed, then cached
+        r = httpx.get(tiny_url + "/sparql", params={"query": q}, headers={"Accept-Encoding": "gzip"})
+        assert r.headers["content-encoding"] == "gzip"
+        assert len(r.json()["results"]["bindings"]) > 10
+    with httpx.stream(
+        "GET", tiny_url + "/sparql", params={"query": q}, headers={"Accept-Encoding": "gzip"}
+    ) as r:
+        raw = b"".join(r.iter_raw())
+    assert gzip.decompress(raw).startswith(b'{"head"')
+
+
+def test_head(tiny_url: str) -> None:
+    for path in ("/sparql?query=ASK%7B%7D", "/id/person/alice", "/.well-known/void", "/health"):
+        r = httpx.head(tiny_url + path)
+        assert r.status_code == 200, path
+        assert r.content == b""
+
+
+def test_health_and_metrics(tiny_url: str) -> None:
+    h = httpx.get(tiny_url + "/health").json()
+    assert h["status"] == "ready" and h["release"] == "20261122T000000Z-00000001"
+    httpx.get(tiny_url + "/sparql", params={"query": "SELECT"})
+    m = httpx.get(tiny_url + "/metrics")
+    assert m.headers["content-type"].startswith("text/plain")
+    for name in (
+        "axiskg_requests_total",
+        "axiskg_request_duration_seconds_bucket",
+        "axiskg_query_timeouts_total",
+        "axiskg_refusals_total",
+        "axiskg_worker_restarts_total",
+    ):
+        assert name in m.text
+    assert 'reason="syntax"' in m.text
+
+
+def test_new_release_is_picked_up(tmp_path: Path) -> None:
+    make_release(tmp_path, "20261122T000000Z-0000000a", TINY_TURTLE)
+    proc, url = start_server(tmp_path)
+    try:
+        q = f"ASK {{ <{AX}person/carol> ?p ?o }}"
+        assert httpx.get(url + "/sparql", params={"query": q}).json()["boolean"] is False
+        turtle = dict(TINY_TURTLE)
+        turtle["actors"] += f'<{AX}person/carol> <http://www.w3.org/2000/01/rdf-schema#label> "Carol"@en .\n'
+        make_release(tmp_path, "20261122T000000Z-0000000b", turtle)
+        seen = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # every request in between is answered
+            r = httpx.get(url + "/sparql", params={"query": q})
+            assert r.status_code == 200
+            seen.append(r.json()["boolean"])
+            if seen[-1]:
+                break
+            time.sleep(0.1)
+        assert seen[-1] is True
+        assert httpx.get(url + "/health").json()["release"] == "20261122T000000Z-0000000b"
+    finally:
+        stop_server(proc)
+
+
+def test_health_not_ready_without_release(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from servers import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "axiskg", "serve", "--release", str(tmp_path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        status = None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/health").status_code
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert status == 503
+        make_release(tmp_path, "20261122T000000Z-0000000c", TINY_TURTLE)
+        while time.monotonic() < deadline and status != 200:
+            time.sleep(0.2)
+            status = httpx.get(f"http://127.0.0.1:{port}/health").status_code
+        assert status == 200
+    finally:
+        stop_server(proc)
