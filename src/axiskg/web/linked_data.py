@@ -116,7 +116,7 @@ async def _describe(
             "query": query,
             "format": offer.name,
             "max_rows": server.settings.max_rows,
-            "prefixes": PREFIXES,
+            "prefixes": True,
             "require_some": True,
         }
         answer = await run_in_worker(request, server, req)

@@ -14,6 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from axiskg.iris import PREFIXES
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -196,4 +198,4 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
         triples.append(t)
     if req.get("require_some") and not triples:
         return b"", 0, False
-    return serialize_triples(triples, fmt, req.get("prefixes")), len(triples), truncated
+    return serialize_triples(triples, fmt, PREFIXES if req.get("prefixes") else None), len(triples), truncated

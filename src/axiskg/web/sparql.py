@@ -185,7 +185,7 @@ async def _sparql(request: Request, server: Any) -> Response:
             "default_graphs": default_graphs,
             "named_graphs": named_graphs,
             "union": not info.has_dataset,
-            "prefixes": PREFIXES,
+            "prefixes": True,
         }
         body, rows, truncated = await run_in_worker(request, server, req)
         if info.cacheable:
