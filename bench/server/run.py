@@ -14,6 +14,7 @@ axiskg runs with --client-concurrency 0 --client-budget 0 because wrk is a singl
 limits would otherwise throttle it, as designed) and --no-access-log.
 
 Usage: python bench/server/run.py [--sizes 100000,1000000] [--duration 10] [--compare-servers]
+(w = HTTP worker processes, q = query worker processes per HTTP worker.)
 Needs: wrk (apt-get install wrk), the oxigraph CLI (PyPI package `oxigraph`).
 """
 
@@ -285,10 +286,10 @@ def bench_size(size: int, duration: int, compare_servers: bool) -> list[Result]:
     finally:
         stop(proc)
 
-    variants = [("axiskg granian w1 q2", ("--server", "granian", "--workers", "1", "--query-workers", "2"))]
+    variants = [("axiskg granian w2 q2", ("--server", "granian", "--workers", "2", "--query-workers", "2"))]
     if compare_servers:
         variants += [
-            ("axiskg granian w2 q1", ("--server", "granian", "--workers", "2", "--query-workers", "1")),
+            ("axiskg granian w1 q2", ("--server", "granian", "--workers", "1", "--query-workers", "2")),
             ("axiskg uvicorn w1 q2", ("--server", "uvicorn", "--workers", "1", "--query-workers", "2")),
         ]
     for i, (label, args) in enumerate(variants):

@@ -1,19 +1,21 @@
 """Check a SPARQL request before any store sees it: length, nesting, form, updates, SERVICE, dataset clauses.
 
 The web process never runs a query and never hands a query text to a native parser: a small lexer
-classifies the query (form, update or not, FROM clauses, nesting depth); queries that mention the word
-"service" anywhere are parsed exactly with rdflib's SPARQL parser to find their SERVICE clauses, which are
-refused unless their endpoint is on the allowlist. The query itself is parsed and run by a query worker
-(pyoxigraph), whose syntax errors come back as 400 with pyoxigraph's message.
+classifies the query (form, update or not, FROM clauses, nesting depth). Queries that mention the word
+"service" anywhere are parsed exactly with rdflib's SPARQL parser, in the query worker and under the deadline,
+to find their SERVICE clauses, which are refused unless their endpoint is on the allowlist; only then does
+pyoxigraph parse and run the query (its syntax errors come back as 400 with pyoxigraph's message).
+Why not pyoxigraph's parser in the web process: pyoxigraph exposes no parser, only `query()`, which would
+also evaluate (and call SERVICE endpoints).
 
-Measured (100 typical queries): the lexer takes ~30 us per query; rdflib's parser ~10-25 ms, which is
-why it only runs on the rare queries that mention "service".
+Measured: the lexer takes ~25 us on a typical query; rdflib's parser 10-25 ms, which is why it only runs on
+the rare queries that mention "service".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset(
@@ -62,7 +64,7 @@ class QueryInfo:
     )  # SELECT / CONSTRUCT / DESCRIBE / ASK, or None if the lexer cannot tell (let the parser say)
     has_dataset: bool  # FROM / FROM NAMED in the query
     depth: int
-    services: list[str] = field(default_factory=list)
+    mentions_service: bool  # the word appears: the query worker checks its SERVICE clauses before running it
     cacheable: bool = True
 
 
@@ -169,16 +171,19 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
             f"SPARQL Update ({form}) is refused: this endpoint is read-only and never executes updates",
         )
     has_dataset = any(kind == "word" and text.upper() == "FROM" for kind, text in tokens)
-    services: list[str] = []
-    if "service" in query.lower() or "service" in _unescape(query).lower():
-        services = service_endpoints(query)
-        refused = [s for s in services if s not in limits.allow_service]
-        if refused:
-            allowed = ", ".join(limits.allow_service) or "none"
-            raise QueryRefusedError(
-                400,
-                "service",
-                f"SERVICE <{refused[0]}> is refused: federated queries may only call allowlisted endpoints "
-                f"(allowed: {allowed})",
-            )
-    return QueryInfo(form, has_dataset, depth, services, cacheable=not NONDETERMINISTIC.search(query))
+    mentions_service = "service" in query.lower() or "service" in _unescape(query).lower()
+    return QueryInfo(form, has_dataset, depth, mentions_service, cacheable=not NONDETERMINISTIC.search(query))
+
+
+def check_services(query: str, allow_service: list[str] | tuple[str, ...]) -> None:
+    """Refuse SERVICE clauses whose endpoint is not allowlisted. Runs in a query worker (rdflib's parser is slow
+    on long queries: there it is bounded by the deadline instead of blocking the web process)."""
+    refused = [s for s in service_endpoints(query) if s not in allow_service]
+    if refused:
+        allowed = ", ".join(allow_service) or "none"
+        raise QueryRefusedError(
+            400,
+            "service",
+            f"SERVICE <{refused[0]}> is refused: federated queries may only call allowlisted endpoints "
+            f"(allowed: {allowed})",
+        )

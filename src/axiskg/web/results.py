@@ -159,6 +159,10 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, st
 
 def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
     """Execute req["query"]; return (body, rows, truncated). Raises SyntaxError for a bad query."""
+    if req.get("allow_service") is not None:
+        from axiskg.web.limits import check_services
+
+        check_services(req["query"], req["allow_service"])
     kwargs: dict[str, Any] = {}
     if req.get("default_graphs") or req.get("named_graphs"):
         if req.get("default_graphs"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -185,6 +186,7 @@ async def _sparql(request: Request, server: Any) -> Response:
             "default_graphs": default_graphs,
             "named_graphs": named_graphs,
             "union": not info.has_dataset,
+            "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
             "prefixes": True,
         }
         body, rows, truncated = await run_in_worker(request, server, req)
@@ -216,7 +218,16 @@ async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> t
     sem = server.fairness.slot(client)
     try:
         if sem is not None:
-            await sem.acquire()
+            try:
+                await asyncio.wait_for(sem.acquire(), settings.timeout)
+            except TimeoutError:
+                raise HTTPError(
+                    429,
+                    f"too many queries at once from this client (at most {server.fairness.concurrency} run "
+                    f"together, the others wait up to {settings.timeout:g} s); retry later",
+                    {"Retry-After": str(max(1, int(settings.timeout)))},
+                    reason="concurrency",
+                ) from None
         try:
             for attempt in (1, 2):
                 state = server.require()
@@ -247,7 +258,8 @@ async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> t
         ) from exc
     server.fairness.charge(client, answer.elapsed)
     if not answer.ok:
-        raise HTTPError(answer.status, answer.message, reason="syntax" if answer.status == 400 else "")
+        reason = answer.reason or ("syntax" if answer.status == 400 else "")
+        raise HTTPError(answer.status, answer.message, reason=reason)
     return answer.body, answer.rows, answer.truncated
 
 

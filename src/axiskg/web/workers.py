@@ -51,6 +51,7 @@ class Answer:
     truncated: bool
     body: bytes
     elapsed: float
+    reason: str = ""
 
 
 # ---------------------------------------------------------------- worker side (separate process)
@@ -74,6 +75,7 @@ def _send(sock: socket.socket, header: dict[str, Any], body: bytes) -> None:
 def run_worker(store_dir: str, fd: int) -> None:
     import pyoxigraph as ox
 
+    from axiskg.web.limits import QueryRefusedError
     from axiskg.web.results import run_query
 
     sock = socket.socket(fileno=fd)
@@ -97,6 +99,9 @@ def run_worker(store_dir: str, fd: int) -> None:
             _send(
                 sock, {"ok": True, "status": 200, "message": "", "rows": rows, "truncated": truncated}, body
             )
+        except QueryRefusedError as exc:
+            _send(sock, {"ok": False, "status": exc.status, "message": exc.message, "rows": 0,
+                         "truncated": False, "reason": exc.reason}, b"")
         except SyntaxError as exc:
             _send(
                 sock,
@@ -259,6 +264,7 @@ class WorkerPool:
                 header["truncated"],
                 body,
                 time.monotonic() - start,
+                header.get("reason", ""),
             )
         finally:
             self.in_flight -= 1
