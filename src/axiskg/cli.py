@@ -71,7 +71,7 @@ class QueryFormat(StrEnum):
 
 def _out() -> Console:
     """Standard output: rich tables on a terminal, wide plain text in pipes (no cut columns)."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 1000)
+    return Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 1000)
 
 
 def _interactive() -> bool:
