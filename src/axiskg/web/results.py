@@ -28,6 +28,8 @@ NAME_TO_RDF_FORMAT = {
     "nq": ox.RdfFormat.N_QUADS,
 }
 DATASET_FORMATS = {"trig", "nq"}
+# `ax:` would print every entity as ax:person\/slug (Turtle escapes the slash): entities stay full IRIs
+OUTPUT_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "ax"}
 NAME_TO_RESULTS_FORMAT = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -202,4 +204,5 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
         triples.append(t)
     if req.get("require_some") and not triples:
         return b"", 0, False
-    return serialize_triples(triples, fmt, PREFIXES if req.get("prefixes") else None), len(triples), truncated
+    prefixes = OUTPUT_PREFIXES if req.get("prefixes") else None
+    return serialize_triples(triples, fmt, prefixes), len(triples), truncated

@@ -171,8 +171,10 @@ async def _sparql(request: Request, server: Any) -> Response:
     vary = "Accept"
     key = ("sparql", query, tuple(default_graphs), tuple(named_graphs), offer.name, settings.max_rows)
     tag = etag(state.id, *key)
-    headers = {"ETag": tag, "Cache-Control": settings.cache_control, **({"Vary": vary} if vary else {})}
-    if info.cacheable and matches(request, tag):
+    headers = {"ETag": tag, "Cache-Control": settings.cache_control, "Vary": vary}
+    if not info.cacheable:  # NOW(), RAND(), UUID()...: a new answer every time
+        headers = {"Cache-Control": "no-store", "Vary": vary}
+    elif matches(request, tag):
         return Response(status_code=304, headers=headers)
     answer = state.cache.get(key) if info.cacheable else None
     if answer is not None:
