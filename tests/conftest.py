@@ -84,3 +84,35 @@ def server_url(release_out: Path) -> Iterator[str]:
         yield url
     finally:
         stop_server(proc)
+
+
+# --- pipeline fixtures: the tiny project of tests/data/tiny, copied so tests may change it ---
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TINY = DATA_DIR / "tiny"
+BROKEN = DATA_DIR / "broken"
+
+
+def copy_tiny(dest: Path, *broken: str) -> Path:
+    """A copy of the tiny project at `dest`, with the named files of tests/data/broken added to its data/."""
+    import shutil
+
+    shutil.copytree(TINY, dest)
+    for name in broken:
+        shutil.copy(BROKEN / name, dest / "data" / name)
+    return dest
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A writable copy of the tiny valid project (ontology/, shapes/, data/, queries/)."""
+    return copy_tiny(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def tiny_release_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output dir with one release of the tiny project, built once per session (read it, do not change it)."""
+    root = copy_tiny(tmp_path_factory.mktemp("tiny") / "project")
+    out = root.parent / "release"
+    build(root, out)
+    return out

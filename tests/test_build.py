@@ -1,0 +1,312 @@
+"""build(): the release layout, its contents checked by meaning, and atomicity under failure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import copy_tiny
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from axiskg import iris
+from axiskg.build import STEPS, build
+from axiskg.errors import BuildError, ParseError, ShapeViolationError
+from axiskg.release import list_releases, open_release
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCT = Namespace("http://purl.org/dc/terms/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+AXO = Namespace(iris.AXO)
+DATASET = URIRef(iris.BASE + "dataset")
+DUMPS = ["axiskg.nq", "axiskg.trig", "axiskg.ttl", "axiskg.jsonld", "ontology.ttl", "ontology.jsonld", "ontology.rdf"]
+
+
+def _quads(release_dir: Path) -> set[ox.Quad]:
+    return set(open_release(release_dir).store.quads_for_pattern(None, None, None))
+
+
+def _snapshot(out: Path) -> tuple[str, list[str]]:
+    """What a reader of `out` sees: where current points, and the complete releases."""
+    return os.readlink(out / "current"), [p.name for p in list_releases(out)]
+
+
+# --- layout and contents -----------------------------------------------------------------------------
+
+
+def test_release_layout(tiny_release_out: Path) -> None:
+    current = tiny_release_out / "current"
+    assert current.is_symlink()
+    rdir = current.resolve()
+    assert rdir.parent.name == "releases"
+    for name in ["store", "release.json", "void.ttl", "validation.ttl", "validation.html", "SHA256SUMS"]:
+        assert (rdir / name).exists(), name
+    for name in DUMPS:
+        assert (rdir / "dumps" / name).stat().st_size > 0, name
+    meta = json.loads((rdir / "release.json").read_text())
+    assert meta["id"] == rdir.name
+    assert set(meta) >= {"id", "version", "created", "triples", "graphs", "files"}
+    assert meta["triples"] == sum(meta["graphs"].values())
+
+
+def test_checksums_cover_every_file_and_match(tiny_release_out: Path) -> None:
+    rdir = (tiny_release_out / "current").resolve()
+    listed = {}
+    for line in (rdir / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    on_disk = {p.relative_to(rdir).as_posix() for p in rdir.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert set(listed) == on_disk
+    for name, digest in listed.items():
+        assert hashlib.sha256((rdir / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_store_holds_one_graph_per_file_and_the_derived_edges(tiny_release_out: Path) -> None:
+    rel = open_release(tiny_release_out)
+    graphs = set(rel.graphs)
+    g = iris.GRAPH
+    assert graphs == {g + "ontology", g + "actors", g + "report-000", g + "derived", g + "void"}
+    ask = rel.store.query(
+        "ASK { GRAPH <https://w3id.org/axiskg/graph/derived> { "
+        "<https://w3id.org/axiskg/id/meeting/tehran-session> <https://schema.org/attendee> "
+        "<https://w3id.org/axiskg/id/person/qais-al-khazali> } }"
+    )
+    assert bool(ask)
+    counts = {}
+    for q in rel.store.quads_for_pattern(None, None, None):
+        counts[q.graph_name.value] = counts.get(q.graph_name.value, 0) + 1
+    assert counts == rel.graphs
+
+
+def test_dataset_dumps_hold_exactly_the_store(tiny_release_out: Path) -> None:
+    rdir = (tiny_release_out / "current").resolve()
+    store = _quads(rdir)
+    for name in ["axiskg.nq", "axiskg.trig"]:
+        parsed = set(ox.parse(path=rdir / "dumps" / name))
+        # blank nodes are relabelled by a parser: compare the ground quads, and the count of all
+        ground = {q for q in store if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
+        assert ground <= parsed, name
+        assert len(parsed) == len(store), name
+
+
+def test_jsonld_dump_keeps_named_graphs(tiny_release_out: Path) -> None:
+    rdir = (tiny_release_out / "current").resolve()
+    parsed = list(ox.parse(path=rdir / "dumps" / "axiskg.jsonld", format=ox.RdfFormat.JSON_LD))
+    assert len(parsed) == len(_quads(rdir))
+    assert {q.graph_name.value for q in parsed} == set(open_release(rdir).graphs)
+
+
+def test_turtle_dump_is_the_union_graph(tiny_release_out: Path) -> None:
+    rdir = (tiny_release_out / "current").resolve()
+    union = Graph()
+    for q in ox.parse(path=rdir / "dumps" / "axiskg.nq"):
+        union.parse(data=f"{q.subject} {q.predicate} {q.object} .", format="nt")
+    dumped = Graph().parse(rdir / "dumps" / "axiskg.ttl", format="turtle")
+    assert len(dumped) == len(union)
+    assert (
+        URIRef("https://w3id.org/axiskg/id/meeting/tehran-session"),
+        URIRef("https://schema.org/attendee"),
+        URIRef("https://w3id.org/axiskg/id/person/qais-al-khazali"),
+    ) in dumped
+
+
+def test_ontology_dumps_are_the_ontology_in_three_syntaxes(tiny_release_out: Path) -> None:
+    rdir = (tiny_release_out / "current").resolve()
+    source = Graph().parse(rdir.parents[2] / "project" / "ontology" / "axiskg.ttl", format="turtle")
+    for name, fmt in [("ontology.ttl", "turtle"), ("ontology.jsonld", "json-ld"), ("ontology.rdf", "xml")]:
+        assert isomorphic(Graph().parse(rdir / "dumps" / name, format=fmt), source), name
+
+
+def test_void_describes_the_release(tiny_release_out: Path) -> None:
+    rel = open_release(tiny_release_out)
+    void = Graph().parse(rel.path / "void.ttl", format="turtle")
+    assert (DATASET, RDF.type, VOID.Dataset) in void
+    assert (DATASET, RDF.type, DCAT.Dataset) in void
+    assert (DATASET, DCT.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+    assert void.value(DATASET, DCT.title) is not None
+    assert str(void.value(DATASET, DCT.identifier)) == rel.id
+    assert void.value(DATASET, DCT.issued) == Literal(rel.metadata["created"][:10], datatype=URIRef(iris.PREFIXES["xsd"] + "date"))
+    assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(iris.BASE + "sparql")
+    # one subset per named graph (the VoID graph excepted), with the release's counts
+    subsets = {
+        str(void.value(s, SD.name)): int(void.value(s, VOID.triples))  # type: ignore[arg-type]
+        for s in void.objects(DATASET, VOID.subset)
+    }
+    assert subsets == {g: n for g, n in rel.graphs.items() if g != iris.GRAPH_VOID}
+    # class partition: one person
+    persons = [p for p in void.objects(DATASET, VOID.classPartition) if void.value(p, VOID["class"]) == AXO.Person]
+    assert [int(void.value(p, VOID.entities)) for p in persons] == [1]  # type: ignore[arg-type]
+    props = {void.value(p, VOID.property) for p in void.objects(DATASET, VOID.propertyPartition)}
+    assert URIRef("https://schema.org/attendee") in props
+    downloads = {str(void.value(d, DCAT.downloadURL)) for d in void.objects(DATASET, DCAT.distribution)}
+    assert downloads == {iris.BASE + "dumps/" + n for n in DUMPS}
+    examples = set(void.objects(DATASET, VOID.exampleResource))
+    assert URIRef("https://w3id.org/axiskg/id/person/qais-al-khazali") in examples
+    # the same description is in the store, graph/void, for the SPARQL endpoint
+    assert bool(rel.store.query(f"ASK {{ GRAPH <{iris.GRAPH_VOID}> {{ <{DATASET}> a <{VOID}Dataset> }} }}"))
+
+
+def test_validation_report_is_published(tiny_release_out: Path) -> None:
+    rdir = (tiny_release_out / "current").resolve()
+    report = Graph().parse(rdir / "validation.ttl", format="turtle")
+    [node] = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms) == Literal(True)
+    html = (rdir / "validation.html").read_text()
+    assert "<h1>SHACL validation report</h1>" in html and "conforms" in html
+
+
+def test_progress_reports_every_step(tiny_project: Path, tmp_path: Path) -> None:
+    seen: list[str] = []
+    build(tiny_project, tmp_path / "out", progress=seen.append)
+    assert seen == list(STEPS)
+
+
+def test_a_new_build_becomes_current_and_keeps_the_old_release(tiny_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(tiny_project, out)
+    (tiny_project / "data" / "more.ttl").write_text(
+        "<https://w3id.org/axiskg/id/person/hadi-al-ameri> a <https://w3id.org/axiskg/ontology#Person> ;\n"
+        '  <http://www.w3.org/2004/02/skos/core#prefLabel> "Hadi al-Ameri"@en .\n'
+    )
+    second = build(tiny_project, out)
+    assert second.id != first.id
+    assert (out / "current").resolve() == second.release_dir
+    assert [p.name for p in list_releases(out)] == [first.id, second.id]
+    assert second.graphs[iris.GRAPH + "more"] == 2
+
+
+def test_keep_prunes_the_oldest_releases(tiny_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    ids = [build(tiny_project, out).id for _ in range(3)]
+    result = build(tiny_project, out, keep=2)
+    assert [p.name for p in list_releases(out)] == [ids[2], result.id]
+    assert sorted(p.name for p in result.pruned) == ids[:2]
+
+
+# --- nothing is published on failure -----------------------------------------------------------------
+
+
+@pytest.fixture
+def built(tiny_project: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A project and an output dir that already has one good release."""
+    out = tmp_path / "out"
+    build(tiny_project, out)
+    return tiny_project, out
+
+
+def test_invalid_data_publishes_nothing(built: tuple[Path, Path]) -> None:
+    root, out = built
+    before = _snapshot(out)
+    shutil.copy(Path(__file__).parent / "data" / "broken" / "claim_without_hedge.ttl", root / "data")
+    with pytest.raises(ShapeViolationError) as info:
+        build(root, out)
+    assert "data/claim_without_hedge.ttl:6" in str(info.value)
+    assert info.value.report.violations  # type: ignore[attr-defined]
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in (out / "releases").iterdir()) == before[1]
+
+
+def test_a_syntax_error_publishes_nothing_even_without_checks(built: tuple[Path, Path]) -> None:
+    root, out = built
+    before = _snapshot(out)
+    shutil.copy(Path(__file__).parent / "data" / "broken" / "bad_syntax.ttl", root / "data")
+    with pytest.raises(ParseError, match=r"^data/bad_syntax.ttl:8:5: "):
+        build(root, out, check=False)
+    assert _snapshot(out) == before
+
+
+def _limit_file_size() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
+
+
+def test_a_failed_write_publishes_nothing(built: tuple[Path, Path]) -> None:
+    """The build process may not write a file larger than 30 kB (RLIMIT_FSIZE): its writes fail mid-build."""
+    root, out = built
+    before = _snapshot(out)
+    proc = subprocess.run(
+        [sys.executable, "-m", "axiskg", "build", "--root", str(root), "--out", str(out)],
+        preexec_fn=_limit_file_size,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("Error: could not write the release under ")
+    assert "the current release is unchanged" in proc.stderr
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in (out / "releases").iterdir()) == before[1]  # no temporary dir left
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real 3 MB tmpfs (needs root and mount permission; skipped where the sandbox forbids mounting)."""
+    mnt = tmp_path / "tmpfs"
+    mnt.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.decode().strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_full_disk_publishes_nothing(tiny_project: Path, tiny_tmpfs: Path) -> None:
+    out = tiny_tmpfs / "out"
+    build(tiny_project, out)
+    before = _snapshot(out)
+    free = shutil.disk_usage(tiny_tmpfs).free
+    (tiny_tmpfs / "filler").write_bytes(b"\0" * max(0, free - 100_000))  # leave 100 kB: less than a release
+    with pytest.raises(BuildError, match="No space left on device"):
+        build(tiny_project, out)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in (out / "releases").iterdir()) == before[1]
+    assert open_release(out).id == before[1][0]
+
+
+PAUSE_BUILD = """
+import sys, time
+from axiskg.build import build
+def progress(step):
+    if step == sys.argv[3]:
+        print("reached", step, flush=True)
+        time.sleep(3600)
+build(sys.argv[1], sys.argv[2], progress=progress)
+"""
+
+
+@pytest.mark.parametrize("step", ["derive", "dumps", "checksums", "swap"])
+def test_a_build_killed_mid_way_publishes_nothing(built: tuple[Path, Path], step: str) -> None:
+    root, out = built
+    before = _snapshot(out)
+    (root / "data" / "more.ttl").write_text(
+        "<https://w3id.org/axiskg/id/org/x> a <https://w3id.org/axiskg/ontology#Organization> ;\n"
+        '  <http://www.w3.org/2004/02/skos/core#prefLabel> "X"@en .\n'
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PAUSE_BUILD, str(root), str(out), step], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == f"reached {step}"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _snapshot(out) == before
+    assert open_release(out).id == before[1][0]
+    # the next build cleans up what the killed one left and publishes normally
+    result = build(root, out)
+    assert _snapshot(out) == (f"releases/{result.id}", [*before[1], result.id])
+    assert [p.name for p in (out / "releases").iterdir() if p.name.startswith(".")] == []
