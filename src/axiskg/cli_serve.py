@@ -44,6 +44,11 @@ def serve(
         "", "--client-header", help="Header naming the client behind a trusted proxy (e.g. X-Forwarded-For)"
     ),
     cache_mb: int = typer.Option(64, "--cache-mb", help="Per-release response cache size in MB (0: off)"),
+    worker_memory_mb: int = typer.Option(
+        4096,
+        "--worker-memory-mb",
+        help="Address-space cap of each query worker in MB; beyond it the query fails (0: none)",
+    ),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
     server: str = typer.Option("granian", "--server", help="ASGI server: granian or uvicorn"),
 ) -> None:
@@ -84,6 +89,7 @@ def serve(
         client_header=client_header or None,
         cache_bytes=cache_mb * 1024 * 1024,
         access_log=access_log,
+        worker_memory_mb=worker_memory_mb,
         server=server,
     )
     run(settings)

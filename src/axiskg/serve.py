@@ -41,6 +41,7 @@ class ServeSettings:
     client_concurrency: int | None = None  # queries at once per client (None: query_workers - 1; 0: no limit)
     client_header: str | None = None  # trust this header (e.g. X-Forwarded-For) to tell clients apart
     cache_bytes: int = 64 * 1024 * 1024  # per-release response cache
+    worker_memory_mb: int = 4096  # address-space cap of each query worker (0: none)
     cache_max_age: int = 300
     access_log: bool = True
     reload_interval: float = 1.0

@@ -310,3 +310,19 @@ def test_client_time_budget_gives_429(tiny_out: Path) -> None:
         assert r.status_code == 200
     finally:
         stop_server(proc)
+
+
+def test_memory_hungry_query_fails_alone(tiny_out: Path) -> None:
+    """A query that allocates past --worker-memory-mb kills only its worker; the next query is answered."""
+    proc, url = start_server(
+        tiny_out, "--worker-memory-mb", "1024", "--timeout", "60", "--query-workers", "1"
+    )
+    try:
+        four = " ".join(f"VALUES ?v{i} {VALUES}" for i in range(4))
+        hog = f'SELECT (COUNT(DISTINCT CONCAT(STR(?v0), "-", STR(?v1), "-", STR(?v2), "-", STR(?v3))) AS ?n) {{ {four} }}'
+        r = httpx.post(url + "/sparql", data={"query": hog}, timeout=120)
+        assert r.status_code == 500 and "worker died" in r.text
+        r = httpx.get(url + "/sparql", params={"query": QUICK}, timeout=60)
+        assert r.status_code == 200 and r.json()["boolean"] is True
+    finally:
+        stop_server(proc)

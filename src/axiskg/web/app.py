@@ -119,7 +119,12 @@ class Server:
         if self.state is not None and release.id == self.state.id:
             self._seen_target = target
             return
-        pool = WorkerPool(str(release.path / "store"), self.settings.query_workers, self._on_restart)
+        pool = WorkerPool(
+            str(release.path / "store"),
+            self.settings.query_workers,
+            self._on_restart,
+            self.settings.worker_memory_mb,
+        )
         await pool.start()
         old, self.state = (
             self.state,

@@ -6,7 +6,7 @@ A worker that dies (stack overflow, out of memory) is replaced the same way.
 
 Protocol on a socketpair: frames of a 4-byte big-endian length then the payload. Request: one JSON frame.
 Answer: one JSON header frame ({"ok", "status", "message", "rows", "truncated"}) then one body frame.
-Run as a program: `python -m axiskg.web.workers STORE_DIR FD`.
+Run as a program: `python -m axiskg.web.workers STORE_DIR FD [MEMORY_MB]` (MEMORY_MB caps its address space).
 """
 
 from __future__ import annotations
@@ -72,7 +72,12 @@ def _send(sock: socket.socket, header: dict[str, Any], body: bytes) -> None:
     sock.sendall(_LEN.pack(len(h)) + h + _LEN.pack(len(body)) + body)
 
 
-def run_worker(store_dir: str, fd: int) -> None:
+def run_worker(store_dir: str, fd: int, memory_mb: int = 0) -> None:
+    if memory_mb > 0:  # an allocation beyond it aborts the worker, which is then replaced
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import pyoxigraph as ox
 
     from axiskg.web.limits import QueryRefusedError
@@ -100,8 +105,18 @@ def run_worker(store_dir: str, fd: int) -> None:
                 sock, {"ok": True, "status": 200, "message": "", "rows": rows, "truncated": truncated}, body
             )
         except QueryRefusedError as exc:
-            _send(sock, {"ok": False, "status": exc.status, "message": exc.message, "rows": 0,
-                         "truncated": False, "reason": exc.reason}, b"")
+            _send(
+                sock,
+                {
+                    "ok": False,
+                    "status": exc.status,
+                    "message": exc.message,
+                    "rows": 0,
+                    "truncated": False,
+                    "reason": exc.reason,
+                },
+                b"",
+            )
         except SyntaxError as exc:
             _send(
                 sock,
@@ -132,10 +147,10 @@ def run_worker(store_dir: str, fd: int) -> None:
 
 
 class _Worker:
-    def __init__(self, store_dir: str) -> None:
+    def __init__(self, store_dir: str, memory_mb: int = 0) -> None:
         parent, child = socket.socketpair()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "axiskg.web.workers", store_dir, str(child.fileno())],
+            [sys.executable, "-m", "axiskg.web.workers", store_dir, str(child.fileno()), str(memory_mb)],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
             start_new_session=True,
@@ -175,8 +190,9 @@ class _Worker:
 class WorkerPool:
     """N query worker processes over one store; `run()` gives a query to a free worker under a deadline."""
 
-    def __init__(self, store_dir: str, size: int, on_restart: Any = None) -> None:
+    def __init__(self, store_dir: str, size: int, on_restart: Any = None, memory_mb: int = 0) -> None:
         self.store_dir = store_dir
+        self.memory_mb = memory_mb
         self.size = max(1, size)
         self._idle: deque[_Worker] = deque()
         self._waiters: deque[asyncio.Future[_Worker]] = deque()
@@ -191,7 +207,7 @@ class WorkerPool:
             await self._spawn()
 
     async def _spawn(self) -> None:
-        w = _Worker(self.store_dir)
+        w = _Worker(self.store_dir, self.memory_mb)
         await w.connect()
         self._all.add(w)
         self._release(w)
@@ -289,4 +305,4 @@ class WorkerPool:
 
 
 if __name__ == "__main__":
-    run_worker(sys.argv[1], int(sys.argv[2]))
+    run_worker(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)
