@@ -111,7 +111,7 @@ def tiny_project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_release_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An output dir with one release of the tiny project, built once per session (read it, do not change it)."""
+    """An output dir with one release of the tiny project, built once per session (read-only)."""
     root = copy_tiny(tmp_path_factory.mktemp("tiny") / "project")
     out = root.parent / "release"
     build(root, out)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import copy_tiny
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
@@ -31,7 +30,15 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 AXO = Namespace(iris.AXO)
 DATASET = URIRef(iris.BASE + "dataset")
-DUMPS = ["axiskg.nq", "axiskg.trig", "axiskg.ttl", "axiskg.jsonld", "ontology.ttl", "ontology.jsonld", "ontology.rdf"]
+DUMPS = [
+    "axiskg.nq",
+    "axiskg.trig",
+    "axiskg.ttl",
+    "axiskg.jsonld",
+    "ontology.ttl",
+    "ontology.jsonld",
+    "ontology.rdf",
+]
 
 
 def _quads(release_dir: Path) -> set[ox.Quad]:
@@ -137,7 +144,9 @@ def test_void_describes_the_release(tiny_release_out: Path) -> None:
     assert (DATASET, DCT.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
     assert void.value(DATASET, DCT.title) is not None
     assert str(void.value(DATASET, DCT.identifier)) == rel.id
-    assert void.value(DATASET, DCT.issued) == Literal(rel.metadata["created"][:10], datatype=URIRef(iris.PREFIXES["xsd"] + "date"))
+    assert void.value(DATASET, DCT.issued) == Literal(
+        rel.metadata["created"][:10], datatype=URIRef(iris.PREFIXES["xsd"] + "date")
+    )
     assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(iris.BASE + "sparql")
     # one subset per named graph (the VoID graph excepted), with the release's counts
     subsets = {
@@ -146,7 +155,9 @@ def test_void_describes_the_release(tiny_release_out: Path) -> None:
     }
     assert subsets == {g: n for g, n in rel.graphs.items() if g != iris.GRAPH_VOID}
     # class partition: one person
-    persons = [p for p in void.objects(DATASET, VOID.classPartition) if void.value(p, VOID["class"]) == AXO.Person]
+    persons = [
+        p for p in void.objects(DATASET, VOID.classPartition) if void.value(p, VOID["class"]) == AXO.Person
+    ]
     assert [int(void.value(p, VOID.entities)) for p in persons] == [1]  # type: ignore[arg-type]
     props = {void.value(p, VOID.property) for p in void.objects(DATASET, VOID.propertyPartition)}
     assert URIRef("https://schema.org/attendee") in props

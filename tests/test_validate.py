@@ -1,14 +1,14 @@
-"""validate(): every syntax error with file:line:col, and SHACL results with the file:line of the focus node."""
+"""validate(): every syntax error with file:line:col, and SHACL results with the line of the focus node."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from conftest import copy_tiny
 
 from axiskg.errors import NotFoundError
 from axiskg.validate import validate
+from conftest import copy_tiny
 
 
 def test_tiny_project_conforms(tiny_project: Path) -> None:

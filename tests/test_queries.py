@@ -1,0 +1,82 @@
+"""Named queries: the header format of docs/data-model.md and parameter bindings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from axiskg.errors import NotFoundError, QueryError
+from axiskg.queries import get_query, inject_values, load_queries, parse_query_text
+
+QUERIES = Path(__file__).parent / "data" / "tiny" / "queries"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_loads_every_query_with_its_header() -> None:
+    queries = {q.name: q for q in load_queries(QUERIES)}
+    assert set(queries) == {"attendees", "people"}
+    q = queries["attendees"]
+    assert q.title == "Who attended a meeting"
+    assert q.description.startswith("Every attendee of a meeting")
+    [p] = q.params
+    assert (p.name, p.kind, p.default, p.label) == (
+        "meeting",
+        "iri",
+        "https://w3id.org/axiskg/id/meeting/tehran-session",
+        "The meeting (IRI)",
+    )
+    assert "SELECT ?person" in q.text
+    assert queries["people"].params == []
+
+
+def test_bindings_use_defaults_and_given_values() -> None:
+    q = get_query(QUERIES, "attendees")
+    assert q.bindings() == {
+        ox.Variable("meeting"): ox.NamedNode("https://w3id.org/axiskg/id/meeting/tehran-session")
+    }
+    assert q.bindings({"meeting": "https://example.org/m"}) == {
+        ox.Variable("meeting"): ox.NamedNode("https://example.org/m")
+    }
+
+
+def test_typed_parameters() -> None:
+    text = (
+        "# title: t\n# param: start date 2023-11-01 Start\n# param: n integer 5 How many\n"
+        "# param: name literal Khazali A name\nSELECT * WHERE { ?s ?p ?o }\n"
+    )
+    q = parse_query_text("t", text)
+    b = q.bindings({"n": "7"})
+    assert b[ox.Variable("start")] == ox.Literal("2023-11-01", datatype=ox.NamedNode(XSD + "date"))
+    assert b[ox.Variable("n")] == ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))
+    assert b[ox.Variable("name")] == ox.Literal("Khazali")
+    with pytest.raises(QueryError, match="not a date"):
+        q.bindings({"start": "November"})
+    with pytest.raises(QueryError, match="not an integer"):
+        q.bindings({"n": "many"})
+
+
+def test_unknown_parameter_lists_the_known_ones() -> None:
+    with pytest.raises(QueryError, match=r"no parameter place \(parameters: meeting\)"):
+        get_query(QUERIES, "attendees").bindings({"place": "x"})
+
+
+def test_unknown_name_lists_the_available_queries() -> None:
+    with pytest.raises(NotFoundError, match="no named query 'nope'; available: attendees, people"):
+        get_query(QUERIES, "nope")
+
+
+def test_malformed_param_line_names_file_and_line() -> None:
+    with pytest.raises(QueryError, match=r"q.rq:2: malformed param line"):
+        parse_query_text("q", "# title: x\n# param: meeting\nSELECT * {}", Path("q.rq"))
+
+
+def test_values_go_into_the_outermost_group_not_into_comments_or_strings() -> None:
+    text = '# WHERE { in a comment\nSELECT ?s WHERE { ?s ?p "WHERE {" . { SELECT ?s WHERE { ?s ?q ?o } } }'
+    out = inject_values(text, {ox.Variable("s"): ox.NamedNode("http://e/a")})
+    assert out.startswith(text[: text.index("{ ?s ?p")] + "{ VALUES ?s { <http://e/a> } ")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("WHERE {")))
+    store.add(ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("WHERE {")))
+    assert [r["s"] for r in store.query(out)] == [ox.NamedNode("http://e/a")]  # type: ignore[union-attr]
