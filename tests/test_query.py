@@ -38,7 +38,8 @@ def test_named_query_with_default_and_given_parameter(tiny_release_out: Path) ->
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_select_as_csv_and_tsv(tiny_release_out: Path, fmt: str) -> None:
-    text = query(tiny_release_out, f"SELECT ?name WHERE {{ <{KHAZALI}> skos:prefLabel ?name }}").serialize(fmt)
+    answer = query(tiny_release_out, f"SELECT ?name WHERE {{ <{KHAZALI}> skos:prefLabel ?name }}")
+    text = answer.serialize(fmt)
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(text.decode())))
     else:
