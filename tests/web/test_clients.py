@@ -60,7 +60,7 @@ def test_repository_release_is_served(server_url: str) -> None:
     r = httpx.get(
         server_url + "/sparql",
         params={
-            "query": "SELECT ?s WHERE { ?s a ?t FILTER(STRSTARTS(STR(?s), 'https://w3id.org/axiskg/id/')) } LIMIT 1"
+            "query": "SELECT ?s { ?s a ?t FILTER(STRSTARTS(STR(?s), 'https://w3id.org/axiskg/id/')) } LIMIT 1"
         },
     )
     iri = r.json()["results"]["bindings"][0]["s"]["value"]

@@ -65,7 +65,7 @@ def test_entity_html_for_browsers(tiny_url: str) -> None:
 
 
 def test_entity_description_is_self_contained(tiny_url: str) -> None:
-    """Own triples, the claims about it with provenance (hedge, quote, report, chain), labels, incoming links."""
+    """Own triples, claims about it with provenance (hedge, quote, report, chain), labels, incoming links."""
     g = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/person/alice.ttl").text, format="turtle")
     alice, claim, acme = (
         rdflib.URIRef(ALICE),

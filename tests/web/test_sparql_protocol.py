@@ -1,5 +1,5 @@
-"""The W3C SPARQL 1.1 Protocol tests for the query operation (and the refusal of every update), one pytest case
-per W3C test, named after it, against a real `axiskg serve` over the tiny release."""
+"""The W3C SPARQL 1.1 Protocol tests for the query operation (and the refusal of every update): one
+pytest case per W3C test, named after it, against a real `axiskg serve` over the tiny release."""
 
 from __future__ import annotations
 

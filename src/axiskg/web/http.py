@@ -36,7 +36,7 @@ class HTTPError(Exception):
 def error_response(
     status: int, message: str, accept: str | None = None, headers: dict[str, str] | None = None
 ) -> Response:
-    """A short error answer: JSON when the client asked for plain JSON, text otherwise (what SPARQL clients show)."""
+    """A short error answer: JSON if the client asked for plain JSON, else text (what SPARQL clients show)."""
     h = {"Cache-Control": "no-store", **(headers or {})}
     if accept and "application/json" in accept and "text/plain" not in accept:
         return Response(
@@ -172,7 +172,7 @@ def client_id(scope: Scope, header: str | None) -> str:
     if header:
         raw = dict(scope.get("headers") or []).get(header.lower().encode())
         if raw:
-            return raw.decode("latin-1").split(",")[0].strip()
+            return str(raw.decode("latin-1").split(",")[0].strip())
     client = scope.get("client")
     return client[0] if client else "?"
 
@@ -291,7 +291,7 @@ class AccessLog:
 
 
 class FastPath:
-    """Serve a GET whose exact request line and Accept were answered before from the cache, without routing."""
+    """Answer a GET seen before (same query string and Accept) from the cache, without routing."""
 
     def __init__(self, app: ASGIApp, server: Any) -> None:
         self.app = app

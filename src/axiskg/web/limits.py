@@ -28,10 +28,12 @@ _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-  | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7-\uFFFF]*(?::[^\s{}()\[\];,<>"']*)?|:[^\s{}()\[\];,<>"']*)
+  | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7-\uFFFF]*(?::[^\s{}()\[\];,<>"']*)?
+            |:[^\s{}()\[\];,<>"']*)
   | (?P<punct>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -39,7 +41,7 @@ _TOKEN = re.compile(
 
 
 class QueryRefusedError(Exception):
-    """A request refused before execution; carries the HTTP status, a reason label for metrics and a message."""
+    """A request refused before execution: HTTP status, reason label (for metrics), message."""
 
     def __init__(self, status: int, reason: str, message: str) -> None:
         super().__init__(message)
@@ -176,8 +178,8 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
 
 
 def check_services(query: str, allow_service: list[str] | tuple[str, ...]) -> None:
-    """Refuse SERVICE clauses whose endpoint is not allowlisted. Runs in a query worker (rdflib's parser is slow
-    on long queries: there it is bounded by the deadline instead of blocking the web process)."""
+    """Refuse SERVICE clauses whose endpoint is not allowlisted. Runs in a query worker: rdflib's parser is
+    slow on long queries, and there it is bounded by the deadline instead of blocking the web process."""
     refused = [s for s in service_endpoints(query) if s not in allow_service]
     if refused:
         allowed = ", ".join(allow_service) or "none"

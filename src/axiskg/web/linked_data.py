@@ -50,8 +50,8 @@ _NOT_FOUND_BODY = {
     "jsonld": "[]\n",
     "rdf": '<?xml version="1.0"?>\n<!-- no description of {iri} in this release -->\n'
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
-    "html": "<!doctype html><title>Not found</title><h1>Not found</h1><p>No description of <code>{iri}</code> "
-    "in this release.</p>\n",
+    "html": "<!doctype html><title>Not found</title><h1>Not found</h1>"
+    "<p>No description of <code>{iri}</code> in this release.</p>\n",
 }
 
 
@@ -253,8 +253,8 @@ async def downloads(request: Request) -> Response:
             "".join(f"{f['sha256']}  {f['name']}\n" for f in files), headers=headers, media_type="text/plain"
         )
     rows = "".join(
-        f'<tr><td><a href="{html.escape(str(request.url_for("download", name=f["name"])))}">{html.escape(f["name"])}'
-        f"</a></td><td>{f['bytes']}</td><td><code>{f['sha256']}</code></td></tr>"
+        f'<tr><td><a href="{html.escape(str(request.url_for("download", name=f["name"])))}">'
+        f"{html.escape(f['name'])}</a></td><td>{f['bytes']}</td><td><code>{f['sha256']}</code></td></tr>"
         for f in files
     )
     return HTMLResponse(
@@ -320,7 +320,7 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
             triples.append(
                 ox.Triple(ds, n(void + "triples"), lit(str(meta["triples"]), datatype=n(xsd + "integer")))
             )
-        for i, (g, count) in enumerate(sorted(meta.get("graphs", {}).items())):
+        for g, count in sorted(meta.get("graphs", {}).items()):
             if g:
                 sub = n(g)
                 triples += [

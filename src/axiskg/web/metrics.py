@@ -36,6 +36,7 @@ class Metrics:
 
     def render(self, release_id: str | None, queries_in_flight: int) -> str:
         pid = os.getpid()
+        sec = "axiskg_request_duration_seconds"
         lines: list[str] = []
 
         def head(name: str, kind: str, help_: str) -> None:
@@ -44,25 +45,15 @@ class Metrics:
 
         head("axiskg_requests_total", "counter", "HTTP requests by route, method and status.")
         for (route, method, status), n in sorted(self.requests.items()):
-            lines.append(
-                f'axiskg_requests_total{{pid="{pid}",route="{route}",method="{method}",status="{status}"}} {n}'
-            )
+            labels = f'pid="{pid}",route="{route}",method="{method}",status="{status}"'
+            lines.append(f"axiskg_requests_total{{{labels}}} {n}")
         head("axiskg_request_duration_seconds", "histogram", "Time to answer an HTTP request.")
         for route, buckets in sorted(self.latency_buckets.items()):
             for bound, n in zip(BUCKETS, buckets, strict=True):
-                lines.append(
-                    f'axiskg_request_duration_seconds_bucket{{pid="{pid}",route="{route}",le="{bound}"}} {n}'
-                )
-            lines.append(
-                f'axiskg_request_duration_seconds_bucket{{pid="{pid}",route="{route}",le="+Inf"}} '
-                f"{self.latency_count[route]}"
-            )
-            lines.append(
-                f'axiskg_request_duration_seconds_sum{{pid="{pid}",route="{route}"}} {self.latency_sum[route]:.6f}'
-            )
-            lines.append(
-                f'axiskg_request_duration_seconds_count{{pid="{pid}",route="{route}"}} {self.latency_count[route]}'
-            )
+                lines.append(f'{sec}_bucket{{pid="{pid}",route="{route}",le="{bound}"}} {n}')
+            lines.append(f'{sec}_bucket{{pid="{pid}",route="{route}",le="+Inf"}} {self.latency_count[route]}')
+            lines.append(f'{sec}_sum{{pid="{pid}",route="{route}"}} {self.latency_sum[route]:.6f}')
+            lines.append(f'{sec}_count{{pid="{pid}",route="{route}"}} {self.latency_count[route]}')
         head(
             "axiskg_query_timeouts_total",
             "counter",

@@ -156,7 +156,7 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, st
     kwargs: dict[str, Any] = {}
     if prefixes and fmt in ("ttl", "trig", "rdf", "jsonld"):
         kwargs["prefixes"] = prefixes
-    return bytes(ox.serialize(items, format=rdf_format, **kwargs))
+    return ox.serialize(items, format=rdf_format, **kwargs) or b""
 
 
 def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
@@ -179,7 +179,7 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
     if isinstance(result, ox.QueryBoolean):
         if fmt not in ("json", "xml", "csv", "tsv"):
             raise ValueError("an ASK query answers with a SPARQL results format, not an RDF one")
-        return bytes(result.serialize(format=NAME_TO_RESULTS_FORMAT[fmt])), 1, False
+        return result.serialize(format=NAME_TO_RESULTS_FORMAT[fmt]) or b"", 1, False
     if isinstance(result, ox.QuerySolutions):
         if fmt not in ("json", "xml", "csv", "tsv"):
             raise ValueError("a SELECT query answers with a SPARQL results format, not an RDF one")

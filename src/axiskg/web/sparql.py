@@ -34,6 +34,13 @@ FORMAT_ALIASES = {
     "sparql-results+json": "json",
     "sparql-results+xml": "xml",
 }
+SD_DESCRIPTION = (
+    "Read-only SPARQL 1.1 endpoint of the axiskg knowledge graph. The default graph is the union of all "
+    "the release's named graphs; each named graph stays addressable with GRAPH, FROM / FROM NAMED and the "
+    "default-graph-uri / named-graph-uri parameters (which never fetch remote data). SPARQL Update is "
+    "refused. SERVICE is refused unless the endpoint is on the server's allowlist. Every query runs under "
+    "a deadline and results are capped (X-SPARQL-Truncated header)."
+)
 UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only and never executes updates"
 
 
@@ -314,14 +321,7 @@ def service_description_triples(request: Request, state: Any) -> list[ox.Triple]
         ox.Triple(
             svc,
             n(PREFIXES["dcterms"] + "description"),
-            lit(
-                "Read-only SPARQL 1.1 endpoint of the axiskg knowledge graph. The default graph is the union of all "
-                "the release's named graphs; each named graph stays addressable with GRAPH, FROM / FROM NAMED and the "
-                "default-graph-uri / named-graph-uri parameters (which never fetch remote data). SPARQL Update is "
-                "refused. SERVICE is refused unless the endpoint is on the server's allowlist. Every query runs under "
-                "a deadline and results are capped (X-SPARQL-Truncated header).",
-                language="en",
-            ),
+            lit(SD_DESCRIPTION, language="en"),
         ),
         ox.Triple(svc, n(PREFIXES["rdfs"] + "seeAlso"), void_url),
         ox.Triple(svc, n(SD + "defaultDataset"), ds),
@@ -375,6 +375,7 @@ _SPARQL_HTML = """<!doctype html><html lang="en"><meta charset="utf-8"><title>ax
 <h1>axiskg SPARQL endpoint</h1>
 <p>SPARQL 1.1 Protocol endpoint: <code>{endpoint}</code>. The default graph is the union of all named graphs.
 Ask for <code>text/turtle</code> to get the service description.</p>
-<form method="post" action="{endpoint}"><textarea name="query" rows="12" cols="90">SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
+<form method="post" action="{endpoint}"><textarea name="query" rows="12" cols="90">
+SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
 <p><button>Run</button></p></form></html>
 """
