@@ -118,7 +118,7 @@ def quads(target: int, seed: int = 1) -> list[ox.Quad]:
 
 
 def write_release(out: Path, target: int) -> Path:
-    """A release under `out` (releases/<id>/store + release.json, `current` symlink); returns the release dir."""
+    """Write a release under `out` (releases/<id>/store, release.json, `current`); return its dir."""
     data = quads(target)
     rid = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{target:08x}"
     rdir = out / "releases" / rid

@@ -323,8 +323,8 @@ HEADER = """Written by `bench/server/run.py` on {when}: wrk, 2 threads, 8 connec
 per scenario (heavy ones at least 10 s), same store, one server at a time, on this {cpus}-core machine
 (shared with other work, so the figures are noisy). Peak memory is the RSS summed over the server's
 process tree (query workers included; store pages mapped by several processes count once per process).
-w = HTTP worker processes, q = query worker processes per HTTP worker. Native runs with --union-default-graph so that both
-servers answer the same queries over the same default graph."""
+w = HTTP worker processes, q = query worker processes per HTTP worker. Native runs with
+--union-default-graph so that both servers answer the same queries over the same default graph."""
 
 
 def write_markdown(results: list[Result], path: Path, duration: int) -> None:
