@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port
 from typer.testing import CliRunner
 
 from axiskg import iris
@@ -19,6 +18,7 @@ from axiskg.cli import app
 from axiskg.errors import PublishError
 from axiskg.publish import default_query_url, publish
 from axiskg.release import open_release
+from conftest import free_port
 
 
 def _oxigraph() -> str:

@@ -1,0 +1,65 @@
+"""load: Turtle parsed per file into its named graph; syntax errors kept with their position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from axiskg import iris
+from axiskg.errors import ParseError
+from axiskg.load import load_files, parse_file
+from axiskg.project import Project, SourceFile
+
+
+def _source(path: Path, folder: str = "data") -> SourceFile:
+    return SourceFile(path, folder, iris.graph_for_file(path.stem, folder))
+
+
+def test_quads_go_to_the_file_graph(tmp_path: Path) -> None:
+    f = tmp_path / "actors.ttl"
+    f.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    parsed = parse_file(_source(f))
+    assert parsed.error is None
+    assert [q.graph_name for q in parsed.quads] == [ox.NamedNode(iris.GRAPH + "actors")]
+
+
+def test_syntax_error_position_and_clean_message(tmp_path: Path) -> None:
+    f = tmp_path / "x.ttl"
+    f.write_text('<urn:a> <urn:b> "unterminated .\n')
+    err = parse_file(_source(f)).error
+    assert err is not None
+    assert (err.file, err.line, err.column) == ("data/x.ttl", 1, 17)
+    assert not err.message.startswith("Parser error")
+
+
+def test_not_utf8_is_a_parse_error(tmp_path: Path) -> None:
+    f = tmp_path / "latin.ttl"
+    f.write_bytes('<urn:a> <urn:b> "caf\xe9" .\n'.encode("latin-1"))
+    err = parse_file(_source(f)).error
+    assert err is not None and err.file == "data/latin.ttl"
+
+
+def test_blank_node_labels_do_not_collide_across_files(tmp_path: Path) -> None:
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text("_:x <urn:p> <urn:o> .\n")
+    store = ox.Store()
+    load_files(store, [_source(tmp_path / "a.ttl"), _source(tmp_path / "b.ttl")])
+    subjects = {q.subject for q in store.quads_for_pattern(None, None, None)}
+    assert len(subjects) == 2
+
+
+def test_load_files_raises_on_a_broken_file(tmp_path: Path) -> None:
+    (tmp_path / "bad.ttl").write_text("<urn:a> <urn:b> .\n")
+    with pytest.raises(ParseError, match=r"^data/bad.ttl:1:"):
+        load_files(ox.Store(), [_source(tmp_path / "bad.ttl")])
+
+
+def test_project_files_and_graphs(tiny_project: Path) -> None:
+    project = Project.at(tiny_project)
+    assert [f.display for f in project.all_files] == [
+        "ontology/axiskg.ttl", "shapes/claims.ttl", "data/actors.ttl", "data/report-000.ttl",
+    ]
+    assert project.ontology_files[0].graph == iris.GRAPH_ONTOLOGY
+    assert project.data_files[1].graph == iris.GRAPH + "report-000"
