@@ -25,7 +25,9 @@ def _two_releases(project: Path, out: Path) -> tuple[Path, Path]:
     )
     report = project / "data" / "report-000.ttl"
     text = report.read_text()
-    text = text.replace("axo:hedge hedge:reportedly", "axo:hedge hedge:alleged")  # the attendance claim changes
+    text = text.replace(
+        "axo:hedge hedge:reportedly", "axo:hedge hedge:alleged"
+    )  # the attendance claim changes
     start = text.index("claim:000-khazali-leads-aah")
     text = text[:start]  # the membership claim is removed (it is the last statement)
     report.write_text(text)

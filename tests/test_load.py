@@ -59,7 +59,10 @@ def test_load_files_raises_on_a_broken_file(tmp_path: Path) -> None:
 def test_project_files_and_graphs(tiny_project: Path) -> None:
     project = Project.at(tiny_project)
     assert [f.display for f in project.all_files] == [
-        "ontology/axiskg.ttl", "shapes/claims.ttl", "data/actors.ttl", "data/report-000.ttl",
+        "ontology/axiskg.ttl",
+        "shapes/claims.ttl",
+        "data/actors.ttl",
+        "data/report-000.ttl",
     ]
     assert project.ontology_files[0].graph == iris.GRAPH_ONTOLOGY
     assert project.data_files[1].graph == iris.GRAPH + "report-000"

@@ -1,0 +1,263 @@
+"""The command line: exit codes, one-line errors on stderr, readable and machine output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from axiskg.cli import app
+from axiskg.release import list_releases
+
+BROKEN = Path(__file__).parent / "data" / "broken"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _one_error_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("Error: ")
+    return lines[0]
+
+
+# --- validate -------------------------------------------------------------------------------------------
+
+
+def test_validate_valid_project(runner: CliRunner, tiny_project: Path) -> None:
+    result = runner.invoke(app, ["validate", "--root", str(tiny_project)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "valid: 4 files conform to the shapes"
+
+
+def test_validate_reports_every_problem_with_its_position(runner: CliRunner, tiny_project: Path) -> None:
+    for name in ("bad_syntax.ttl", "unterminated_string.ttl", "claim_without_hedge.ttl"):
+        shutil.copy(BROKEN / name, tiny_project / "data")
+    result = runner.invoke(app, ["validate", "--root", str(tiny_project)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("data/bad_syntax.ttl:8:5: ")
+    assert lines[1].startswith("data/unterminated_string.ttl:6:20: ")
+    assert lines[2].startswith(
+        "data/claim_without_hedge.ttl:6: Violation: <https://w3id.org/axiskg/id/claim/000-claim-without-hedge>"
+    )
+    assert "A claim has exactly one hedge (axo:hedge)." in lines[2]
+    assert "invalid: 2 syntax error(s), 1 shape result(s)" in result.stderr
+
+
+def test_validate_json(runner: CliRunner, tiny_project: Path) -> None:
+    shutil.copy(BROKEN / "person_without_label.ttl", tiny_project / "data")
+    result = runner.invoke(app, ["validate", "--root", str(tiny_project), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["conforms"] is False
+    assert [(v["file"], v["line"]) for v in data["violations"]] == [("data/person_without_label.ttl", 5)]
+
+
+def test_validate_outside_a_project(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "not an axiskg project" in _one_error_line(result.stderr)
+
+
+# --- build ----------------------------------------------------------------------------------------------
+
+
+def test_build_writes_a_release_and_is_quiet_in_scripts(
+    runner: CliRunner, tiny_project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", "--root", str(tiny_project), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    [release] = list_releases(out)
+    assert result.stdout.splitlines()[0].startswith(f"built {release.name}: ")
+    assert result.stderr == ""  # no progress bar outside a terminal
+
+
+def test_build_json(runner: CliRunner, tiny_project: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["build", "--root", str(tiny_project), "--out", str(tmp_path / "o"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["triples"] == sum(data["graphs"].values())
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        ("claim_without_hedge.ttl", "data/claim_without_hedge.ttl:6: Violation"),
+        ("bad_syntax.ttl", "data/bad_syntax.ttl:8:5: "),
+    ],
+)
+def test_build_with_bad_input_publishes_nothing(
+    runner: CliRunner, tiny_project: Path, tmp_path: Path, broken: str, expected: str
+) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "--root", str(tiny_project), "--out", str(out)]).exit_code == 0
+    before = list_releases(out)
+    shutil.copy(BROKEN / broken, tiny_project / "data")
+    result = runner.invoke(app, ["build", "--root", str(tiny_project), "--out", str(out)])
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    assert expected in line and "axiskg validate" in line
+    assert list_releases(out) == before
+    assert (out / "current").resolve() == before[0]
+
+
+# --- query ----------------------------------------------------------------------------------------------
+
+
+def test_query_table(runner: CliRunner, tiny_release_out: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "query",
+            "-r",
+            str(tiny_release_out),
+            "SELECT ?name WHERE { ?p a axo:Person ; skos:prefLabel ?name }",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Qais al-Khazali" in result.stdout
+    assert "1 row(s)" in result.stdout
+
+
+def test_query_from_file_as_csv(runner: CliRunner, tiny_release_out: Path, tmp_path: Path) -> None:
+    q = tmp_path / "q.rq"
+    q.write_text(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?n WHERE { ?p skos:prefLabel ?n } ORDER BY ?n"
+    )
+    result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "-f", str(q), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "n"
+    assert "Qais al-Khazali" in result.stdout.splitlines()
+
+
+def test_query_by_name_with_param(runner: CliRunner, tiny_release_out: Path) -> None:
+    root = Path(__file__).parent / "data" / "tiny"
+    base = [
+        "query",
+        "-r",
+        str(tiny_release_out),
+        "--root",
+        str(root),
+        "--name",
+        "attendees",
+        "--format",
+        "json",
+    ]
+    data = json.loads(runner.invoke(app, base).stdout)
+    assert [b["name"]["value"] for b in data["results"]["bindings"]] == ["Qais al-Khazali"]
+    other = runner.invoke(app, [*base, "--param", "meeting=https://w3id.org/axiskg/id/meeting/none"])
+    assert json.loads(other.stdout)["results"]["bindings"] == []
+
+
+def test_query_list(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["query", "--list", "--root", str(Path(__file__).parent / "data" / "tiny")])
+    assert result.exit_code == 0
+    assert "attendees" in result.stdout and "Who attended a meeting" in result.stdout
+
+
+def test_query_construct_as_ntriples(runner: CliRunner, tiny_release_out: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "query",
+            "-r",
+            str(tiny_release_out),
+            "--format",
+            "ntriples",
+            "CONSTRUCT WHERE { ?m schema:attendee ?p }",
+        ],
+    )
+    assert result.exit_code == 0
+    assert result.stdout.strip() == (
+        "<https://w3id.org/axiskg/id/meeting/tehran-session> <https://schema.org/attendee> "
+        "<https://w3id.org/axiskg/id/person/qais-al-khazali> ."
+    )
+
+
+def test_query_unknown_name(runner: CliRunner, tiny_release_out: Path) -> None:
+    root = Path(__file__).parent / "data" / "tiny"
+    result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "--root", str(root), "--name", "nope"])
+    assert result.exit_code == 1
+    assert "available: attendees, people" in _one_error_line(result.stderr)
+
+
+def test_query_bad_query(runner: CliRunner, tiny_release_out: Path) -> None:
+    result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "SELECT WHERE"])
+    assert result.exit_code == 1
+    assert _one_error_line(result.stderr).startswith("Error: the query does not parse: error at 1:")
+
+
+def test_query_missing_release(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["query", "-r", str(tmp_path / "none"), "ASK {}"])
+    assert result.exit_code == 1
+    assert "run `axiskg build" in _one_error_line(result.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query"],
+        ["query", "ASK {}", "--name", "x"],
+        ["query", "ASK {}", "--param", "novalue"],
+        ["query", "ASK {}", "--format", "yaml"],
+    ],
+)
+def test_query_usage_errors_exit_2(runner: CliRunner, tiny_release_out: Path, args: list[str]) -> None:
+    result = runner.invoke(app, [*args, "-r", str(tiny_release_out)])
+    assert result.exit_code == 2, result.output
+
+
+# --- scaffold -------------------------------------------------------------------------------------------
+
+
+def test_scaffold_report_writes_a_valid_file(runner: CliRunner, tiny_project: Path) -> None:
+    args = ["scaffold", "report", "005", "--title", 'The "new" report', "--publisher", "memri",
+            "--date", "2024-02-01", "--root", str(tiny_project)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    path = tiny_project / "data" / "report-005.ttl"
+    from rdflib import Graph, Literal, URIRef
+
+    g = Graph().parse(path, format="turtle")
+    report = URIRef("https://w3id.org/axiskg/id/report/005")
+    assert g.value(report, URIRef("http://purl.org/dc/terms/title")) == Literal('The "new" report', lang="en")
+    assert g.value(report, URIRef("http://purl.org/dc/terms/publisher")) == URIRef(
+        "https://w3id.org/axiskg/id/org/memri"
+    )
+    assert "# <https://w3id.org/axiskg/id/claim/005-example> a axo:Claim" in path.read_text()
+    assert runner.invoke(app, ["validate", "--root", str(tiny_project)]).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1
+    assert "already exists" in _one_error_line(again.stderr)
+
+
+def test_scaffold_rejects_a_bad_date(runner: CliRunner, tiny_project: Path) -> None:
+    result = runner.invoke(
+        app, ["scaffold", "report", "006", "--title", "t", "--publisher", "memri", "--date", "Feb 2024",
+              "--root", str(tiny_project)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "YYYY-MM-DD" in _one_error_line(result.stderr)
+
+
+# --- help -----------------------------------------------------------------------------------------------
+
+COMMANDS = [["validate"], ["build"], ["query"], ["diff"], ["publish"], ["serve"], ["scaffold", "report"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+    assert "axiskg " + command[0] in result.stdout
