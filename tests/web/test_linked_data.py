@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
 import time
 from pathlib import Path
 
@@ -35,8 +36,15 @@ def test_entity_by_content_negotiation(tiny_url: str, accept: str, media: str, f
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == media
     assert "Accept" in r.headers["vary"]
+    assert r.headers["content-location"] == "/id/person/alice." + {
+        "turtle": "ttl",
+        "json-ld": "jsonld",
+        "xml": "rdf",
+    }.get(fmt, fmt)
     g = rdflib.Graph().parse(data=r.text, format=fmt)
     assert (rdflib.URIRef(ALICE), rdflib.RDFS.label, rdflib.Literal("Alice", lang="en")) in g
+    doc = httpx.get(tiny_url + r.headers["content-location"])
+    assert doc.status_code == 200 and doc.headers["content-type"] == r.headers["content-type"]
 
 
 @pytest.mark.parametrize(
@@ -238,27 +246,47 @@ def test_health_and_metrics(tiny_url: str) -> None:
     assert 'reason="syntax"' in m.text
 
 
-def test_new_release_is_picked_up(tmp_path: Path) -> None:
+def test_new_release_is_picked_up_without_dropping_requests(tmp_path: Path) -> None:
+    """Two HTTP worker processes under steady load; a new build swaps `current`; every request is answered."""
     make_release(tmp_path, "20261122T000000Z-0000000a", TINY_TURTLE)
-    proc, url = start_server(tmp_path)
+    proc, url = start_server(tmp_path, "--workers", "2")
+    q = f"ASK {{ <{AX}person/carol> ?p ?o }}"
+    statuses: list[int] = []
+    answers: list[bool] = []
+    stop = threading.Event()
+
+    def load(i: int) -> None:
+        with httpx.Client() as client:
+            while not stop.is_set():
+                r = client.get(url + "/sparql", params={"query": q + f" # {i}"})
+                statuses.append(r.status_code)
+                if r.status_code == 200:
+                    answers.append(r.json()["boolean"])
+
     try:
-        q = f"ASK {{ <{AX}person/carol> ?p ?o }}"
         assert httpx.get(url + "/sparql", params={"query": q}).json()["boolean"] is False
+        threads = [threading.Thread(target=load, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(1)
         turtle = dict(TINY_TURTLE)
         turtle["actors"] += f'<{AX}person/carol> <http://www.w3.org/2000/01/rdf-schema#label> "Carol"@en .\n'
         make_release(tmp_path, "20261122T000000Z-0000000b", turtle)
-        seen = []
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # every request in between is answered
-            r = httpx.get(url + "/sparql", params={"query": q})
-            assert r.status_code == 200
-            seen.append(r.json()["boolean"])
-            if seen[-1]:
-                break
+        while time.monotonic() < deadline and not (answers and answers[-1]):
             time.sleep(0.1)
-        assert seen[-1] is True
-        assert httpx.get(url + "/health").json()["release"] == "20261122T000000Z-0000000b"
+        time.sleep(1.5)  # both HTTP workers have checked `current` by now
+        stop.set()
+        for t in threads:
+            t.join()
+        assert set(statuses) == {200}
+        assert answers[-1] is True and False in answers
+        for _ in range(6):  # whichever HTTP worker answers
+            assert httpx.get(url + "/health").json()["release"] == "20261122T000000Z-0000000b"
+            assert httpx.get(url + "/sparql", params={"query": q}).json()["boolean"] is True
+        assert "GET /sparql?query=" in Path(proc.log_path).read_text()  # the access log
     finally:
+        stop.set()
         stop_server(proc)
 
 

@@ -89,6 +89,8 @@ async def _describe(
     headers = {"Cache-Control": server.settings.cache_control}
     if forced is None:
         headers["Vary"] = "Accept"
+        if offer.name != "html" and not request.url.path.startswith("/ontology/"):
+            headers["Content-Location"] = f"{request.url.path}.{offer.name}"  # the format-specific document
     tag = etag(state.id, "ld", iri, offer.name)
     headers["ETag"] = tag
     if matches(request, tag):
