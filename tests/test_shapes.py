@@ -1,0 +1,253 @@
+"""The SHACL shapes in shapes/ catch what a curator gets wrong, with a message that says how to fix it.
+
+Each fixture in tests/fixtures/shapes/ is valid_minimal.ttl with exactly one defect. For each one a temporary
+project (the repository's ontology/ and shapes/, the fixture as the only data file) is validated with
+axiskg.validate.validate, and the expected result (severity, focus node, distinctive part of the message)
+must be among the reported ones.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from axiskg import iris
+from axiskg.validate import ValidationReport, Violation, validate
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "shapes"
+SH = "http://www.w3.org/ns/shacl#"
+AXSH = "https://w3id.org/axiskg/shapes#"
+
+ID = iris.ID
+CLAIM_ATTENDED = ID + "claim/000-alice-attended"
+CLAIM_COMMANDS = ID + "claim/000-alice-commands"
+CLAIM_QUESTION = ID + "claim/000-question"
+CLAIM_RESPONSE = ID + "claim/000-response"
+MEMBERSHIP = ID + "membership/alice-test-group-commander"
+SUMMER = ID + "time/summer-2023"
+DAY = ID + "time/d2023-11-02"
+ALICE = ID + "person/alice"
+
+# fixture -> (focus node, distinctive part of the message): an sh:Violation, the data does not conform.
+VIOLATIONS: dict[str, tuple[str, str]] = {
+    # labels and typing
+    "actor_without_label": (ID + "org/test-group", "has no skos:prefLabel"),
+    "two_preflabels_same_language": (
+        ID + "org/test-group",
+        "More than one skos:prefLabel in the same language",
+    ),
+    "preflabel_without_language": (ID + "place/test-city", "must be a language-tagged literal"),
+    "entity_without_type": (ID + "person/bob", "has no rdf:type"),
+    "undeclared_reference": (ID + "person/nobody", "declared nowhere"),
+    "undeclared_chain_element": (ID + "source/ghost", "declared nowhere"),
+    "undeclared_asserted_node": (ID + "act/missing-act", "declared nowhere"),
+    "same_as_on_entity": (ALICE, "use axo:possiblySameAs"),
+    "derived_edge_by_hand": (CLAIM_ATTENDED, "axo:citesSource is derived by the build"),
+    # claims
+    "claim_without_stated_in": (CLAIM_COMMANDS, "must have exactly one axo:statedIn"),
+    "claim_stated_in_not_report": (CLAIM_COMMANDS, "does not point to an axo:Report"),
+    "claim_without_quote": (CLAIM_COMMANDS, "Claim has no axo:quote"),
+    "claim_without_hedge": (CLAIM_COMMANDS, "must have exactly one axo:hedge"),
+    "claim_two_hedges": (CLAIM_ATTENDED, "must have exactly one axo:hedge"),
+    "bad_hedge": (CLAIM_ATTENDED, "not one of the controlled hedges"),
+    "claim_without_attribution_chain": (CLAIM_COMMANDS, "must have exactly one axo:attributionChain"),
+    "chain_not_a_list": (CLAIM_QUESTION, "not a well-formed RDF list"),
+    "chain_contains_report": (CLAIM_ATTENDED, "leave the report itself out"),
+    "chain_element_not_source": (CLAIM_QUESTION, "neither a publication"),
+    "claim_both_forms": (CLAIM_ATTENDED, "neither a triple claim nor a situation claim"),
+    "claim_partial_triple": (CLAIM_ATTENDED, "neither a triple claim nor a situation claim"),
+    "claim_without_form": (CLAIM_COMMANDS, "neither a triple claim nor a situation claim"),
+    "disagrees_with_non_claim": (CLAIM_QUESTION, "must point to another axo:Claim"),
+    "inferred_not_boolean": (CLAIM_RESPONSE, "axo:inferred must be a single boolean"),
+    "predicate_literal": (CLAIM_ATTENDED, "rdf:predicate must be a property IRI"),
+    # memberships
+    "membership_without_member": (MEMBERSHIP, "must have exactly one org:member"),
+    "membership_without_organization": (MEMBERSHIP, "must have exactly one org:organization"),
+    "membership_without_role": (MEMBERSHIP, "must have exactly one org:role"),
+    "membership_role_not_a_role": (MEMBERSHIP, "org:role must be an org:Role"),
+    "membership_organization_not_org": (MEMBERSHIP, "org:organization must be an organization"),
+    "membership_member_not_agent": (MEMBERSHIP, "org:member must be an agent"),
+    "member_during_literal": (MEMBERSHIP, "org:memberDuring must point to an axo:DateSpec"),
+    # dates
+    "ill_typed_date": (SUMMER, "axo:notBefore must be one valid xsd:date"),
+    "impossible_date": (SUMMER, "axo:notAfter must be one valid xsd:date"),
+    "issued_not_date": (ID + "report/test-report", "dcterms:issued must be one valid xsd:date"),
+    "in_xsd_date_not_date": (DAY, "time:inXSDDate must be one valid xsd:date"),
+    "not_before_after_not_after": (SUMMER, "is after axo:notAfter"),
+    "datespec_without_label": (SUMMER, "DateSpec has no label"),
+    "datespec_without_bounds": (SUMMER, "DateSpec has no bounds"),
+    "bad_precision": (SUMMER, "axo:precision must be exactly one of"),
+    "exact_day_mismatch": (DAY, "must both be that same day"),
+    "has_time_literal": (ID + "meeting/test-meeting", "time:hasTime must point to an axo:DateSpec"),
+    # Wikidata
+    "bad_wikidata_iri": (ALICE, "Malformed Wikidata link"),
+    "wikidata_without_evidence": (ALICE, "without axo:wikidataEvidence"),
+    "exact_match_literal": (ALICE, "skos:exactMatch must be an IRI"),
+    # speech acts
+    "bad_response_type": (ID + "act/test-response", "axo:responseType must be one of"),
+    "responds_to_non_act": (ID + "act/test-response", "axo:respondsTo must point to the speech act"),
+}
+
+# fixture -> (focus node, message part); advice only: the data still conforms, with this sh:Warning.
+WARNINGS: dict[str, tuple[str, str]] = {
+    "speech_act_without_speaker": (ID + "act/test-question", "Speech act has no speaker"),
+    "quote_too_long": (CLAIM_RESPONSE, "longer than 300 characters"),
+    "quote_without_language": (CLAIM_RESPONSE, "English-tagged literal"),
+    "datespec_without_precision": (SUMMER, "DateSpec has no axo:precision"),
+    "not_after_without_not_before": (SUMMER, "axo:notAfter but no axo:notBefore"),
+    "relative_without_relative_to": (SUMMER, "without axo:relativeTo"),
+    "label_on_entity": (ID + "place/test-city", "rdfs:label written on an entity"),
+    "meeting_without_label": (ID + "meeting/test-meeting", "Meeting or event has no skos:prefLabel"),
+}
+
+# fixtures that conform without any result at all
+CLEAN = ["valid_minimal", "speaker_via_claim"]
+
+
+def make_project(root: Path, fixture: str) -> Path:
+    """A temporary project: the repository's ontology/ and shapes/, and the fixture as data/<fixture>.ttl."""
+    shutil.copytree(REPO_ROOT / "ontology", root / "ontology")
+    shutil.copytree(REPO_ROOT / "shapes", root / "shapes")
+    (root / "data").mkdir()
+    shutil.copy(FIXTURES / f"{fixture}.ttl", root / "data" / f"{fixture}.ttl")
+    return root
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ValidationReport]:
+    """Validate a fixture's temporary project (once per fixture per module)."""
+    cache: dict[str, ValidationReport] = {}
+
+    def _run(fixture: str) -> ValidationReport:
+        if fixture not in cache:
+            root = make_project(tmp_path_factory.mktemp(fixture), fixture)
+            cache[fixture] = validate(root)
+        return cache[fixture]
+
+    return _run
+
+
+def describe(violations: list[Violation]) -> str:
+    return "\n".join(f"  {v.severity} {v.focus} [{v.shape}] {v.message}" for v in violations) or "  (none)"
+
+
+def test_every_fixture_is_listed() -> None:
+    on_disk = {p.stem for p in FIXTURES.glob("*.ttl")}
+    listed = set(VIOLATIONS) | set(WARNINGS) | set(CLEAN)
+    assert on_disk == listed
+
+
+@pytest.mark.parametrize("fixture", CLEAN)
+def test_clean_fixture_conforms(run: Callable[[str], ValidationReport], fixture: str) -> None:
+    report = run(fixture)
+    assert report.parse_errors == []
+    assert report.conforms, describe(report.violations)
+    assert report.violations == [], describe(report.violations)
+
+
+@pytest.mark.parametrize("fixture", sorted(VIOLATIONS))
+def test_broken_fixture_is_caught(run: Callable[[str], ValidationReport], fixture: str) -> None:
+    focus, message = VIOLATIONS[fixture]
+    report = run(fixture)
+    assert report.parse_errors == [], report.parse_errors
+    assert not report.conforms
+    hits = [
+        v
+        for v in report.violations
+        if v.severity == "Violation" and v.focus == focus and message in v.message
+    ]
+    assert hits, (
+        f"expected a Violation on {focus} mentioning {message!r}; got:\n{describe(report.violations)}"
+    )
+
+
+@pytest.mark.parametrize("fixture", sorted(WARNINGS))
+def test_advice_is_a_warning(run: Callable[[str], ValidationReport], fixture: str) -> None:
+    focus, message = WARNINGS[fixture]
+    report = run(fixture)
+    assert report.parse_errors == [], report.parse_errors
+    assert report.conforms, describe(report.violations)
+    assert all(v.severity == "Warning" for v in report.violations), describe(report.violations)
+    hits = [v for v in report.violations if v.focus == focus and message in v.message]
+    assert hits, f"expected a Warning on {focus} mentioning {message!r}; got:\n{describe(report.violations)}"
+
+
+def test_every_message_says_how_to_fix() -> None:
+    """Every constraint carries its own English sh:message (no generic pyshacl text reaches a curator)."""
+    shapes = Graph()
+    for p in sorted((REPO_ROOT / "shapes").glob("*.ttl")):
+        shapes.parse(p, format="turtle")
+    sh_message = URIRef(SH + "message")
+    sh_severity = URIRef(SH + "severity")
+    with_severity = set(shapes.subjects(sh_severity, None))
+    assert with_severity
+    for shape in with_severity:
+        messages = list(shapes.objects(shape, sh_message))
+        assert messages, f"{shape} has a severity but no sh:message"
+        assert all(getattr(m, "language", None) == "en" and len(str(m)) > 40 for m in messages), shape
+    # SPARQL constraints carry their message on the constraint node
+    for constraint in shapes.subjects(RDF.type, URIRef(SH + "SPARQLConstraint")):
+        assert list(shapes.objects(constraint, sh_message)), constraint
+
+
+def test_every_named_shape_is_exercised(run: Callable[[str], ValidationReport]) -> None:
+    """Each named shape that reports something is triggered by at least one fixture."""
+    shapes = Graph()
+    for p in sorted((REPO_ROOT / "shapes").glob("*.ttl")):
+        shapes.parse(p, format="turtle")
+    reporting = {
+        str(s)
+        for s in shapes.subjects(URIRef(SH + "message"), None)
+        if isinstance(s, URIRef) and str(s).startswith(AXSH)
+    }
+    # SPARQL-based shapes report under the node shape holding the constraint
+    reporting |= {str(s) for s in shapes.subjects(URIRef(SH + "sparql"), None) if isinstance(s, URIRef)}
+    seen = {v.shape for f in [*VIOLATIONS, *WARNINGS] for v in run(f).violations if v.shape}
+    assert reporting - seen == set()
+
+
+# Predicates whose axiskg-IRI objects / subjects are checked by axsh:DeclaredReference / axsh:TypedEntity.
+def _targets(kind: str, shape: str) -> set[str]:
+    g = Graph().parse(REPO_ROOT / "shapes" / "references.ttl", format="turtle")
+    return {str(o) for o in g.objects(URIRef(AXSH + shape), URIRef(SH + kind))}
+
+
+def _data_graph() -> Graph:
+    g = Graph()
+    for p in sorted((REPO_ROOT / "data").glob("*.ttl")):
+        g.parse(p, format="turtle")
+    return g
+
+
+def test_reference_check_covers_every_predicate_in_data() -> None:
+    """Every predicate used in data/ with an axiskg IRI as object is a target of axsh:DeclaredReference."""
+    targets = _targets("targetObjectsOf", "DeclaredReference")
+    used = {str(p) for _s, p, o in _data_graph() if isinstance(o, URIRef) and str(o).startswith(ID)}
+    missing = used - targets - {str(RDF.type)}
+    assert not missing, (
+        f"add to sh:targetObjectsOf of axsh:DeclaredReference in shapes/references.ttl: {missing}"
+    )
+
+
+def test_type_check_covers_every_predicate_in_data() -> None:
+    """Every predicate used in data/ on an axiskg subject is a target of axsh:TypedEntity."""
+    targets = _targets("targetSubjectsOf", "TypedEntity")
+    used = {str(p) for s, p, _o in _data_graph() if isinstance(s, URIRef) and str(s).startswith(ID)}
+    missing = used - targets - {str(RDF.type)}
+    assert not missing, f"add to sh:targetSubjectsOf of axsh:TypedEntity in shapes/references.ttl: {missing}"
+
+
+def test_repository_data_conforms() -> None:
+    """The data in data/ passes the shapes (warnings allowed)."""
+    if not list((REPO_ROOT / "data").glob("*.ttl")):
+        pytest.skip("no data yet")
+    report = validate(REPO_ROOT)
+    assert report.parse_errors == [], report.parse_errors
+    errors = [v for v in report.violations if v.severity == "Violation"]
+    assert report.conforms and not errors, describe(errors)
