@@ -162,7 +162,7 @@ def test_void_describes_the_release(tiny_release_out: Path) -> None:
     props = {void.value(p, VOID.property) for p in void.objects(DATASET, VOID.propertyPartition)}
     assert URIRef("https://schema.org/attendee") in props
     downloads = {str(void.value(d, DCAT.downloadURL)) for d in void.objects(DATASET, DCAT.distribution)}
-    assert downloads == {iris.BASE + "dumps/" + n for n in DUMPS}
+    assert downloads == {iris.BASE + "downloads/dumps/" + n for n in DUMPS}
     examples = set(void.objects(DATASET, VOID.exampleResource))
     assert URIRef("https://w3id.org/axiskg/id/person/qais-al-khazali") in examples
     # the same description is in the store, graph/void, for the SPARQL endpoint

@@ -178,7 +178,7 @@ def describe(
 
     for name, (fmt, what) in DUMP_FILES.items():
         dist = ox.NamedNode(f"{DATASET}#dump-{name.replace('.', '-')}")
-        url = ox.NamedNode(f"{base_url}dumps/{name}")
+        url = ox.NamedNode(f"{base_url}downloads/dumps/{name}")  # as `axiskg serve` offers them
         add(ds, _n("dcat", "distribution"), dist)
         if what != "ontology":
             add(ds, _n("void", "dataDump"), url)
