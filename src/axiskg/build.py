@@ -253,7 +253,7 @@ def build(
         with _lock(out_dir):
             _remove_stale_tmp(out_dir / RELEASES)
             tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=out_dir / RELEASES))
-            tmp.chmod(0o755)  # mkdtemp makes it private; a release is world-readable like any other build output
+            tmp.chmod(0o755)  # mkdtemp makes it private; a release is world-readable like any build output
             meta = _write_release(tmp, parsed, report, rid=rid, created=created, base_url=base_url, step=step)
             step("swap")
             final = out_dir / RELEASES / rid
