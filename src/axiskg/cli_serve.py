@@ -25,6 +25,12 @@ def serve(
         help="Query worker processes per HTTP worker (killed and replaced at the deadline)",
     ),
     timeout: float = typer.Option(30.0, "--timeout", min=0.01, help="Query deadline in seconds"),
+    service_timeout: float = typer.Option(
+        10.0,
+        "--service-timeout",
+        min=0.01,
+        help="Deadline in seconds of queries that call an allowlisted SERVICE",
+    ),
     max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Cap on result rows / triples per answer"),
     allow_service: list[str] = typer.Option(
         [], "--allow-service", help="SPARQL endpoint that SERVICE may call (repeatable); none by default"
@@ -77,6 +83,7 @@ def serve(
         workers=workers,
         query_workers=query_workers,
         timeout=timeout,
+        service_timeout=service_timeout,
         max_rows=max_rows,
         allow_service=list(allow_service),
         base_iri=base_iri,

@@ -30,6 +30,7 @@ class ServeSettings:
     workers: int = 1  # HTTP worker processes
     query_workers: int = 2  # query worker processes per HTTP worker
     timeout: float = 30.0  # query deadline, seconds
+    service_timeout: float = 10.0  # deadline of queries that may call an allowlisted SERVICE endpoint
     max_rows: int = 10_000
     allow_service: list[str] = field(default_factory=list)
     base_iri: str = BASE

@@ -106,7 +106,7 @@ async def read_protocol_request(request: Request) -> tuple[list[tuple[str, str]]
                 raise HTTPError(400, f"the query is not valid UTF-8: {exc}", reason="encoding") from exc
         else:
             raise HTTPError(
-                415,
+                400,  # the protocol's "400 for a wrong media type" (415 would also be fair HTTP)
                 f"unsupported media type {media!r}: send application/x-www-form-urlencoded or "
                 "application/sparql-query",
                 reason="media_type",
@@ -222,6 +222,9 @@ async def _sparql(request: Request, server: Any) -> Response:
 async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> tuple[bytes, int, bool]:
     """Run `req` in a query worker under the deadline and the client's fairness limits."""
     settings = server.settings
+    timeout = settings.timeout
+    if req.get("allow_service"):  # may call an allowlisted endpoint: the outbound call gets its own timeout
+        timeout = min(timeout, settings.service_timeout)
     client = client_id(request.scope, settings.client_header)
     server.fairness.check_budget(client)
     sem = server.fairness.slot(client)
@@ -241,7 +244,7 @@ async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> t
             for attempt in (1, 2):
                 state = server.require()
                 try:
-                    answer = await state.pool.run(req, settings.timeout)
+                    answer = await state.pool.run(req, timeout)
                     break
                 except PoolClosedError:  # a new release replaced the pool while we waited: go again
                     if attempt == 2:
@@ -255,11 +258,12 @@ async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> t
                 sem.release()
     except QueryTimeoutError as exc:
         server.metrics.timeouts += 1
-        server.fairness.charge(client, settings.timeout)
+        server.fairness.charge(client, timeout)
+        what = "every query" if timeout == settings.timeout else "queries that may call SERVICE"
         raise HTTPError(
             504,
-            f"query timed out: {exc} (this endpoint stops every query after "
-            f"{settings.timeout:g} s; simplify it or add a LIMIT)",
+            f"query timed out: {exc} (this endpoint stops {what} after {timeout:g} s; "
+            "simplify it or add a LIMIT)",
         ) from exc
     except WorkerCrashedError as exc:
         raise HTTPError(
