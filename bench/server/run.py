@@ -341,8 +341,8 @@ def write_markdown(results: list[Result], path: Path, duration: int) -> None:
     ]
     for r in results:
         nat = native.get((r.size, r.scenario))
-        ratio = f"{r.rps / nat.rps:.2f}x" if nat and nat.rps and r is not nat else ""
-        p99r = f"{r.p99_ms / nat.p99_ms:.2f}x" if nat and nat.p99_ms and r is not nat else ""
+        ratio = f"{r.rps / nat.rps:.3g}x" if nat and nat.rps and r is not nat else ""
+        p99r = f"{r.p99_ms / nat.p99_ms:.3g}x" if nat and nat.p99_ms and r is not nat else ""
         lines.append(
             f"| {r.size:,} | {r.scenario} | {r.server} | {r.rps:,.1f} | {ratio} | {r.p50_ms:.2f} | "
             f"{r.p99_ms:.2f} | {p99r} | {r.peak_mb:,.0f} | {r.errors} |"
