@@ -89,6 +89,13 @@ def run(settings: ServeSettings) -> None:
     settings.release = settings.release.resolve()
     os.environ[SETTINGS_ENV] = settings.to_json()
     if settings.server == "granian":
+        try:
+            import granian  # noqa: F401
+        except ImportError:  # not installed: fall back to uvicorn, which the package depends on
+            logging.getLogger("axiskg.serve").warning("granian is not installed; serving with uvicorn")
+            settings.server = "uvicorn"
+            run(settings)
+            return
         from granian.constants import Interfaces, Loops
         from granian.server import Server as Granian
 
