@@ -300,7 +300,7 @@ build(sys.argv[1], sys.argv[2], progress=progress)
 """
 
 
-@pytest.mark.parametrize("step", ["derive", "dumps", "checksums", "swap"])
+@pytest.mark.parametrize("step", ["derive", "dumps", "store", "validate", "checksums", "swap"])
 def test_a_build_killed_mid_way_publishes_nothing(built: tuple[Path, Path], step: str) -> None:
     root, out = built
     before = _snapshot(out)

@@ -12,12 +12,14 @@ import fcntl
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,8 +36,11 @@ from axiskg.validate import ValidationReport, validate_parsed
 
 Progress = Callable[[str], None]
 
-STEPS = ("parse", "validate", "load", "derive", "describe", "dumps", "checksums", "swap")
-"""The steps of a build, in order; `progress` is called with each name as it starts."""
+STEPS = ("parse", "load", "derive", "describe", "dumps", "store", "validate", "checksums", "swap")
+"""The steps of a build, in order; `progress` is called with each name as it starts.
+
+SHACL validation (pyshacl, the slow part) runs in a forked process from the start, beside load..store;
+"validate" is where the build waits for its verdict. Nothing is published before it conforms."""
 
 TMP_PREFIX = ".tmp-"
 
@@ -128,19 +133,64 @@ def prune(out: str | Path, keep: int) -> list[Path]:
     return removed
 
 
+Verdict = tuple[ValidationReport, bytes | None]  # the report, and its SHACL results graph as Turtle
+
+
+def _shacl(parsed: list[ParsedFile]) -> Verdict:
+    report = validate_parsed(parsed)
+    results = report.results_graph
+    report.results_graph = None  # an rdflib Graph does not cross a process boundary cheaply: send Turtle
+    return report, results.serialize(format="turtle", encoding="utf-8") if results is not None else None
+
+
+def _shacl_child(parsed: list[ParsedFile], conn: Connection) -> None:
+    try:
+        conn.send(_shacl(parsed))
+    finally:
+        conn.close()
+
+
+def _start_validation(parsed: list[ParsedFile]) -> Callable[[], Verdict]:
+    """Validate in a forked process (a second core) while the release is written; returns the waiter."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        verdict = _shacl(parsed)
+        return lambda: verdict
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_shacl_child, args=(parsed, send), daemon=True)
+    child.start()
+    send.close()
+
+    def wait() -> Verdict:
+        try:
+            verdict: Verdict = receive.recv()
+        except EOFError:  # the child died (out of memory, killed): validate here instead
+            verdict = _shacl(parsed)
+        finally:
+            receive.close()
+            child.join()
+        return verdict
+
+    return wait
+
+
 def _write_release(
     tmp: Path,
     parsed: list[ParsedFile],
-    report: ValidationReport | None,
+    validation: Callable[[], Verdict] | None,
     *,
     rid: str,
     created: datetime,
     base_url: str,
     step: Progress,
-) -> dict[str, object]:
-    """Write the whole release into `tmp`; return its metadata (also written as release.json)."""
+) -> tuple[dict[str, object], ValidationReport | None]:
+    """Write the whole release into `tmp`; return its metadata (also written as release.json) and report.
+
+    Raises ShapeViolationError when the validation's verdict is that the data does not conform."""
     step("load")
-    store = ox.Store(str(tmp / STORE_DIR))
+    # derived, described and dumped in memory (each SPARQL update on disk is a RocksDB transaction),
+    # then written to the on-disk store in one bulk load
+    store = ox.Store()
     store.bulk_extend(q for p in parsed if p.source.folder in ("ontology", "data") for q in p.quads)
     step("derive")
     derive(store)
@@ -169,11 +219,19 @@ def _write_release(
     for q in store.quads_for_pattern(None, None, None):
         key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
         graphs[key] = graphs.get(key, 0) + 1
-    store.flush()
-    del store
+    step("store")
+    disk = ox.Store(str(tmp / STORE_DIR))
+    disk.bulk_load(path=str(tmp / "dumps" / "axiskg.nq"), format=ox.RdfFormat.N_QUADS)  # all in Rust
+    disk.flush()
+    del disk, store
     gc.collect()  # close the RocksDB store before its files are checksummed and the dir renamed
-    if report is not None and report.results_graph is not None:
-        report.results_graph.serialize(tmp / "validation.ttl", format="turtle")
+    report: ValidationReport | None = None
+    if validation is not None:
+        step("validate")
+        report, results_ttl = validation()
+        if not report.conforms:
+            raise ShapeViolationError(report, _invalid_message(report))
+        (tmp / "validation.ttl").write_bytes(results_ttl or b"")
     else:
         (tmp / "validation.ttl").write_text("# validation skipped (--no-check)\n", encoding="utf-8")
     (tmp / "validation.html").write_text(
@@ -208,7 +266,15 @@ def _write_release(
     sums = "".join(f"{info['sha256']}  {name}\n" for name, info in sorted(files.items()))
     (tmp / CHECKSUMS_FILE).write_text(sums, encoding="utf-8")
     _sha256(tmp / CHECKSUMS_FILE)  # fsync
-    return meta
+    return meta, report
+
+
+def _invalid_message(report: ValidationReport) -> str:
+    return (
+        f"validation failed with {report.problems} problem(s), first: "
+        f"{(report.parse_errors or report.violations)[0]}; "
+        "run `axiskg validate` to see them all. Nothing was published"
+    )
 
 
 def build(
@@ -231,38 +297,32 @@ def build(
     project = Project.at(root)
     parsed = parse_project(project)
     broken = [p.error for p in parsed if p.error is not None]
-    report: ValidationReport | None = None
-    if check:
-        step("validate")
-        report = validate_parsed(parsed)
-        if not report.conforms:
-            raise ShapeViolationError(
-                report,
-                f"validation failed with {report.problems} problem(s), first: "
-                f"{(report.parse_errors or report.violations)[0]}; "
-                "run `axiskg validate` to see them all. Nothing was published",
-            )
-    elif broken:
+    if broken and check:
+        invalid = ValidationReport(conforms=False, parse_errors=broken, files=len(parsed))
+        raise ShapeViolationError(invalid, _invalid_message(invalid))
+    if broken:
         raise broken[0]
+    validation = _start_validation(parsed) if check else None
     out_dir = Path(out).resolve()
     created = datetime.now(UTC)
-    rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + _content_hash(parsed)
     tmp: Path | None = None
     try:
         (out_dir / RELEASES).mkdir(parents=True, exist_ok=True)
         with _lock(out_dir):
             _remove_stale_tmp(out_dir / RELEASES)
+            rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + _content_hash(parsed)
+            n = 1
+            while (out_dir / RELEASES / (rid if n == 1 else f"{rid}-{n}")).exists():
+                n += 1  # the same content built twice within a second: keep ids unique
+            rid = rid if n == 1 else f"{rid}-{n}"
             tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=out_dir / RELEASES))
             tmp.chmod(0o755)  # mkdtemp makes it private; a release is world-readable like any build output
-            meta = _write_release(tmp, parsed, report, rid=rid, created=created, base_url=base_url, step=step)
+            meta, report = _write_release(
+                tmp, parsed, validation, rid=rid, created=created, base_url=base_url, step=step
+            )
+            validation = None
             step("swap")
             final = out_dir / RELEASES / rid
-            n = 1
-            while final.exists():
-                n += 1
-                final = out_dir / RELEASES / f"{rid}-{n}"
-            if n > 1:  # the same content built twice within a second: keep ids unique
-                meta["id"] = final.name
             os.rename(tmp, final)
             tmp = None
             _fsync_dir(out_dir / RELEASES)
@@ -276,5 +336,8 @@ def build(
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+        if validation is not None:  # the release was not written: still reap the validating child
+            with contextlib.suppress(Exception):
+                validation()
     graphs = {str(k): int(v) for k, v in dict(meta["graphs"]).items()}  # type: ignore[call-overload]
-    return BuildResult(final, str(meta["id"]), sum(graphs.values()), graphs, report, pruned)
+    return BuildResult(final, rid, sum(graphs.values()), graphs, report, pruned)

@@ -29,10 +29,14 @@ def turtle_prefixes() -> dict[str, str]:
     return {p: iri for p, iri in iris.PREFIXES.items() if p != "ax"}
 
 
-def _union_triples(store: ox.Store) -> list[ox.Triple]:
-    """Every distinct triple of every graph: the default graph as the SPARQL endpoint sees it."""
-    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)}
-    return sorted(seen, key=str)
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o }"
+
+
+def _union_triples(store: ox.Store) -> ox.QueryTriples:
+    """Every distinct triple of every graph, grouped by subject: the default graph of the SPARQL endpoint."""
+    result = store.query(_UNION, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QueryTriples)
+    return result
 
 
 def write_dumps(store: ox.Store, release_dir: Path) -> list[Path]:

@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from axiskg import iris
 from axiskg.errors import ParseError
 from axiskg.load import ParsedFile, parse_project
 from axiskg.locate import SourceLocator
@@ -38,7 +39,7 @@ class Violation:
 
     def __str__(self) -> str:
         where = f"{self.file or '?'}:{self.line}" if self.line else (self.file or "?")
-        path = f" {self.path}" if self.path else ""
+        path = f" {_compact(self.path)}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
         focus = f"<{self.focus}>" if not self.focus.startswith("_:") else f"[] in <{self.anchor or '?'}>"
         return f"{where}: {self.severity}: {focus}{path}: {self.message}{value}"
@@ -66,6 +67,14 @@ class ValidationReport:
             ],
             "violations": [asdict(v) for v in self.violations],
         }
+
+
+def _compact(text: str) -> str:
+    """IRIs of the contract's namespaces written as prefixed names, for messages (`rdfs:label`)."""
+    for prefix, ns in sorted(iris.PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if prefix != "ax":
+            text = text.replace(ns, prefix + ":")
+    return text
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
