@@ -63,6 +63,9 @@ VIOLATIONS: dict[str, tuple[str, str]] = {
     "claim_both_forms": (CLAIM_ATTENDED, "neither a triple claim nor a situation claim"),
     "claim_partial_triple": (CLAIM_ATTENDED, "neither a triple claim nor a situation claim"),
     "claim_without_form": (CLAIM_COMMANDS, "neither a triple claim nor a situation claim"),
+    "claim_triple_without_subject": (CLAIM_COMMANDS, "needs exactly one rdf:subject"),
+    "claim_two_predicates": (CLAIM_ATTENDED, "needs exactly one rdf:predicate"),
+    "claim_asserts_two_nodes": (CLAIM_QUESTION, "Claim asserts several nodes"),
     "disagrees_with_non_claim": (CLAIM_QUESTION, "must point to another axo:Claim"),
     "inferred_not_boolean": (CLAIM_RESPONSE, "axo:inferred must be a single boolean"),
     "predicate_literal": (CLAIM_ATTENDED, "rdf:predicate must be a property IRI"),
@@ -151,6 +154,10 @@ def test_clean_fixture_conforms(run: Callable[[str], ValidationReport], fixture:
     assert report.violations == [], describe(report.violations)
 
 
+# rdflib warns when sh:lessThanOrEquals meets an ill-typed date literal (impossible_date): expected there
+@pytest.mark.filterwarnings(
+    "ignore:NotImplemented should not be used in a boolean context:DeprecationWarning"
+)
 @pytest.mark.parametrize("fixture", sorted(VIOLATIONS))
 def test_broken_fixture_is_caught(run: Callable[[str], ValidationReport], fixture: str) -> None:
     focus, message = VIOLATIONS[fixture]
