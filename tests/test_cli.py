@@ -261,3 +261,39 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: list
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert "axiskg " + command[0] in result.stdout
+
+
+def test_build_shows_progress_on_a_terminal_only(tiny_project: Path, tmp_path: Path) -> None:
+    """stderr is a pseudo-terminal here: the rich progress bar appears; with CI set, it does not."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    def run(env_ci: str | None) -> str:
+        controller, terminal = pty.openpty()
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        if env_ci is not None:
+            env["CI"] = env_ci
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "axiskg", "build", "--root", str(tiny_project), "--out", str(tmp_path / "out")],
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            env=env,
+        )
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                data = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the process has exited
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(controller)
+        assert proc.wait() == 0
+        return b"".join(chunks).decode(errors="replace")
+
+    assert "building" in run(None)
+    assert run("true") == ""

@@ -29,7 +29,7 @@ from axiskg.errors import AxiskgError
 from axiskg.project import Project
 from axiskg.publish import publish as publish_release
 from axiskg.queries import get_query, guess_term, load_queries
-from axiskg.query import compact
+from axiskg.query import Answer, compact
 from axiskg.query import query as run_query
 from axiskg.release import open_release
 from axiskg.scaffold import scaffold_report
@@ -253,17 +253,31 @@ def query(
                 sparql = str(text)
             bindings = {ox.Variable(k): guess_term(v) for k, v in params.items()}
         answer = run_query(release, sparql, bindings)
-        if fmt is QueryFormat.table:
-            columns, rows = answer.table()
-            table = Table(*columns, show_lines=False)
-            for row in rows:
-                table.add_row(*(escape(compact(t)) for t in row))
-            out = _out()
-            out.print(table)
-            out.print(f"{len(rows)} row(s)", style="dim")
-        else:
-            sys.stdout.buffer.write(answer.serialize(fmt.value))
-            sys.stdout.buffer.flush()
+        with _closed_pipe_ok():
+            _print_answer(answer, fmt)
+
+
+@contextlib.contextmanager
+def _closed_pipe_ok() -> Iterator[None]:
+    """`axiskg query ... | head` is fine: stop writing quietly when the reader has gone."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _print_answer(answer: Answer, fmt: QueryFormat) -> None:
+    if fmt is QueryFormat.table:
+        columns, rows = answer.table()
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*(escape(compact(t)) for t in row))
+        out = _out()
+        out.print(table)
+        out.print(f"{len(rows)} row(s)", style="dim")
+    else:
+        sys.stdout.buffer.write(answer.serialize(fmt.value))
 
 
 def _read(path: Path) -> str:
