@@ -324,3 +324,18 @@ def test_health_not_ready_without_release(tmp_path: Path) -> None:
         assert status == 200
     finally:
         stop_server(proc)
+
+
+def test_repeated_answers_are_identical(tiny_url: str) -> None:
+    """The second answer comes from the per-release cache without routing: same body and headers."""
+    for path, headers in (
+        ("/id/org/acme", {"Accept": "application/ld+json"}),
+        ("/id/org/acme.nt", {}),
+        ("/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%204", {}),
+    ):
+        first, second = (httpx.get(tiny_url + path, headers=headers) for _ in range(2))
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content
+        for h in ("content-type", "etag", "cache-control", "content-location", "x-sparql-rows"):
+            assert first.headers.get(h) == second.headers.get(h), h
+        assert ("Accept" in first.headers.get("vary", "")) == ("Accept" in second.headers.get("vary", ""))

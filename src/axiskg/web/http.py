@@ -291,14 +291,14 @@ class AccessLog:
 
 
 class FastPath:
-    """Answer a GET seen before (same query string and Accept) from the cache, without routing."""
+    """Answer a GET seen before (same path, query string and Accept) from the cache, without routing."""
 
     def __init__(self, app: ASGIApp, server: Any) -> None:
         self.app = app
         self.server = server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+        if scope["type"] == "http" and scope["method"] == "GET":
             state = self.server.current()
             if state is not None:
                 headers = dict(scope["headers"])
@@ -322,5 +322,16 @@ class FastPath:
         await self.app(scope, receive, send)
 
 
-def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[bytes, bytes]:
-    return (scope.get("query_string", b""), headers.get(b"accept", b""))
+def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bytes, bytes]:
+    return (scope["path"], scope.get("query_string", b""), headers.get(b"accept", b""))
+
+
+def remember(state: Any, request: Request, response: Response, vary_accept: bool) -> None:
+    """Keep a finished 200 answer to a GET in the release's fast-path cache (see FastPath)."""
+    if request.method != "GET" or "if-none-match" in request.headers or response.status_code != 200:
+        return
+    raw = [(k, v) for k, v in response.raw_headers if k not in (b"content-length", b"vary")]
+    raw.append((b"vary", b"Accept, Accept-Encoding" if vary_accept else b"Accept-Encoding"))
+    state.raw_cache.put(
+        raw_key(request.scope, dict(request.scope["headers"])), 200, raw, bytes(response.body)
+    )

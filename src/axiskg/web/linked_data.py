@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from axiskg import iris
 from axiskg.iris import PREFIXES
 from axiskg.web import pages
-from axiskg.web.http import HTTPError, error_response, etag, matches
+from axiskg.web.http import HTTPError, error_response, etag, matches, remember
 from axiskg.web.negotiation import EXTENSION_TO_OFFER, GRAPH_OFFERS, LD_OFFERS, Offer, negotiate
 from axiskg.web.results import serialize_triples
 from axiskg.web.sparql import run_in_worker
@@ -128,7 +128,9 @@ async def _describe(
         return _not_found(offer, iri, headers)
     if truncated:
         headers["X-SPARQL-Truncated"] = "true"
-    return Response(body, 200, headers, media_type=offer.content_type)
+    response = Response(body, 200, headers, media_type=offer.content_type)
+    remember(state, request, response, vary_accept=forced is None)
+    return response
 
 
 async def entity(request: Request) -> Response:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from axiskg.iris import PREFIXES
-from axiskg.web.http import HTTPError, client_id, error_response, etag, matches, raw_key
+from axiskg.web.http import HTTPError, client_id, error_response, etag, matches, remember
 from axiskg.web.limits import QueryRefusedError, check_query
 from axiskg.web.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Offer, negotiate
 from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError
@@ -209,13 +209,8 @@ async def _sparql(request: Request, server: Any) -> Response:
         headers["X-SPARQL-Truncated"] = "true"
         headers["Warning"] = f'199 axiskg "results truncated at {settings.max_rows} rows (--max-rows)"'
     response = Response(body, 200, headers, media_type=offer.content_type)
-    if info.cacheable and request.method == "GET" and "if-none-match" not in request.headers:
-        raw = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k != "Vary"]
-        raw += [
-            (b"content-type", offer.content_type.encode()),
-            (b"vary", b"Accept, Accept-Encoding" if vary else b"Accept-Encoding"),
-        ]
-        state.raw_cache.put(raw_key(request.scope, dict(request.scope["headers"])), 200, raw, body)
+    if info.cacheable:
+        remember(state, request, response, vary_accept=True)
     return response
 
 
