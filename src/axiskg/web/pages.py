@@ -1,14 +1,266 @@
-"""Researchers' pages (HTML). Placeholder until the web interface lands."""
+"""Researchers' pages (HTML): home, search, query editor, canned queries, entity/meeting/report pages,
+network, timeline and ontology. The server part mounts `ROUTES` and calls `render_entity` for entity IRIs.
+
+Every page is server-rendered and works without JavaScript; the editor, network and timeline widgets
+enhance a server-rendered fallback. All scripts and styles come from our own /static (no CDN)."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
-ROUTES: list[BaseRoute] = []
+import jinja2
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from axiskg import __version__, iris
+from axiskg import queries as nq
+from axiskg.errors import AxiskgError
+from axiskg.release import Release
+from axiskg.web import search
+from axiskg.web.views import links
+from axiskg.web.views.claims import claim_index
+from axiskg.web.views.entity import entity_context
+from axiskg.web.views.meeting import meeting_context
+from axiskg.web.views.named_queries import queries_dir, run, with_values
+from axiskg.web.views.network import network
+from axiskg.web.views.ontology_doc import ontology
+from axiskg.web.views.report import report_context
+from axiskg.web.views.snapshot import AXO, RDFS, per_release, snapshot
+from axiskg.web.views.timeline import timeline
+
+HERE = Path(__file__).parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+
+ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=jinja2.select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENV.globals.update(href=links.href, curie=links.curie, version=__version__, base=iris.BASE)
+
+# Kind segment -> template of its entity page.
+TEMPLATE_BY_KIND: dict[str, str] = {"meeting": "meeting.html", "report": "report.html"}
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    release: Release | None = getattr(request.app.state, "release", None)
+    ctx = {"request": request, "release_id": release.id if release else None, "path": request.url.path}
+    ctx.update(context)
+    return HTMLResponse(ENV.get_template(template).render(ctx), status_code=status_code)
+
+
+def _release(request: Request) -> Release:
+    release: Release | None = getattr(request.app.state, "release", None)
+    if release is None:
+        raise HTTPException(503, "no release loaded")
+    return release
+
+
+# ---------------------------------------------------------------- home
+
+
+def _closure(release: Release, roots: tuple[str, ...]) -> set[str]:
+    snap = snapshot(release)
+    out = set(roots)
+    frontier = list(roots)
+    while frontier:
+        c = frontier.pop()
+        for sub in snap.subjects(RDFS + "subClassOf", c):
+            if sub not in out:
+                out.add(sub)
+                frontier.append(sub)
+    return out
+
+
+def _count(release: Release, roots: tuple[str, ...]) -> int:
+    snap = snapshot(release)
+    return len({s for c in _closure(release, roots) for s in snap.instances(c)})
+
+
+def counts(release: Release) -> dict[str, int]:
+    def make() -> dict[str, int]:
+        return {
+            "actors": _count(release, (AXO + "Person", AXO + "Organization")),
+            "meetings": _count(release, (AXO + "Meeting",)),
+            "claims": _count(release, (AXO + "Claim",)),
+            "reports": _count(release, (AXO + "Report",)),
+            "events": _count(release, (AXO + "Event",)),
+        }
+
+    return per_release("counts", release, make)
+
+
+def downloads(release: Release) -> list[dict[str, Any]]:
+    d = release.dumps_dir
+    files = sorted(p for p in d.iterdir() if p.is_file()) if d.is_dir() else []
+    return [{"name": p.name, "href": links.download(p.name), "bytes": p.stat().st_size} for p in files]
+
+
+def _reports(release: Release) -> list[dict[str, Any]]:
+    snap = snapshot(release)
+    idx = claim_index(release)
+    out = []
+    for r in snap.instances(AXO + "Report"):
+        issued = snap.value(r, "http://purl.org/dc/terms/issued")
+        out.append({"label": snap.label(r), "href": links.href(r), "issued": issued,
+                    "claims": len(idx.by_report.get(r, []))})
+    out.sort(key=lambda x: (x["issued"] or "9999", x["label"]))
+    return out
+
+
+async def home(request: Request) -> Response:
+    release = _release(request)
+    meta = release.metadata
+    dataset = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": "axiskg: a provenance-rich knowledge graph of the Axis of Resistance",
+        "description": "Actors, meetings, statements and events of the Iran-led 'Axis of Resistance' as five "
+                       "reports describe them, every claim with its source, attribution chain and hedge.",
+        "url": iris.BASE,
+        "version": meta.get("id"),
+        "dateModified": meta.get("created"),
+        "distribution": [
+            {"@type": "DataDownload", "name": f["name"], "contentUrl": f["href"]} for f in downloads(release)
+        ],
+    }
+    return render(request, "home.html", {
+        "counts": counts(release),
+        "meta": meta,
+        "downloads": downloads(release),
+        "reports": _reports(release),
+        "kinds": search.KINDS,
+        "json_ld": json.dumps(dataset, indent=1).replace("</", "<\\/"),
+    })
+
+
+# ---------------------------------------------------------------- entity pages
 
 
 async def render_entity(request: Request, iri: str) -> Response:
-    """HTML face of an entity IRI (placeholder)."""
-    return HTMLResponse(f"<!doctype html><title>{iri}</title><h1>{iri}</h1>")
+    """HTML face of an entity IRI: a kind-specific page for meetings and reports, the entity page otherwise."""
+    release = _release(request)
+    snap = snapshot(release)
+    if not snap.has(iri) and iri not in snap.inc:
+        return render(request, "error.html", {"status": 404, "title": "Not found",
+                                              "message": f"Nothing is known about {iri} in this release."}, 404)
+    index = claim_index(release)
+    ctx = entity_context(snap, index, iri)
+    kind = ctx["kind"]
+    if kind == "meeting":
+        ctx.update(meeting_context(snap, index, iri))
+    elif kind == "report":
+        ctx.update(report_context(snap, index, iri))
+    ctx["title"] = ctx["label"]
+    return render(request, TEMPLATE_BY_KIND.get(kind, "entity.html"), ctx)
+
+
+# ---------------------------------------------------------------- queries
+
+
+def _load_queries(request: Request) -> list[nq.NamedQuery]:
+    return nq.load_queries(queries_dir(request.app.state))
+
+
+def _query_json(q: nq.NamedQuery) -> dict[str, Any]:
+    return {"name": q.name, "title": q.title, "description": q.description, "query": with_values(q, {}),
+            "params": [{"name": p.name, "kind": p.kind, "default": p.default, "label": p.label} for p in q.params]}
+
+
+async def query_editor(request: Request) -> Response:
+    queries = _load_queries(request)
+    initial = request.query_params.get("query") or (
+        iris.sparql_prefixes() + "\nSELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n} LIMIT 25\n"
+    )
+    return render(request, "query.html", {
+        "title": "SPARQL query editor",
+        "queries": queries,
+        "config": json.dumps({
+            "endpoint": "/sparql",
+            "initial": initial,
+            "fromLink": "query" in request.query_params,
+            "prefixes": iris.PREFIXES,
+            "examples": [_query_json(q) for q in queries],
+        }).replace("</", "<\\/"),
+        "initial": initial,
+    })
+
+
+async def queries_list(request: Request) -> Response:
+    return render(request, "queries.html", {"title": "Canned queries", "queries": _load_queries(request)})
+
+
+async def named_query(request: Request) -> Response:
+    release = _release(request)
+    name = request.path_params["name"]
+    try:
+        query = nq.get_query(queries_dir(request.app.state), name)
+    except AxiskgError as exc:
+        return render(request, "error.html", {"status": 404, "title": "No such query", "message": str(exc)}, 404)
+    values = {p.name: request.query_params[p.name] for p in query.params if request.query_params.get(p.name)}
+    result: dict[str, Any] | None = None
+    error = None
+    try:
+        result = run(release, query, values)
+        editor_text = with_values(query, values)
+    except (AxiskgError, SyntaxError, ValueError) as exc:
+        error = str(exc)
+        editor_text = query.text
+    return render(request, "named_query.html", {
+        "title": query.title,
+        "query": query,
+        "values": {p.name: values.get(p.name, p.default) for p in query.params},
+        "result": result,
+        "error": error,
+        "editor_href": "/query?" + urlencode({"query": editor_text}),
+    }, 200 if error is None else 400)
+
+
+# ---------------------------------------------------------------- network, timeline, ontology
+
+
+async def network_page(request: Request) -> Response:
+    data = network(_release(request))
+    snap = snapshot(_release(request))
+    labels = {n["id"]: n for n in data["nodes"]}
+    return render(request, "network.html", {"title": "Network", "data": data, "nodes": labels, "snap": snap})
+
+
+async def network_json(request: Request) -> Response:
+    return JSONResponse(network(_release(request)))
+
+
+async def timeline_page(request: Request) -> Response:
+    return render(request, "timeline.html", {"title": "Timeline", "data": timeline(_release(request))})
+
+
+async def timeline_json(request: Request) -> Response:
+    return JSONResponse(timeline(_release(request)))
+
+
+async def ontology_page(request: Request) -> Response:
+    return render(request, "ontology.html", {"title": "Ontology", **ontology(_release(request))})
+
+
+ROUTES: list[BaseRoute] = [
+    Route("/", home, name="home"),
+    Route("/search", search.search_page, name="search"),
+    Route("/search.json", search.search_json, name="search_json"),
+    Route("/query", query_editor, name="query"),
+    Route("/queries", queries_list, name="queries"),
+    Route("/queries/{name}", named_query, name="named_query"),
+    Route("/network", network_page, name="network"),
+    Route("/network.json", network_json, name="network_json"),
+    Route("/timeline", timeline_page, name="timeline"),
+    Route("/timeline.json", timeline_json, name="timeline_json"),
+    Route("/ontology", ontology_page, name="ontology"),
+    Mount("/static", app=StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static"),
+]

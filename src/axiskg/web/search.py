@@ -1,0 +1,167 @@
+"""Search by any name variant: case-, accent-, apostrophe- and hyphen-insensitive, with kind filters.
+
+The index (every skos:prefLabel, skos:altLabel, rdfs:label and dcterms:title, normalised) is built once per
+release. `/search` renders HTML; `/search.json?q=&kind=` answers scripts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from axiskg.release import Release
+from axiskg.web.views import links
+from axiskg.web.views.claims import type_label
+from axiskg.web.views.snapshot import DCTERMS, RDFS, SKOS, per_release, snapshot
+
+NAME_PREDICATES = (SKOS + "prefLabel", SKOS + "altLabel", RDFS + "label", DCTERMS + "title")
+# Kinds offered as filters (IRI kind segments), in display order.
+KINDS: dict[str, str] = {
+    "person": "Persons",
+    "org": "Organizations and states",
+    "meeting": "Meetings",
+    "event": "Events",
+    "place": "Places",
+    "report": "Reports and publications",
+    "source": "Sources",
+    "act": "Statements and decisions",
+    "membership": "Memberships",
+    "topic": "Topics",
+}
+DEFAULT_LIMIT = 50
+_DROP = dict.fromkeys(map(ord, "'\u2019\u2018`\u02bc\u02bb\u00b4\u2032\"\u201c\u201d"), None)
+_SPACE = re.compile(r"[\s\-\u2010-\u2015_.,;:/()\[\]]+")
+
+
+def normalize(text: str) -> str:
+    """`Kata’ib Hezbollah` -> `kataib hezbollah`: casefold, strip accents, drop apostrophes and quotes,
+    hyphens and punctuation to spaces."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_DROP)
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    iri: str
+    label: str
+    kind: str
+    type_label: str
+    names: tuple[str, ...]  # original spellings
+    keys: tuple[str, ...]  # normalised spellings
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    score: int
+    matched: str
+
+    def as_json(self) -> dict[str, Any]:
+        e = self.entry
+        return {"iri": e.iri, "label": e.label, "kind": e.kind, "type": e.type_label, "url": links.href(e.iri),
+                "matched": self.matched, "names": list(e.names)}
+
+
+class SearchIndex:
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+
+    @classmethod
+    def build(cls, release: Release) -> SearchIndex:
+        snap = snapshot(release)
+        entries = []
+        for s, props in snap.out.items():
+            kind = links.kind_of(s)
+            if kind is None or kind in ("claim", "time"):
+                continue
+            spellings: list[str] = []
+            for p in NAME_PREDICATES:
+                for o in props.get(p, []):
+                    if o.value not in spellings:
+                        spellings.append(o.value)
+            if not spellings:
+                continue
+            keys = tuple(dict.fromkeys(normalize(n) for n in spellings))
+            entries.append(Entry(s, snap.label(s), kind, type_label(snap, s), tuple(spellings), keys))
+        entries.sort(key=lambda e: e.label.casefold())
+        return cls(entries)
+
+    def search(self, query: str, kind: str | None = None, limit: int = DEFAULT_LIMIT) -> list[Hit]:
+        q = normalize(query)
+        if not q:
+            return []
+        tokens = q.split()
+        hits = []
+        for e in self.entries:
+            if kind and e.kind != kind:
+                continue
+            best = 0
+            matched = ""
+            for name, k in zip(e.names, _expand(e.keys, len(e.names)), strict=False):
+                score = _score(q, tokens, k)
+                if score > best:
+                    best, matched = score, name
+            if best:
+                hits.append(Hit(e, best, matched))
+        hits.sort(key=lambda h: (-h.score, h.entry.label.casefold()))
+        return hits[:limit]
+
+
+def _expand(keys: tuple[str, ...], n: int) -> list[str]:
+    return list(keys) + [""] * (n - len(keys))
+
+
+def _score(q: str, tokens: list[str], key: str) -> int:
+    if not key:
+        return 0
+    if key == q:
+        return 100
+    if key.startswith(q):
+        return 80
+    words = key.split()
+    if all(any(w.startswith(t) for w in words) for t in tokens):
+        return 60
+    if q.replace(" ", "") in key.replace(" ", ""):
+        return 40
+    return 0
+
+
+def search_index(release: Release) -> SearchIndex:
+    return per_release("search", release, lambda: SearchIndex.build(release))
+
+
+def _kind_param(request: Request) -> str | None:
+    kind = request.query_params.get("kind", "").strip()
+    return kind if kind in KINDS else None
+
+
+def _limit(request: Request) -> int:
+    try:
+        return max(1, min(500, int(request.query_params.get("limit", DEFAULT_LIMIT))))
+    except ValueError:
+        return DEFAULT_LIMIT
+
+
+async def search_json(request: Request) -> Response:
+    q = request.query_params.get("q", "")
+    kind = _kind_param(request)
+    hits = search_index(request.app.state.release).search(q, kind, _limit(request))
+    return JSONResponse({"query": q, "kind": kind, "count": len(hits), "results": [h.as_json() for h in hits]},
+                        headers={"Access-Control-Allow-Origin": "*"})
+
+
+async def search_page(request: Request) -> Response:
+    from axiskg.web.pages import render  # circular: pages imports this module for its routes
+
+    q = request.query_params.get("q", "")
+    kind = _kind_param(request)
+    hits = search_index(request.app.state.release).search(q, kind, _limit(request)) if q.strip() else []
+    return render(request, "search.html", {"q": q, "kind": kind or "", "kinds": KINDS, "hits": hits,
+                                           "title": f"Search: {q}" if q else "Search"})

@@ -1,0 +1,83 @@
+/* Network view: cytoscape over /network.json, filtered by kind, source (report) and time. */
+(function () {
+  "use strict";
+  var el = document.getElementById("network");
+  var form = document.getElementById("network-filters");
+  var status = document.getElementById("network-status");
+  if (!el || typeof cytoscape === "undefined") return;
+  var COLORS = { person: "#1f6fb2", org: "#8e3b13", meeting: "#2b7a2b" };
+  var SHAPES = { person: "ellipse", org: "round-rectangle", meeting: "diamond" };
+
+  fetch("/network.json", { headers: { Accept: "application/json" } })
+    .then(function (r) { if (!r.ok) throw new Error("network.json: HTTP " + r.status); return r.json(); })
+    .then(draw)
+    .catch(function (e) { status.textContent = "The graph could not be drawn (" + e.message + "); the table below lists every link."; });
+
+  function year(d) { return d ? parseInt(d.slice(0, 4), 10) : null; }
+
+  function draw(data) {
+    form.hidden = false;
+    el.hidden = false;
+    var linked = {};
+    data.edges.forEach(function (e) { linked[e.source] = linked[e.target] = true; });
+    var elements = [];
+    data.nodes.forEach(function (n) {
+      if (!linked[n.id]) return;
+      elements.push({ group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, url: n.url, start: year(n.start), end: year(n.end) } });
+    });
+    data.edges.forEach(function (e) {
+      elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label,
+        reports: e.reports, start: year(e.start), end: year(e.end) } });
+    });
+    var cy = cytoscape({
+      container: el,
+      elements: elements,
+      wheelSensitivity: 0.3,
+      style: [
+        { selector: "node", style: { "label": "data(label)", "font-size": 10, "text-wrap": "ellipsis", "text-max-width": 120,
+          "background-color": function (n) { return COLORS[n.data("kind")] || "#555"; },
+          "shape": function (n) { return SHAPES[n.data("kind")] || "ellipse"; },
+          "width": 18, "height": 18, "color": "#1b1f24", "text-valign": "bottom", "text-margin-y": 3 } },
+        { selector: "edge", style: { "width": 1.2, "line-color": "#9aa5b1", "curve-style": "bezier",
+          "target-arrow-shape": "triangle", "target-arrow-color": "#9aa5b1", "arrow-scale": 0.7 } },
+        { selector: "node:selected", style: { "border-width": 3, "border-color": "#ffbf47" } },
+        { selector: ".hidden", style: { "display": "none" } }
+      ],
+      layout: { name: "cose", animate: false, nodeRepulsion: 8000, idealEdgeLength: 80, randomize: false }
+    });
+    window.axiskgNetwork = cy;
+    cy.on("tap", "node", function (evt) { window.location.href = evt.target.data("url"); });
+
+    function apply() {
+      var kinds = Array.prototype.map.call(form.querySelectorAll("input[name=kind]:checked"), function (i) { return i.value; });
+      var report = form.elements.report.value;
+      var from = parseInt(form.elements.from.value, 10), to = parseInt(form.elements.to.value, 10);
+      function inTime(d) {
+        var s = d.start, e = d.end || d.start;
+        if (s === null || s === undefined) return true;
+        if (!isNaN(from) && e < from) return false;
+        if (!isNaN(to) && s > to) return false;
+        return true;
+      }
+      cy.batch(function () {
+        cy.nodes().forEach(function (n) { n.toggleClass("hidden", kinds.indexOf(n.data("kind")) < 0 || !inTime(n.data())); });
+        cy.edges().forEach(function (e) {
+          var ok = !e.source().hasClass("hidden") && !e.target().hasClass("hidden") && inTime(e.data())
+            && (!report || e.data("reports").indexOf(report) >= 0);
+          e.toggleClass("hidden", !ok);
+        });
+        if (report || !isNaN(from) || !isNaN(to)) {
+          cy.nodes().forEach(function (n) {
+            if (!n.hasClass("hidden") && n.connectedEdges().filter(function (e) { return !e.hasClass("hidden"); }).length === 0) n.addClass("hidden");
+          });
+        }
+      });
+      var shown = cy.nodes().filter(function (n) { return !n.hasClass("hidden"); }).length;
+      var links = cy.edges().filter(function (e) { return !e.hasClass("hidden"); }).length;
+      status.textContent = shown + " nodes and " + links + " links shown.";
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+    apply();
+  }
+})();

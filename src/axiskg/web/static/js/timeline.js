@@ -1,0 +1,32 @@
+/* Timeline: vis-timeline over /timeline.json; uncertain dates are ranges; selecting an item opens its page. */
+(function () {
+  "use strict";
+  var el = document.getElementById("timeline");
+  var status = document.getElementById("timeline-status");
+  if (!el || typeof vis === "undefined") return;
+  fetch("/timeline.json", { headers: { Accept: "application/json" } })
+    .then(function (r) { if (!r.ok) throw new Error("timeline.json: HTTP " + r.status); return r.json(); })
+    .then(draw)
+    .catch(function (e) { status.textContent = "The timeline could not be drawn (" + e.message + "); the table below lists every item."; });
+
+  function draw(data) {
+    el.hidden = false;
+    var items = data.items.map(function (i) {
+      var item = { id: i.id, content: i.label, start: i.start, type: i.type, group: i.kind,
+        title: i.label + " \u2014 " + i.when, className: "kind-" + i.kind + (i.uncertain ? " uncertain" : "") };
+      if (i.type === "range") item.end = i.end;
+      return item;
+    });
+    var groups = Object.keys(data.kinds).map(function (k) { return { id: k, content: data.kinds[k] }; });
+    var urls = {};
+    data.items.forEach(function (i) { urls[i.id] = i.url; });
+    var tl = new vis.Timeline(el, new vis.DataSet(items), new vis.DataSet(groups), {
+      stack: true, zoomKey: "ctrlKey", orientation: "top", margin: { item: 6 }, tooltip: { followMouse: true }
+    });
+    window.axiskgTimeline = tl;
+    tl.on("select", function (props) {
+      if (props.items && props.items.length && urls[props.items[0]]) window.location.href = urls[props.items[0]];
+    });
+    status.textContent = items.length + " dated items. Drag to move, Ctrl+wheel to zoom.";
+  }
+})();

@@ -1,0 +1,426 @@
+"""The claim model as pages show it: every claim with its provenance sentence, its statement and conflicts.
+
+Provenance reads as the data model defines it: the report (publisher and date) says it, citing each element of
+`axo:attributionChain` in order (a publication: publisher and date; a source: its name), with the hedge in force
+and the verbatim quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from axiskg import iris
+from axiskg.release import Release
+from axiskg.web.views import links
+from axiskg.web.views.dates import DateInfo, date_of
+from axiskg.web.views.snapshot import (
+    AXO,
+    DCTERMS,
+    ORG,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SCHEMA,
+    Snapshot,
+    key,
+    local_name,
+    per_release,
+    snapshot,
+)
+
+CLAIM = AXO + "Claim"
+ATTENDEE = SCHEMA + "attendee"
+ABSENTEE = AXO + "absentee"
+
+# Predicates that legitimately take many values: different objects from different reports are not a conflict.
+MULTI_VALUED: frozenset[str] = frozenset(
+    {
+        ATTENDEE, ABSENTEE, AXO + "invitee", AXO + "excludedFrom", ORG + "memberOf", ORG + "hasMember",
+        ORG + "headOf", ORG + "linkedTo", AXO + "affiliatedWith", AXO + "supports", AXO + "opposes",
+        AXO + "spokeTo", AXO + "spokeAt", AXO + "possiblySameAs", AXO + "destination", AXO + "agent",
+        AXO + "target", AXO + "victim", AXO + "topic", AXO + "responsibleFor", AXO + "addressee",
+        AXO + "citedIn", DCTERMS + "references", SCHEMA + "subEvent", AXO + "controlledBy",
+    }
+)
+# Pairs of predicates that cannot both hold for the same subject and object.
+CONTRADICTORY: tuple[tuple[str, str], ...] = ((ATTENDEE, ABSENTEE), (ATTENDEE, AXO + "excludedFrom"))
+
+# Readable names for predicates the ontology file does not label (standard vocabularies).
+PREDICATE_WORDS: dict[str, str] = {
+    ATTENDEE: "attendee",
+    SCHEMA + "location": "location",
+    SCHEMA + "organizer": "host",
+    SCHEMA + "superEvent": "part of",
+    SCHEMA + "subEvent": "session",
+    SCHEMA + "url": "URL",
+    ORG + "memberOf": "member of",
+    ORG + "headOf": "head of",
+    ORG + "hasMember": "has member",
+    ORG + "linkedTo": "connected to",
+    ORG + "member": "member",
+    ORG + "organization": "organization",
+    ORG + "role": "role",
+    ORG + "memberDuring": "during",
+    ORG + "hasMembership": "membership",
+    DCTERMS + "publisher": "publisher",
+    DCTERMS + "issued": "issued",
+    DCTERMS + "title": "title",
+    DCTERMS + "references": "cites",
+    RDF_TYPE: "type",
+    RDFS + "comment": "description",
+    "http://www.w3.org/2004/02/skos/core#exactMatch": "same as (Wikidata)",
+    "http://www.w3.org/2006/time#hasTime": "date",
+    "http://www.w3.org/ns/prov#hadPrimarySource": "primary source",
+}
+
+
+@dataclass
+class Claim:
+    iri: str
+    report: str | None = None
+    chain: list[ox.NamedNode | ox.BlankNode | ox.Literal] = field(default_factory=list)
+    hedge: str | None = None
+    quote: str | None = None
+    subject: str | None = None
+    predicate: str | None = None
+    object: Any = None
+    asserts: str | None = None
+    inferred: bool = False
+    comment: str | None = None
+    disagrees: list[str] = field(default_factory=list)
+    about: set[str] = field(default_factory=set)
+
+    @property
+    def is_triple(self) -> bool:
+        return self.subject is not None and self.predicate is not None
+
+    @property
+    def object_key(self) -> str:
+        return key(self.object) if not isinstance(self.object, ox.Literal) else f'"{self.object.value}"'
+
+
+@dataclass
+class ClaimIndex:
+    claims: dict[str, Claim] = field(default_factory=dict)
+    about: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_report: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_asserted: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    citing: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def about_entity(self, iri: str) -> list[Claim]:
+        return [self.claims[c] for c in self.about.get(iri, [])]
+
+
+def _load_claim(snap: Snapshot, c: str) -> Claim:
+    claim = Claim(c)
+    claim.report = snap.value(c, AXO + "statedIn")
+    head = snap.one(c, AXO + "attributionChain")
+    if head is not None:
+        claim.chain = snap.rdf_list(key(head))
+    claim.hedge = snap.value(c, AXO + "hedge")
+    claim.quote = snap.literal(c, AXO + "quote")
+    subj = snap.one(c, RDF + "subject")
+    claim.subject = key(subj) if subj is not None else None
+    claim.predicate = snap.value(c, RDF + "predicate")
+    claim.object = snap.one(c, RDF + "object")
+    claim.asserts = snap.value(c, AXO + "asserts")
+    claim.inferred = snap.value(c, AXO + "inferred") in ("true", "1")
+    claim.comment = snap.literal(c, RDFS + "comment")
+    claim.disagrees = sorted(set(snap.iris(c, AXO + "disagreesWith")) | set(snap.subjects(AXO + "disagreesWith", c)))
+    about: set[str] = set()
+    if claim.subject:
+        about.add(claim.subject)
+    if isinstance(claim.object, ox.NamedNode):
+        about.add(claim.object.value)
+    if claim.asserts:
+        about.add(claim.asserts)
+        for p, objs in snap.out.get(claim.asserts, {}).items():
+            if p == RDF_TYPE:
+                continue
+            about.update(o.value for o in objs if isinstance(o, ox.NamedNode))
+    claim.about = about
+    return claim
+
+
+def build_index(snap: Snapshot) -> ClaimIndex:
+    index = ClaimIndex()
+    for c in sorted(snap.instances(CLAIM)):
+        claim = _load_claim(snap, c)
+        index.claims[c] = claim
+        for x in claim.about:
+            index.about[x].append(c)
+        if claim.report:
+            index.by_report[claim.report].append(c)
+        if claim.asserts:
+            index.by_asserted[claim.asserts].append(c)
+        for el in claim.chain:
+            if isinstance(el, ox.NamedNode):
+                index.citing[el.value].append(c)
+    return index
+
+
+def claim_index(release: Release) -> ClaimIndex:
+    return per_release("claims", release, lambda: build_index(snapshot(release)))
+
+
+# ---------------------------------------------------------------- provenance
+
+
+@dataclass(frozen=True)
+class Step:
+    """One voice in a provenance chain: the report, a cited publication, or a source."""
+
+    label: str
+    href: str | None
+    date: str | None
+    role: str  # "report" | "publication" | "source"
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.date})" if self.date else self.label
+
+
+def _is_publication(snap: Snapshot, x: str) -> bool:
+    types = set(snap.types(x))
+    return bool(
+        types & {AXO + "Publication", AXO + "Report", SCHEMA + "CreativeWork"}
+        or snap.one(x, DCTERMS + "publisher") is not None
+        or links.kind_of(x) == "report"
+    )
+
+
+def publication_step(snap: Snapshot, pub: str, role: str) -> Step:
+    publisher = snap.value(pub, DCTERMS + "publisher")
+    label = snap.label(publisher) if publisher else snap.label(pub)
+    d = date_of(snap, pub)
+    date = None
+    if d is not None:
+        date = d.not_before if d.is_day else (d.label or d.bounds)
+    return Step(label, links.href(pub), date, role)
+
+
+def provenance(snap: Snapshot, claim: Claim) -> list[Step]:
+    steps: list[Step] = []
+    if claim.report:
+        steps.append(publication_step(snap, claim.report, "report"))
+    for el in claim.chain:
+        if isinstance(el, ox.NamedNode):
+            if _is_publication(snap, el.value):
+                steps.append(publication_step(snap, el.value, "publication"))
+            else:
+                steps.append(Step(snap.label(el.value), links.href(el.value), None, "source"))
+        else:
+            steps.append(Step(el.value if isinstance(el, ox.Literal) else "an unnamed source", None, None, "source"))
+    return steps
+
+
+def hedge_label(snap: Snapshot, hedge: str | None) -> str:
+    if not hedge:
+        return "no hedge recorded"
+    return snap.label(hedge)
+
+
+def provenance_text(snap: Snapshot, claim: Claim) -> str:
+    """The provenance as one plain sentence (used for titles and tests)."""
+    steps = provenance(snap, claim)
+    if not steps:
+        text = "source unknown"
+    else:
+        text = "according to " + str(steps[0]) + "".join(f", citing {s}" for s in steps[1:])
+    if claim.hedge and not claim.hedge.endswith("#none"):
+        text += f" [{hedge_label(snap, claim.hedge)}]"
+    if claim.quote:
+        text += f": \u2018{claim.quote}\u2019"
+    return text
+
+
+# ---------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Seg:
+    text: str
+    href: str | None = None
+    kind: str = "text"  # "text" | "link" | "literal"
+
+
+def predicate_label(snap: Snapshot, p: str) -> str:
+    if p in PREDICATE_WORDS:
+        return PREDICATE_WORDS[p]
+    label = snap.literal(p, RDFS + "label") or snap.literal(p, "http://www.w3.org/2004/02/skos/core#prefLabel")
+    if label:
+        return label
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local_name(p)).lower()
+
+
+def term_seg(snap: Snapshot, term: Any) -> Seg:
+    if isinstance(term, ox.NamedNode):
+        return Seg(snap.label(term.value), links.href(term.value), "link")
+    if isinstance(term, ox.Literal):
+        return Seg(term.value, None, "literal")
+    if term is None:
+        return Seg("?")
+    return Seg(snap.label(key(term)), None, "text")
+
+
+def type_label(snap: Snapshot, x: str) -> str:
+    """Label of the most specific of x's types (ontology terms first)."""
+    types = snap.types(x)
+    ours = [t for t in types if t.startswith(iris.AXO)] or types
+    if not ours:
+        return "thing"
+    supers: set[str] = set()
+    for t in ours:
+        supers.update(snap.iris(t, RDFS + "subClassOf"))
+    specific = [t for t in ours if t not in supers] or ours
+    return snap.literal(specific[0], RDFS + "label") or re.sub(
+        r"(?<=[a-z])(?=[A-Z])", " ", local_name(specific[0])
+    ).lower()
+
+
+def _links(snap: Snapshot, x: str, p: str) -> list[Seg]:
+    segs: list[Seg] = []
+    for i, o in enumerate(snap.objects(x, p)):
+        if i:
+            segs.append(Seg(", "))
+        segs.append(term_seg(snap, o))
+    return segs
+
+
+def situation(snap: Snapshot, node: str) -> list[Seg]:
+    """A readable line for an n-ary situation node (membership, speech act, decision, event, meeting...)."""
+    types = set(snap.types(node))
+    tl = type_label(snap, node)
+    if ORG + "Membership" in types:
+        segs = _links(snap, node, ORG + "member")
+        roles = snap.iris(node, ORG + "role")
+        segs.append(Seg(" \u2014 " + (", ".join(snap.label(r) for r in roles) if roles else "member") + " of "))
+        segs += _links(snap, node, ORG + "organization")
+        during = date_of(snap, node)
+        if during is not None:
+            segs.append(Seg(f" ({during})"))
+        return segs
+    speaker = snap.objects(node, AXO + "speaker")
+    if speaker or AXO + "SpeechAct" in types:
+        segs = _links(snap, node, AXO + "speaker") + [Seg(f" ({tl})")]
+        if snap.objects(node, AXO + "addressee"):
+            segs += [Seg(" to ")] + _links(snap, node, AXO + "addressee")
+        if snap.objects(node, AXO + "atEvent"):
+            segs += [Seg(" at ")] + _links(snap, node, AXO + "atEvent")
+        content = snap.literal(node, AXO + "content")
+        if content:
+            segs += [Seg(": "), Seg(content, None, "literal")]
+        rtype = snap.value(node, AXO + "responseType")
+        if rtype:
+            segs.append(Seg(f" [{snap.label(rtype)}]"))
+        return segs
+    for who, verb in ((AXO + "decidedBy", "decided"), (AXO + "plannedBy", "planned")):
+        if snap.objects(node, who):
+            segs = _links(snap, node, who) + [Seg(f" {verb}")]
+            if snap.objects(node, AXO + "atEvent"):
+                segs += [Seg(" at ")] + _links(snap, node, AXO + "atEvent")
+            content = snap.literal(node, AXO + "content")
+            if content:
+                segs += [Seg(": "), Seg(content, None, "literal")]
+            return segs
+    segs = [Seg(tl.capitalize() + ": "), Seg(snap.label(node), links.href(node), "link")]
+    for p, word in ((AXO + "agent", " by "), (AXO + "target", ", target "), (AXO + "victim", ", victim "),
+                    (SCHEMA + "location", ", at ")):
+        if snap.objects(node, p):
+            segs += [Seg(word)] + _links(snap, node, p)
+    d = date_of(snap, node)
+    if d is not None:
+        segs.append(Seg(f", {d}"))
+    content = snap.literal(node, AXO + "content") or snap.literal(node, AXO + "aim")
+    if content:
+        segs += [Seg(": "), Seg(content, None, "literal")]
+    return segs
+
+
+def statement(snap: Snapshot, claim: Claim) -> list[Seg]:
+    if claim.is_triple:
+        subj = ox.NamedNode(claim.subject) if claim.subject and not claim.subject.startswith("_:") else None
+        return [term_seg(snap, subj), Seg(f" \u2014 {predicate_label(snap, claim.predicate or '')} \u2192 "),
+                term_seg(snap, claim.object)]
+    if claim.asserts:
+        return situation(snap, claim.asserts)
+    return [Seg("(claim without a statement)")]
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]:
+    """Conflicting accounts among (and around) `claims`: explicit axo:disagreesWith, the same subject and
+    single-valued predicate with different objects in different reports, and contradictory predicates
+    (attended / absent) for the same subject and object."""
+    groups: list[list[str]] = []
+    for c in claims:
+        for other in c.disagrees:
+            if other in index.claims:
+                groups.append([c.iri, other])
+    by_sp: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    by_so: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.is_triple and c.report:
+            by_sp[(c.subject or "", c.predicate or "")].append(c)
+            by_so[(c.subject or "", c.object_key)].append(c)
+    for (_, p), cs in by_sp.items():
+        if p in MULTI_VALUED:
+            continue
+        per_report: dict[str, set[str]] = defaultdict(set)
+        for c in cs:
+            per_report[c.report or ""].add(c.object_key)
+        if len(per_report) > 1 and all(len(v) == 1 for v in per_report.values()):
+            if len({next(iter(v)) for v in per_report.values()}) > 1:
+                groups.append([c.iri for c in cs])
+    for cs in by_so.values():
+        preds = {c.predicate for c in cs}
+        for a, b in CONTRADICTORY:
+            if a in preds and b in preds:
+                side_a = [c for c in cs if c.predicate == a]
+                side_b = [c for c in cs if c.predicate == b]
+                if {c.report for c in side_a} != {c.report for c in side_b} or len({c.report for c in cs}) > 1:
+                    groups.append([c.iri for c in side_a + side_b])
+    seen: set[frozenset[str]] = set()
+    merged: list[list[Claim]] = []
+    for g in groups:
+        fs = frozenset(g)
+        if fs in seen or len(fs) < 2:
+            continue
+        seen.add(fs)
+        merged.append([index.claims[i] for i in sorted(fs, key=g.index)])
+    # Keep only maximal groups (a disagreesWith pair inside a larger group is shown once).
+    return [g for g in merged if not any(set(x.iri for x in g) < set(y.iri for y in h) for h in merged)]
+
+
+# ---------------------------------------------------------------- view model
+
+
+def claim_view(snap: Snapshot, claim: Claim, conflicting: bool = False) -> dict[str, Any]:
+    steps = provenance(snap, claim)
+    d: DateInfo | None = date_of(snap, claim.asserts) if claim.asserts else None
+    if d is None and claim.is_triple and claim.subject:
+        d = date_of(snap, claim.subject)
+    return {
+        "iri": claim.iri,
+        "href": links.href(claim.iri),
+        "statement": statement(snap, claim),
+        "steps": steps,
+        "hedge": claim.hedge,
+        "hedge_label": hedge_label(snap, claim.hedge),
+        "hedge_href": links.href(claim.hedge) if claim.hedge else None,
+        "hedged": bool(claim.hedge) and not (claim.hedge or "").endswith("#none"),
+        "quote": claim.quote,
+        "inferred": claim.inferred,
+        "comment": claim.comment,
+        "report": claim.report,
+        "date": d,
+        "sort": d.sort_key if d else "9999",
+        "conflicting": conflicting,
+        "text": provenance_text(snap, claim),
+    }

@@ -1,0 +1,222 @@
+"""Entity pages: the HTML face of an IRI (label, names, every claim with its provenance, conflicts, links)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from axiskg import iris
+from axiskg.web.views import links
+from axiskg.web.views.claims import (
+    ABSENTEE,
+    ATTENDEE,
+    Claim,
+    ClaimIndex,
+    claim_view,
+    conflict_groups,
+    predicate_label,
+    term_seg,
+    type_label,
+)
+from axiskg.web.views.dates import date_of
+from axiskg.web.views.snapshot import AXO, DCTERMS, ORG, RDF, RDF_TYPE, RDFS, SCHEMA, Snapshot
+
+SKOS = iris.PREFIXES["skos"]
+OWL = iris.PREFIXES["owl"]
+PROV = iris.PREFIXES["prov"]
+WIKIDATA = iris.PREFIXES["wd"]
+
+GROUPS = ("Roles and memberships", "Meetings", "Statements and decisions", "Events", "Relations", "Other claims")
+
+# Triples that belong to the claim machinery or to labels: not shown as facts or incoming links.
+_HIDDEN_PREDICATES = frozenset(
+    {
+        RDF + "subject", RDF + "object", RDF + "predicate", RDF + "first", RDF + "rest", AXO + "asserts",
+        AXO + "claimAbout", AXO + "statedIn", AXO + "citesSource", PROV + "hadPrimarySource", AXO + "hedge",
+        AXO + "attributionChain", PROV + "wasDerivedFrom", AXO + "disagreesWith",
+    }
+)
+_LABEL_PREDICATES = frozenset(
+    {SKOS + "prefLabel", SKOS + "altLabel", RDFS + "label", RDFS + "comment", RDF_TYPE, SKOS + "exactMatch",
+     AXO + "wikidataEvidence", OWL + "sameAs"}
+)
+
+_EVENT_TYPES = frozenset({AXO + "Event", SCHEMA + "Event"})
+_ACT_PREDICATES = (AXO + "speaker", AXO + "decidedBy", AXO + "plannedBy")
+
+SCHEMA_TYPE_BY_KIND: dict[str, str] = {
+    "person": "Person",
+    "org": "Organization",
+    "place": "Place",
+    "meeting": "Event",
+    "event": "Event",
+    "report": "CreativeWork",
+    "source": "Thing",
+}
+
+
+def _is_meeting(snap: Snapshot, x: str | None) -> bool:
+    return bool(x) and (links.kind_of(x or "") == "meeting" or AXO + "Meeting" in snap.types(x or ""))
+
+
+def _is_event(snap: Snapshot, x: str | None) -> bool:
+    if not x:
+        return False
+    if links.kind_of(x) == "event":
+        return True
+    types = set(snap.types(x))
+    if types & _EVENT_TYPES:
+        return True
+    return any(t.startswith(AXO) and set(snap.iris(t, RDFS + "subClassOf")) & _EVENT_TYPES for t in types)
+
+
+def group_of(snap: Snapshot, claim: Claim) -> str:
+    node = claim.asserts
+    if node:
+        types = set(snap.types(node))
+        if ORG + "Membership" in types:
+            return "Roles and memberships"
+        if any(snap.objects(node, p) for p in _ACT_PREDICATES) or types & {
+            AXO + "SpeechAct", AXO + "Decision", AXO + "Plan"
+        }:
+            return "Statements and decisions"
+        if _is_meeting(snap, node):
+            return "Meetings"
+        if _is_event(snap, node):
+            return "Events"
+        return "Other claims"
+    p = claim.predicate or ""
+    obj = claim.object.value if isinstance(claim.object, ox.NamedNode) else None
+    if p in (ORG + "memberOf", ORG + "headOf", ORG + "hasMember"):
+        return "Roles and memberships"
+    if p in (ATTENDEE, ABSENTEE, AXO + "invitee", AXO + "excludedFrom", AXO + "chair", SCHEMA + "organizer"):
+        return "Meetings"
+    if _is_meeting(snap, claim.subject) or _is_meeting(snap, obj):
+        return "Meetings"
+    if p in (AXO + "killedIn", AXO + "diedIn") or _is_event(snap, claim.subject) or _is_event(snap, obj):
+        return "Events"
+    return "Relations"
+
+
+def names(snap: Snapshot, iri: str) -> list[str]:
+    pref = snap.label(iri)
+    alts = [o.value for o in snap.objects(iri, SKOS + "altLabel") if isinstance(o, ox.Literal)]
+    out: list[str] = []
+    for n in alts:
+        if n != pref and n not in out:
+            out.append(n)
+    return out
+
+
+def wikidata(snap: Snapshot, iri: str) -> list[str]:
+    return [
+        m for p in (SKOS + "exactMatch", OWL + "sameAs") for m in snap.iris(iri, p) if m.startswith(WIKIDATA)
+    ]
+
+
+def facts(snap: Snapshot, iri: str) -> list[dict[str, Any]]:
+    """Triples written directly on the entity (not via claims, not labels): place hierarchy, publisher..."""
+    rows = []
+    for p, objs in snap.out.get(iri, {}).items():
+        if p in _HIDDEN_PREDICATES or p in _LABEL_PREDICATES:
+            continue
+        rows.append({"predicate": predicate_label(snap, p), "predicate_iri": p,
+                     "objects": [term_seg(snap, o) for o in objs]})
+    rows.sort(key=lambda r: r["predicate"])
+    return rows
+
+
+def incoming(snap: Snapshot, index: ClaimIndex, iri: str, limit: int = 300) -> list[dict[str, Any]]:
+    rows = []
+    seen: set[tuple[str, str]] = set()
+    for s, p in snap.inc.get(iri, []):
+        if p in _HIDDEN_PREDICATES or p == RDF_TYPE or s in index.claims or s.startswith("_:"):
+            continue
+        if (s, p) in seen:
+            continue
+        seen.add((s, p))
+        rows.append({"subject": term_seg(snap, ox.NamedNode(s)), "predicate": predicate_label(snap, p),
+                     "predicate_iri": p, "kind": links.kind_of(s) or ""})
+    rows.sort(key=lambda r: (r["predicate"], r["subject"].text))
+    return rows[:limit]
+
+
+def claims_context(snap: Snapshot, index: ClaimIndex, claims: list[Claim]) -> dict[str, Any]:
+    conflicts = conflict_groups(index, claims)
+    in_conflict = {c.iri for g in conflicts for c in g}
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in claims:
+        grouped[group_of(snap, c)].append(claim_view(snap, c, c.iri in in_conflict))
+    groups = []
+    for title in GROUPS:
+        items = grouped.get(title)
+        if items:
+            items.sort(key=lambda v: (v["sort"], v["iri"]))
+            groups.append({"title": title, "id": title.lower().replace(" ", "-"), "claims": items})
+    return {
+        "groups": groups,
+        "conflicts": [[claim_view(snap, c, True) for c in g] for g in conflicts],
+        "claim_count": len(claims),
+    }
+
+
+def json_ld(snap: Snapshot, iri: str, kind: str, label: str, alt: list[str], comment: str | None,
+            same_as: list[str]) -> str:
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPE_BY_KIND.get(kind, "Thing"),
+        "@id": iri,
+        "name": label,
+        "url": iri,
+    }
+    if alt:
+        doc["alternateName"] = alt
+    if comment:
+        doc["description"] = comment
+    if same_as:
+        doc["sameAs"] = same_as
+    d = date_of(snap, iri)
+    if d is not None and kind in ("meeting", "event") and d.not_before:
+        doc["startDate"] = d.not_before
+        if d.not_after:
+            doc["endDate"] = d.not_after
+    if kind == "report":
+        issued = snap.value(iri, DCTERMS + "issued")
+        if issued:
+            doc["datePublished"] = issued
+        publisher = snap.value(iri, DCTERMS + "publisher")
+        if publisher:
+            doc["publisher"] = {"@type": "Organization", "@id": publisher, "name": snap.label(publisher)}
+    doc["isPartOf"] = {"@type": "Dataset", "name": "axiskg", "url": iris.BASE}
+    # Escape "</" so the JSON can never close the <script> element early.
+    return json.dumps(doc, ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+
+def entity_context(snap: Snapshot, index: ClaimIndex, iri: str) -> dict[str, Any]:
+    kind = links.kind_of(iri) or "thing"
+    label = snap.label(iri)
+    alt = names(snap, iri)
+    comment = snap.literal(iri, RDFS + "comment")
+    wd = wikidata(snap, iri)
+    claims = index.about_entity(iri)
+    ctx: dict[str, Any] = {
+        "iri": iri,
+        "kind": kind,
+        "type_label": type_label(snap, iri),
+        "types": [{"iri": t, "href": links.href(t), "label": snap.label(t)} for t in snap.types(iri)],
+        "label": label,
+        "names": alt,
+        "comment": comment,
+        "wikidata": wd,
+        "date": date_of(snap, iri),
+        "facts": facts(snap, iri),
+        "incoming": incoming(snap, index, iri),
+        "formats": links.formats(iri),
+        "json_ld": json_ld(snap, iri, kind, label, alt, comment, wd),
+        "cited_by_claims": [claim_view(snap, index.claims[c]) for c in index.citing.get(iri, [])],
+    }
+    ctx.update(claims_context(snap, index, claims))
+    return ctx

@@ -1,0 +1,84 @@
+"""IRI -> local link, compact names and alternate-format links: the one place pages build URLs."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from axiskg import iris
+
+# Alternate serialisations of an entity, by suffix on its path (served by the Linked Data handler).
+FORMAT_SUFFIXES: dict[str, str] = {"Turtle": ".ttl", "JSON-LD": ".jsonld", "N-Triples": ".nt"}
+FORMAT_MEDIA_TYPES: dict[str, str] = {
+    "Turtle": "text/turtle",
+    "JSON-LD": "application/ld+json",
+    "N-Triples": "application/n-triples",
+}
+
+_ONTOLOGY_NAMESPACES = (iris.AXO, iris.HEDGE, iris.ROLE)
+
+
+def href(iri: str) -> str:
+    """Where a link to `iri` points: a local page for our IRIs, the IRI itself otherwise."""
+    for ns in _ONTOLOGY_NAMESPACES:
+        if iri.startswith(ns):
+            return "/ontology#" + anchor(iri)
+    if iri == iris.ONTOLOGY:
+        return "/ontology"
+    path = iris.iri_to_path(iri)
+    if path is None:
+        return iri
+    return quote(path, safe="/:@-._~!$&'()*+,;=")
+
+
+def is_local(iri: str) -> bool:
+    return iri.startswith(iris.BASE)
+
+
+def anchor(iri: str) -> str:
+    """Anchor of an ontology term on /ontology: its fragment (`axo:Meeting` -> `Meeting`)."""
+    if "#" in iri:
+        return iri.rsplit("#", 1)[1]
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def curie(iri: str) -> str:
+    """`https://schema.org/attendee` -> `schema:attendee` when a known prefix matches."""
+    best = ""
+    best_prefix = ""
+    for prefix, ns in iris.PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, best_prefix = ns, prefix
+    if best:
+        return f"{best_prefix}:{iri[len(best):]}"
+    return iri
+
+
+def kind_of(iri: str) -> str | None:
+    """The kind segment of an entity IRI (`.../id/person/x` -> `person`)."""
+    if not iri.startswith(iris.ID):
+        return None
+    rest = iri[len(iris.ID):]
+    return rest.split("/", 1)[0] if "/" in rest else None
+
+
+def formats(iri: str) -> list[dict[str, str]]:
+    """Links to the same resource as Turtle, JSON-LD and N-Triples."""
+    path = iris.iri_to_path(iri) or ""
+    return [
+        {"name": name, "href": path + suffix, "type": FORMAT_MEDIA_TYPES[name]}
+        for name, suffix in FORMAT_SUFFIXES.items()
+    ]
+
+
+def query_page(name: str, **params: str) -> str:
+    return f"/queries/{quote(name)}" + (("?" + urlencode(params)) if params else "")
+
+
+def search(q: str = "", kind: str = "") -> str:
+    params = {k: v for k, v in (("q", q), ("kind", kind)) if v}
+    return "/search" + (("?" + urlencode(params)) if params else "")
+
+
+def download(name: str) -> str:
+    """A dump of the current release (served by the server part under /downloads/)."""
+    return "/downloads/" + quote(name)

@@ -1,0 +1,94 @@
+"""Meeting pages: date with precision, place, host and chair, participants and absentees per source,
+sessions, and what was said and decided, in order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from axiskg.web.views import links
+from axiskg.web.views.claims import ABSENTEE, ATTENDEE, Claim, ClaimIndex, claim_view, provenance, situation
+from axiskg.web.views.dates import date_of
+from axiskg.web.views.snapshot import AXO, SCHEMA, Snapshot
+
+ROLE_PREDICATES: tuple[tuple[str, str], ...] = (
+    (ATTENDEE, "Participants"),
+    (ABSENTEE, "Absentees"),
+    (AXO + "invitee", "Invited"),
+)
+
+
+def _per_source(snap: Snapshot, claims: list[Claim]) -> list[dict[str, Any]]:
+    """One row per person with every report that names them (and how)."""
+    by_person: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        if isinstance(c.object, ox.NamedNode):
+            by_person[c.object.value].append(c)
+        elif c.subject and not c.subject.startswith("_:"):
+            by_person[c.subject].append(c)
+    rows = []
+    for person, cs in by_person.items():
+        rows.append({
+            "label": snap.label(person),
+            "href": links.href(person),
+            "accounts": [
+                {"steps": provenance(snap, c), "hedge": snap.label(c.hedge) if c.hedge else None,
+                 "hedged": bool(c.hedge) and not (c.hedge or "").endswith("#none"), "quote": c.quote,
+                 "href": links.href(c.iri)}
+                for c in sorted(cs, key=lambda c: c.report or "")
+            ],
+        })
+    rows.sort(key=lambda r: r["label"].casefold())
+    return rows
+
+
+def _people(snap: Snapshot, m: str, p: str) -> list[dict[str, str]]:
+    return [{"label": snap.label(x), "href": links.href(x)} for x in snap.iris(m, p)]
+
+
+def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]:
+    about = index.about_entity(m)
+    roles = []
+    for pred, title in ROLE_PREDICATES:
+        cs = [c for c in about if c.is_triple and c.subject == m and c.predicate == pred]
+        if cs:
+            roles.append({"title": title, "rows": _per_source(snap, cs)})
+    excluded = [c for c in about if c.predicate == AXO + "excludedFrom" and isinstance(c.object, ox.NamedNode)
+                and c.object.value == m]
+    if excluded:
+        roles.append({"title": "Excluded", "rows": _per_source(snap, excluded)})
+
+    sessions = []
+    for s in snap.subjects(SCHEMA + "superEvent", m):
+        d = date_of(snap, s)
+        sessions.append({"label": snap.label(s), "href": links.href(s), "date": d, "sort": d.sort_key if d else "9999"})
+    sessions.sort(key=lambda x: (x["sort"], x["label"]))
+
+    acts = []
+    for a in set(snap.subjects(AXO + "atEvent", m)):
+        d = date_of(snap, a)
+        ordinal = snap.value(a, AXO + "ordinal")
+        acts.append({
+            "iri": a,
+            "summary": situation(snap, a),
+            "date": d,
+            "sort": (d.sort_key if d else "9999", int(ordinal) if ordinal and ordinal.isdigit() else 0, a),
+            "claims": [claim_view(snap, index.claims[c]) for c in index.by_asserted.get(a, [])],
+        })
+    acts.sort(key=lambda x: x["sort"])
+
+    return {
+        "meeting": {
+            "date": date_of(snap, m),
+            "places": _people(snap, m, SCHEMA + "location"),
+            "hosts": _people(snap, m, SCHEMA + "organizer"),
+            "chairs": _people(snap, m, AXO + "chair"),
+            "part_of": _people(snap, m, SCHEMA + "superEvent"),
+            "topics": [o.value for o in snap.objects(m, AXO + "topic") if isinstance(o, ox.Literal)],
+            "roles": roles,
+            "sessions": sessions,
+            "acts": acts,
+        }
+    }

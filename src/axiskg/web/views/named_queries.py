@@ -1,0 +1,84 @@
+"""Canned queries from the repository's `queries/` folder: listing, running with parameters, editor text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from axiskg import queries as nq
+from axiskg.release import Release
+from axiskg.web.views import links
+from axiskg.web.views.snapshot import snapshot
+
+MAX_ROWS = 1000
+
+
+def queries_dir(state: Any) -> Path:
+    """Where the named queries are: the app's settings, else $AXISKG_QUERIES, else the checkout's queries/."""
+    settings = getattr(state, "settings", None)
+    for attr in ("queries_dir", "queries"):
+        v = getattr(settings, attr, None)
+        if isinstance(v, str | Path) and Path(v).is_dir():
+            return Path(v)
+    root = getattr(settings, "root", None) or getattr(settings, "project_root", None)
+    if isinstance(root, str | Path) and (Path(root) / "queries").is_dir():
+        return Path(root) / "queries"
+    env = os.environ.get("AXISKG_QUERIES")
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[4] / "queries"
+    if checkout.is_dir():
+        return checkout
+    return Path.cwd() / "queries"
+
+
+def with_values(query: nq.NamedQuery, values: dict[str, str]) -> str:
+    """The query text with its parameters bound by a trailing VALUES clause (runs on any SPARQL engine)."""
+    if not query.params:
+        return query.text
+    bindings = query.bindings(values)
+    variables = " ".join(f"?{v.value}" for v in bindings)
+    terms = " ".join(str(t) for t in bindings.values())
+    return query.text.rstrip() + f"\nVALUES ({variables}) {{ ({terms}) }}\n"
+
+
+def cell(release: Release, term: Any) -> dict[str, Any]:
+    if term is None:
+        return {"text": "", "href": None, "title": None}
+    if isinstance(term, ox.NamedNode):
+        snap = snapshot(release)
+        label = snap.label(term.value) if snap.has(term.value) else links.curie(term.value)
+        return {"text": label, "href": links.href(term.value), "title": term.value}
+    if isinstance(term, ox.Literal):
+        return {"text": term.value, "href": None, "title": links.curie(term.datatype.value) if term.datatype else None}
+    return {"text": str(term), "href": None, "title": None}
+
+
+def run(release: Release, query: nq.NamedQuery, values: dict[str, str]) -> dict[str, Any]:
+    """Run a named query on the release; a table for SELECT, a boolean for ASK, triples for CONSTRUCT."""
+    bindings = query.bindings(values)
+    try:
+        result = release.store.query(query.text, substitutions=bindings, use_default_graph_as_union=True)
+    except RuntimeError:
+        # pyoxigraph substitutes only projected variables; a trailing VALUES clause binds any variable.
+        result = release.store.query(with_values(query, values), use_default_graph_as_union=True)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = []
+        for i, sol in enumerate(result):
+            if i >= MAX_ROWS:
+                break
+            rows.append([cell(release, sol[v]) for v in variables])
+        return {"kind": "select", "variables": variables, "rows": rows, "truncated": len(rows) >= MAX_ROWS}
+    if isinstance(result, ox.QueryBoolean):
+        return {"kind": "ask", "value": bool(result)}
+    rows = []
+    for i, t in enumerate(result):
+        if i >= MAX_ROWS:
+            break
+        rows.append([cell(release, t.subject), cell(release, t.predicate), cell(release, t.object)])
+    return {"kind": "select", "variables": ["subject", "predicate", "object"], "rows": rows,
+            "truncated": len(rows) >= MAX_ROWS}

@@ -1,0 +1,111 @@
+"""Network view data: actors, organizations and meetings as nodes; relations from the claims as edges,
+each edge keeping the reports that state it and its time, so the page can filter by kind, source and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from axiskg.release import Release
+from axiskg.web.views import links
+from axiskg.web.views.claims import Claim, claim_index, predicate_label, type_label
+from axiskg.web.views.dates import DateInfo, date_of
+from axiskg.web.views.snapshot import AXO, ORG, SCHEMA, Snapshot, per_release, snapshot
+
+NODE_KINDS: dict[str, str] = {"person": "Persons", "org": "Organizations", "meeting": "Meetings"}
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    label: str
+    reports: set[str] = field(default_factory=set)
+    claims: set[str] = field(default_factory=set)
+    start: str | None = None
+    end: str | None = None
+
+
+def _year_bounds(d: DateInfo | None) -> tuple[str | None, str | None]:
+    if d is None:
+        return None, None
+    return d.not_before, d.not_after
+
+
+def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[tuple[str, str, str, DateInfo | None]]:
+    out: list[tuple[str, str, str, DateInfo | None]] = []
+    if c.is_triple and isinstance(c.object, ox.NamedNode):
+        s, o = c.subject or "", c.object.value
+        if is_node(s) and is_node(o):
+            d = date_of(snap, s) if links.kind_of(s) == "meeting" else date_of(snap, o)
+            out.append((s, o, predicate_label(snap, c.predicate or ""), d))
+        return out
+    n = c.asserts
+    if not n:
+        return out
+    types = set(snap.types(n))
+    if ORG + "Membership" in types:
+        d = date_of(snap, n)
+        roles = ", ".join(snap.label(r) for r in snap.iris(n, ORG + "role")) or "member"
+        for m in snap.iris(n, ORG + "member"):
+            for org in snap.iris(n, ORG + "organization"):
+                if is_node(m) and is_node(org):
+                    out.append((m, org, roles, d))
+        return out
+    d = date_of(snap, n)
+    for sp in snap.iris(n, AXO + "speaker") + snap.iris(n, AXO + "decidedBy"):
+        for ad in snap.iris(n, AXO + "addressee"):
+            if is_node(sp) and is_node(ad):
+                out.append((sp, ad, "spoke to", d))
+        for ev in snap.iris(n, AXO + "atEvent"):
+            if is_node(sp) and is_node(ev):
+                out.append((sp, ev, "spoke at" if snap.iris(n, AXO + "speaker") else "decided at", date_of(snap, ev) or d))
+    if is_node(n) and links.kind_of(n) == "meeting":
+        for p in (SCHEMA + "organizer", AXO + "chair", SCHEMA + "superEvent"):
+            for x in snap.iris(n, p):
+                if is_node(x):
+                    out.append((x, n, predicate_label(snap, p), d) if p != SCHEMA + "superEvent" else (n, x, "session of", d))
+    return out
+
+
+def build_network(release: Release) -> dict[str, Any]:
+    snap = snapshot(release)
+    index = claim_index(release)
+    nodes: dict[str, dict[str, Any]] = {}
+    for s in snap.out:
+        kind = links.kind_of(s)
+        if kind in NODE_KINDS and snap.types(s):
+            d = date_of(snap, s) if kind == "meeting" else None
+            nodes[s] = {"id": s, "label": snap.label(s), "kind": kind, "type": type_label(snap, s),
+                        "url": links.href(s), "start": d.not_before if d else None, "end": d.not_after if d else None}
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for c in index.claims.values():
+        for s, o, label, d in _claim_edges(snap, c, nodes.__contains__):
+            if s == o:
+                continue
+            e = edges.setdefault((s, o, label), Edge(s, o, label))
+            if c.report:
+                e.reports.add(c.report)
+            e.claims.add(c.iri)
+            start, end = _year_bounds(d)
+            if start and (e.start is None or start < e.start):
+                e.start = start
+            if end and (e.end is None or end > e.end):
+                e.end = end
+    reports = sorted({r for e in edges.values() for r in e.reports})
+    return {
+        "nodes": sorted(nodes.values(), key=lambda n: n["label"].casefold()),
+        "edges": [
+            {"id": f"e{i}", "source": e.source, "target": e.target, "label": e.label, "reports": sorted(e.reports),
+             "claims": len(e.claims), "start": e.start, "end": e.end}
+            for i, e in enumerate(sorted(edges.values(), key=lambda e: (e.source, e.target, e.label)))
+        ],
+        "reports": [{"id": r, "label": snap.label(r), "url": links.href(r)} for r in reports],
+        "kinds": NODE_KINDS,
+    }
+
+
+def network(release: Release) -> dict[str, Any]:
+    return per_release("network", release, lambda: build_network(release))
