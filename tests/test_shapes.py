@@ -59,7 +59,7 @@ VIOLATIONS: dict[str, tuple[str, str]] = {
     "claim_without_attribution_chain": (CLAIM_COMMANDS, "must have exactly one axo:attributionChain"),
     "chain_not_a_list": (CLAIM_QUESTION, "not a well-formed RDF list"),
     "chain_contains_report": (CLAIM_ATTENDED, "leave the report itself out"),
-    "chain_element_not_source": (CLAIM_QUESTION, "neither a publication"),
+    "chain_element_not_source": (ID + "place/test-city", "neither a publication"),
     "claim_both_forms": (CLAIM_ATTENDED, "neither a triple claim nor a situation claim"),
     "claim_partial_triple": (CLAIM_ATTENDED, "neither a triple claim nor a situation claim"),
     "claim_without_form": (CLAIM_COMMANDS, "neither a triple claim nor a situation claim"),
