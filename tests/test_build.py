@@ -321,3 +321,22 @@ def test_a_build_killed_mid_way_publishes_nothing(built: tuple[Path, Path], step
     result = build(root, out)
     assert _snapshot(out) == (f"releases/{result.id}", [*before[1], result.id])
     assert [p.name for p in (out / "releases").iterdir() if p.name.startswith(".")] == []
+
+
+# --- the repository's own release (built once per session by conftest's `release_out`) -------------------
+
+
+def test_repository_release_has_a_graph_per_source_file(release: object) -> None:
+    from axiskg.project import Project
+    from axiskg.release import Release
+
+    assert isinstance(release, Release)
+    project = Project.at(Path(__file__).resolve().parent.parent)
+    expected = {f.graph for f in project.ontology_files + project.data_files}
+    assert expected | {iris.GRAPH_DERIVED, iris.GRAPH_VOID} == set(release.graphs)
+    assert all(n > 0 for n in release.graphs.values())
+    claims = release.store.query("SELECT (COUNT(?c) AS ?n) WHERE { ?c a axo:Claim }", use_default_graph_as_union=True,
+                                 prefixes={"axo": iris.AXO})  # fmt: skip
+    assert int(next(iter(claims))["n"].value) > 100  # type: ignore[index, arg-type]
+    report = Graph().parse(release.path / "validation.ttl", format="turtle")
+    assert report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms) == Literal(True)

@@ -80,3 +80,23 @@ def test_values_go_into_the_outermost_group_not_into_comments_or_strings() -> No
     store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("WHERE {")))
     store.add(ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("WHERE {")))
     assert [r["s"] for r in store.query(out)] == [ox.NamedNode("http://e/a")]  # type: ignore[union-attr]
+
+
+def test_repository_queries_have_headers_and_parse() -> None:
+    """Every queries/*.rq of the repository: a title, typed parameters whose defaults bind, and valid SPARQL.
+
+    Each is run on an empty store (pyoxigraph's own parser, no data, so it is instant); what the queries
+    answer on the real data is for tests/test_competency.py.
+    """
+    queries = load_queries(Path(__file__).resolve().parent.parent / "queries")
+    assert queries, "no named queries in queries/"
+    empty = ox.Store()
+    for q in queries:
+        assert q.title and q.title != q.name, f"{q.name}: no '# title:'"
+        text = inject_values(q.text, q.bindings())
+        if "SERVICE" in q.text.upper():
+            continue  # federated: evaluating it would call the remote endpoint
+        try:
+            empty.query(text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise AssertionError(f"queries/{q.name}.rq does not parse: {exc}") from exc
