@@ -229,7 +229,7 @@ def test_scaffold_report_writes_a_valid_file(runner: CliRunner, tiny_project: Pa
     from rdflib import Graph, Literal, URIRef
 
     g = Graph().parse(path, format="turtle")
-    report = URIRef("https://w3id.org/axiskg/id/report/005")
+    report = URIRef("https://w3id.org/axiskg/id/report/memri-2024-02-01")
     assert g.value(report, URIRef("http://purl.org/dc/terms/title")) == Literal('The "new" report', lang="en")
     assert g.value(report, URIRef("http://purl.org/dc/terms/publisher")) == URIRef(
         "https://w3id.org/axiskg/id/org/memri"
@@ -297,3 +297,15 @@ def test_build_shows_progress_on_a_terminal_only(tiny_project: Path, tmp_path: P
 
     assert "building" in run(None)
     assert run("true") == ""
+
+
+def test_a_scaffolded_report_satisfies_the_repository_shapes(runner: CliRunner, tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(repo / folder, tmp_path / folder)
+    args = ["scaffold", "report", "099", "--title", "A new report", "--publisher", "memri", "--date", "2024-02-01",
+            "--source-file", "099_0000000000000000.txt", "--root", str(tmp_path)]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    result = runner.invoke(app, ["validate", "--root", str(tmp_path), "--format", "json"])
+    problems = [v for v in json.loads(result.stdout)["violations"] if v["file"] == "data/report-099.ttl"]
+    assert problems == []

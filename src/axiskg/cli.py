@@ -365,6 +365,9 @@ def scaffold_report_cmd(
     title: str = typer.Option(..., "--title", help="The report's title"),
     publisher: str = typer.Option(..., "--publisher", help="Publishing outlet: IRI or org slug (memri)"),
     date: str = typer.Option(..., "--date", help="Publication date YYYY-MM-DD"),
+    source_file: str | None = typer.Option(
+        None, "--source-file", help="The report's text file name (e.g. 005_1a2b3c4d.txt)"
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file"),
     root: Path = ROOT_OPTION,
 ) -> None:
@@ -373,7 +376,9 @@ def scaffold_report_cmd(
     Example: axiskg scaffold report 005 --title "After Gaza" --publisher memri --date 2024-02-01
     """
     with _errors():
-        path = scaffold_report(root, slug, title=title, publisher=publisher, date=date, force=force)
+        path = scaffold_report(
+            root, slug, title=title, publisher=publisher, date=date, source_file=source_file, force=force
+        )
     typer.echo(f"wrote {path}; add the report's claims, then run `axiskg validate` and `axiskg build`")
 
 

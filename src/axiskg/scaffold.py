@@ -33,6 +33,7 @@ REPORT_TEMPLATE = """\
 @prefix hedge: <https://w3id.org/axiskg/ontology/hedge#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix schema: <https://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
@@ -41,9 +42,10 @@ REPORT_TEMPLATE = """\
 # Then: axiskg validate && axiskg build
 
 <{report}> a axo:Report ;
+    skos:prefLabel {title}@en ;
     dcterms:title {title}@en ;
     dcterms:publisher <{publisher}> ;
-    dcterms:issued "{date}"^^xsd:date .
+    dcterms:issued "{date}"^^xsd:date{source_file} .
 
 # An example (T) claim: copy it, fill it in and remove the leading '# '.
 #
@@ -59,9 +61,20 @@ REPORT_TEMPLATE = """\
 
 
 def scaffold_report(
-    root: str | Path, slug: str, *, title: str, publisher: str, date: str, force: bool = False
+    root: str | Path,
+    slug: str,
+    *,
+    title: str,
+    publisher: str,
+    date: str,
+    source_file: str | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write `data/report-<slug>.ttl` with the report node and a commented example claim; return its path."""
+    """Write `data/report-<slug>.ttl` with the report node and a commented example claim; return its path.
+
+    The report's IRI follows the data model: `ax:report/<publisher>-<date>` (`ax:report/memri-2024-02-01`);
+    claims are `ax:claim/<slug>-<short-slug>`.
+    """
     if not _SLUG.match(slug):
         raise ScaffoldError(
             f"report slug {slug!r} must be lower-case ASCII words joined by hyphens, like '005'"
@@ -78,8 +91,9 @@ def scaffold_report(
             slug=slug,
             title_comment=title.replace("\n", " "),
             title=_turtle_string(title),
-            report=f"{iris.ID}report/{slug}",
+            report=f"{iris.ID}report/{_publisher_iri(publisher).rstrip('/').rsplit('/', 1)[-1]}-{date}",
             publisher=_publisher_iri(publisher),
+            source_file=f" ;\n    axo:sourceFile {_turtle_string(source_file)}" if source_file else "",
             date=date,
             claim=f"{iris.ID}claim/{slug}-example",
         ),
