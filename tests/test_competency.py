@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -98,7 +99,7 @@ KHAMENEI = person("ali-khamenei")
 QAANI = person("esmail-qaani")
 IRAQI_SESSION = meeting("khamenei-iraqi-session-2023")
 
-Row = dict[str, str | None]
+Row = dict[str, Any]  # an IRI or lexical value, None when unbound
 TESTED: set[str] = set()
 
 
@@ -113,7 +114,7 @@ def run(release: Release, name: str, **params: str) -> list[Row]:
     ]
 
 
-def col(rows: list[Row], column: str) -> set[str | None]:
+def col(rows: list[Row], column: str) -> set[Any]:
     return {r[column] for r in rows}
 
 
