@@ -110,8 +110,14 @@ def _reports(release: Release) -> list[dict[str, Any]]:
     out = []
     for r in snap.instances(AXO + "Report"):
         issued = snap.value(r, "http://purl.org/dc/terms/issued")
-        out.append({"label": snap.label(r), "href": links.href(r), "issued": issued,
-                    "claims": len(idx.by_report.get(r, []))})
+        out.append(
+            {
+                "label": snap.label(r),
+                "href": links.href(r),
+                "issued": issued,
+                "claims": len(idx.by_report.get(r, [])),
+            }
+        )
     out.sort(key=lambda x: (x["issued"] or "9999", x["label"]))
     return out
 
@@ -124,7 +130,7 @@ async def home(request: Request) -> Response:
         "@type": "Dataset",
         "name": "axiskg: a provenance-rich knowledge graph of the Axis of Resistance",
         "description": "Actors, meetings, statements and events of the Iran-led 'Axis of Resistance' as five "
-                       "reports describe them, every claim with its source, attribution chain and hedge.",
+        "reports describe them, every claim with its source, attribution chain and hedge.",
         "url": iris.BASE,
         "version": meta.get("id"),
         "dateModified": meta.get("created"),
@@ -132,26 +138,42 @@ async def home(request: Request) -> Response:
             {"@type": "DataDownload", "name": f["name"], "contentUrl": f["href"]} for f in downloads(release)
         ],
     }
-    return render(request, "home.html", {
-        "counts": counts(release),
-        "meta": meta,
-        "downloads": downloads(release),
-        "reports": _reports(release),
-        "kinds": search.KINDS,
-        "json_ld": json.dumps(dataset, indent=1).replace("</", "<\\/"),
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "counts": counts(release),
+            "meta": meta,
+            "downloads": downloads(release),
+            "reports": _reports(release),
+            "kinds": search.KINDS,
+            "json_ld": json.dumps(dataset, indent=1).replace("</", "<\\/"),
+        },
+    )
 
 
 # ---------------------------------------------------------------- entity pages
 
 
 async def render_entity(request: Request, iri: str) -> Response:
-    """HTML face of an entity IRI: a kind-specific page for meetings and reports, the entity page otherwise."""
+    """HTML face of an entity IRI: a kind-specific page for meetings and reports, else the entity page."""
     release = _release(request)
+    if iri.rstrip("/#") == iris.ONTOLOGY or iri.startswith((iris.AXO, iris.HEDGE, iris.ROLE)):
+        return await ontology_page(request)
+    if iri.startswith(iris.GRAPH):
+        return _graph_page(request, release, iri)
     snap = snapshot(release)
     if not snap.has(iri) and iri not in snap.inc:
-        return render(request, "error.html", {"status": 404, "title": "Not found",
-                                              "message": f"Nothing is known about {iri} in this release."}, 404)
+        return render(
+            request,
+            "error.html",
+            {
+                "status": 404,
+                "title": "Not found",
+                "message": f"Nothing is known about {iri} in this release.",
+            },
+            404,
+        )
     index = claim_index(release)
     ctx = entity_context(snap, index, iri)
     kind = ctx["kind"]
@@ -163,6 +185,30 @@ async def render_entity(request: Request, iri: str) -> Response:
     return render(request, TEMPLATE_BY_KIND.get(kind, "entity.html"), ctx)
 
 
+def _graph_page(request: Request, release: Release, iri: str) -> Response:
+    graphs: dict[str, int] = release.metadata.get("graphs", {})
+    if iri not in graphs:
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "title": "Not found", "message": f"No graph {iri} in this release."},
+            404,
+        )
+    name = iri[len(iris.GRAPH) :]
+    return render(
+        request,
+        "graph.html",
+        {
+            "title": f"Graph {name}",
+            "iri": iri,
+            "name": name,
+            "triples": graphs[iri],
+            "formats": links.formats(iri),
+            "graphs": sorted(graphs.items()),
+        },
+    )
+
+
 # ---------------------------------------------------------------- queries
 
 
@@ -171,27 +217,41 @@ def _load_queries(request: Request) -> list[nq.NamedQuery]:
 
 
 def _query_json(q: nq.NamedQuery) -> dict[str, Any]:
-    return {"name": q.name, "title": q.title, "description": q.description, "query": with_values(q, {}),
-            "params": [{"name": p.name, "kind": p.kind, "default": p.default, "label": p.label} for p in q.params]}
+    return {
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "query": with_values(q, {}),
+        "params": [
+            {"name": p.name, "kind": p.kind, "default": p.default, "label": p.label} for p in q.params
+        ],
+    }
 
 
 async def query_editor(request: Request) -> Response:
     queries = _load_queries(request)
     initial = request.query_params.get("query") or (
-        iris.sparql_prefixes() + "\nSELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n} LIMIT 25\n"
+        iris.sparql_prefixes()
+        + "\nSELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n} LIMIT 25\n"
     )
-    return render(request, "query.html", {
-        "title": "SPARQL query editor",
-        "queries": queries,
-        "config": json.dumps({
-            "endpoint": "/sparql",
+    return render(
+        request,
+        "query.html",
+        {
+            "title": "SPARQL query editor",
+            "queries": queries,
+            "config": json.dumps(
+                {
+                    "endpoint": "/sparql",
+                    "initial": initial,
+                    "fromLink": "query" in request.query_params,
+                    "prefixes": iris.PREFIXES,
+                    "examples": [_query_json(q) for q in queries],
+                }
+            ).replace("</", "<\\/"),
             "initial": initial,
-            "fromLink": "query" in request.query_params,
-            "prefixes": iris.PREFIXES,
-            "examples": [_query_json(q) for q in queries],
-        }).replace("</", "<\\/"),
-        "initial": initial,
-    })
+        },
+    )
 
 
 async def queries_list(request: Request) -> Response:
@@ -204,7 +264,9 @@ async def named_query(request: Request) -> Response:
     try:
         query = nq.get_query(queries_dir(request.app.state), name)
     except AxiskgError as exc:
-        return render(request, "error.html", {"status": 404, "title": "No such query", "message": str(exc)}, 404)
+        return render(
+            request, "error.html", {"status": 404, "title": "No such query", "message": str(exc)}, 404
+        )
     values = {p.name: request.query_params[p.name] for p in query.params if request.query_params.get(p.name)}
     result: dict[str, Any] | None = None
     error = None
@@ -214,14 +276,19 @@ async def named_query(request: Request) -> Response:
     except (AxiskgError, SyntaxError, ValueError) as exc:
         error = str(exc)
         editor_text = query.text
-    return render(request, "named_query.html", {
-        "title": query.title,
-        "query": query,
-        "values": {p.name: values.get(p.name, p.default) for p in query.params},
-        "result": result,
-        "error": error,
-        "editor_href": "/query?" + urlencode({"query": editor_text}),
-    }, 200 if error is None else 400)
+    return render(
+        request,
+        "named_query.html",
+        {
+            "title": query.title,
+            "query": query,
+            "values": {p.name: values.get(p.name, p.default) for p in query.params},
+            "result": result,
+            "error": error,
+            "editor_href": "/query?" + urlencode({"query": editor_text}),
+        },
+        200 if error is None else 400,
+    )
 
 
 # ---------------------------------------------------------------- network, timeline, ontology

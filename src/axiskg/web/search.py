@@ -33,6 +33,7 @@ KINDS: dict[str, str] = {
     "membership": "Memberships",
     "topic": "Topics",
 }
+_KIND_RANK = {k: i for i, k in enumerate(KINDS)}
 DEFAULT_LIMIT = 50
 _DROP = dict.fromkeys(map(ord, "'\u2019\u2018`\u02bc\u02bb\u00b4\u2032\"\u201c\u201d"), None)
 _SPACE = re.compile(r"[\s\-\u2010-\u2015_.,;:/()\[\]]+")
@@ -65,8 +66,15 @@ class Hit:
 
     def as_json(self) -> dict[str, Any]:
         e = self.entry
-        return {"iri": e.iri, "label": e.label, "kind": e.kind, "type": e.type_label, "url": links.href(e.iri),
-                "matched": self.matched, "names": list(e.names)}
+        return {
+            "iri": e.iri,
+            "label": e.label,
+            "kind": e.kind,
+            "type": e.type_label,
+            "url": links.href(e.iri),
+            "matched": self.matched,
+            "names": list(e.names),
+        }
 
 
 class SearchIndex:
@@ -96,7 +104,8 @@ class SearchIndex:
     def search(self, query: str, kind: str | None = None, limit: int = DEFAULT_LIMIT) -> list[Hit]:
         q = normalize(query)
         if not q:
-            return []
+            # No name: every entry of the kind (a browsable list), nothing without a kind.
+            return [Hit(e, 1, e.label) for e in self.entries if kind and e.kind == kind][:limit]
         tokens = q.split()
         hits = []
         for e in self.entries:
@@ -110,7 +119,7 @@ class SearchIndex:
                     best, matched = score, name
             if best:
                 hits.append(Hit(e, best, matched))
-        hits.sort(key=lambda h: (-h.score, h.entry.label.casefold()))
+        hits.sort(key=lambda h: (-h.score, _KIND_RANK.get(h.entry.kind, 99), h.entry.label.casefold()))
         return hits[:limit]
 
 
@@ -153,8 +162,10 @@ async def search_json(request: Request) -> Response:
     q = request.query_params.get("q", "")
     kind = _kind_param(request)
     hits = search_index(request.app.state.release).search(q, kind, _limit(request))
-    return JSONResponse({"query": q, "kind": kind, "count": len(hits), "results": [h.as_json() for h in hits]},
-                        headers={"Access-Control-Allow-Origin": "*"})
+    return JSONResponse(
+        {"query": q, "kind": kind, "count": len(hits), "results": [h.as_json() for h in hits]},
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
 
 
 async def search_page(request: Request) -> Response:
@@ -162,6 +173,16 @@ async def search_page(request: Request) -> Response:
 
     q = request.query_params.get("q", "")
     kind = _kind_param(request)
-    hits = search_index(request.app.state.release).search(q, kind, _limit(request)) if q.strip() else []
-    return render(request, "search.html", {"q": q, "kind": kind or "", "kinds": KINDS, "hits": hits,
-                                           "title": f"Search: {q}" if q else "Search"})
+    limit = _limit(request) if q.strip() else 500
+    hits = search_index(request.app.state.release).search(q, kind, limit) if q.strip() or kind else []
+    return render(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "kind": kind or "",
+            "kinds": KINDS,
+            "hits": hits,
+            "title": f"Search: {q}" if q else "Search",
+        },
+    )

@@ -1,7 +1,8 @@
 """The claim model as pages show it: every claim with its provenance sentence, its statement and conflicts.
 
 Provenance reads as the data model defines it: the report (publisher and date) says it, citing each element of
-`axo:attributionChain` in order (a publication: publisher and date; a source: its name), with the hedge in force
+`axo:attributionChain` in order (a publication: publisher and date; a source: its name), with the hedge
+in force
 and the verbatim quote.
 """
 
@@ -34,17 +35,38 @@ from axiskg.web.views.snapshot import (
 )
 
 CLAIM = AXO + "Claim"
+_ACT_WHO = (AXO + "speaker", AXO + "decidedBy", AXO + "plannedBy")
 ATTENDEE = SCHEMA + "attendee"
 ABSENTEE = AXO + "absentee"
 
 # Predicates that legitimately take many values: different objects from different reports are not a conflict.
 MULTI_VALUED: frozenset[str] = frozenset(
     {
-        ATTENDEE, ABSENTEE, AXO + "invitee", AXO + "excludedFrom", ORG + "memberOf", ORG + "hasMember",
-        ORG + "headOf", ORG + "linkedTo", AXO + "affiliatedWith", AXO + "supports", AXO + "opposes",
-        AXO + "spokeTo", AXO + "spokeAt", AXO + "possiblySameAs", AXO + "destination", AXO + "agent",
-        AXO + "target", AXO + "victim", AXO + "topic", AXO + "responsibleFor", AXO + "addressee",
-        AXO + "citedIn", DCTERMS + "references", SCHEMA + "subEvent", AXO + "controlledBy",
+        ATTENDEE,
+        ABSENTEE,
+        AXO + "invitee",
+        AXO + "excludedFrom",
+        ORG + "memberOf",
+        ORG + "hasMember",
+        ORG + "headOf",
+        ORG + "linkedTo",
+        AXO + "affiliatedWith",
+        AXO + "supports",
+        AXO + "opposes",
+        AXO + "spokeTo",
+        AXO + "spokeAt",
+        AXO + "possiblySameAs",
+        AXO + "destination",
+        AXO + "agent",
+        AXO + "target",
+        AXO + "victim",
+        AXO + "topic",
+        AXO + "responsibleFor",
+        AXO + "addressee",
+        AXO + "citedIn",
+        DCTERMS + "references",
+        SCHEMA + "subEvent",
+        AXO + "controlledBy",
     }
 )
 # Pairs of predicates that cannot both hold for the same subject and object.
@@ -131,7 +153,9 @@ def _load_claim(snap: Snapshot, c: str) -> Claim:
     claim.asserts = snap.value(c, AXO + "asserts")
     claim.inferred = snap.value(c, AXO + "inferred") in ("true", "1")
     claim.comment = snap.literal(c, RDFS + "comment")
-    claim.disagrees = sorted(set(snap.iris(c, AXO + "disagreesWith")) | set(snap.subjects(AXO + "disagreesWith", c)))
+    claim.disagrees = sorted(
+        set(snap.iris(c, AXO + "disagreesWith")) | set(snap.subjects(AXO + "disagreesWith", c))
+    )
     about: set[str] = set()
     if claim.subject:
         about.add(claim.subject)
@@ -214,7 +238,9 @@ def provenance(snap: Snapshot, claim: Claim) -> list[Step]:
             else:
                 steps.append(Step(snap.label(el.value), links.href(el.value), None, "source"))
         else:
-            steps.append(Step(el.value if isinstance(el, ox.Literal) else "an unnamed source", None, None, "source"))
+            steps.append(
+                Step(el.value if isinstance(el, ox.Literal) else "an unnamed source", None, None, "source")
+            )
     return steps
 
 
@@ -251,7 +277,9 @@ class Seg:
 def predicate_label(snap: Snapshot, p: str) -> str:
     if p in PREDICATE_WORDS:
         return PREDICATE_WORDS[p]
-    label = snap.literal(p, RDFS + "label") or snap.literal(p, "http://www.w3.org/2004/02/skos/core#prefLabel")
+    label = snap.literal(p, RDFS + "label") or snap.literal(
+        p, "http://www.w3.org/2004/02/skos/core#prefLabel"
+    )
     if label:
         return label
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local_name(p)).lower()
@@ -277,9 +305,10 @@ def type_label(snap: Snapshot, x: str) -> str:
     for t in ours:
         supers.update(snap.iris(t, RDFS + "subClassOf"))
     specific = [t for t in ours if t not in supers] or ours
-    return snap.literal(specific[0], RDFS + "label") or re.sub(
-        r"(?<=[a-z])(?=[A-Z])", " ", local_name(specific[0])
-    ).lower()
+    return (
+        snap.literal(specific[0], RDFS + "label")
+        or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local_name(specific[0])).lower()
+    )
 
 
 def _links(snap: Snapshot, x: str, p: str) -> list[Seg]:
@@ -298,7 +327,9 @@ def situation(snap: Snapshot, node: str) -> list[Seg]:
     if ORG + "Membership" in types:
         segs = _links(snap, node, ORG + "member")
         roles = snap.iris(node, ORG + "role")
-        segs.append(Seg(" \u2014 " + (", ".join(snap.label(r) for r in roles) if roles else "member") + " of "))
+        segs.append(
+            Seg(" \u2014 " + (", ".join(snap.label(r) for r in roles) if roles else "member") + " of ")
+        )
         segs += _links(snap, node, ORG + "organization")
         during = date_of(snap, node)
         if during is not None:
@@ -328,8 +359,12 @@ def situation(snap: Snapshot, node: str) -> list[Seg]:
                 segs += [Seg(": "), Seg(content, None, "literal")]
             return segs
     segs = [Seg(tl.capitalize() + ": "), Seg(snap.label(node), links.href(node), "link")]
-    for p, word in ((AXO + "agent", " by "), (AXO + "target", ", target "), (AXO + "victim", ", victim "),
-                    (SCHEMA + "location", ", at ")):
+    for p, word in (
+        (AXO + "agent", " by "),
+        (AXO + "target", ", target "),
+        (AXO + "victim", ", victim "),
+        (SCHEMA + "location", ", at "),
+    ):
         if snap.objects(node, p):
             segs += [Seg(word)] + _links(snap, node, p)
     d = date_of(snap, node)
@@ -344,8 +379,11 @@ def situation(snap: Snapshot, node: str) -> list[Seg]:
 def statement(snap: Snapshot, claim: Claim) -> list[Seg]:
     if claim.is_triple:
         subj = ox.NamedNode(claim.subject) if claim.subject and not claim.subject.startswith("_:") else None
-        return [term_seg(snap, subj), Seg(f" \u2014 {predicate_label(snap, claim.predicate or '')} \u2192 "),
-                term_seg(snap, claim.object)]
+        return [
+            term_seg(snap, subj),
+            Seg(f" \u2014 {predicate_label(snap, claim.predicate or '')} \u2192 "),
+            term_seg(snap, claim.object),
+        ]
     if claim.asserts:
         return situation(snap, claim.asserts)
     return [Seg("(claim without a statement)")]
@@ -375,16 +413,18 @@ def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]
         per_report: dict[str, set[str]] = defaultdict(set)
         for c in cs:
             per_report[c.report or ""].add(c.object_key)
-        if len(per_report) > 1 and all(len(v) == 1 for v in per_report.values()):
-            if len({next(iter(v)) for v in per_report.values()}) > 1:
-                groups.append([c.iri for c in cs])
+        single = len(per_report) > 1 and all(len(v) == 1 for v in per_report.values())
+        if single and len({next(iter(v)) for v in per_report.values()}) > 1:
+            groups.append([c.iri for c in cs])
     for cs in by_so.values():
         preds = {c.predicate for c in cs}
         for a, b in CONTRADICTORY:
             if a in preds and b in preds:
                 side_a = [c for c in cs if c.predicate == a]
                 side_b = [c for c in cs if c.predicate == b]
-                if {c.report for c in side_a} != {c.report for c in side_b} or len({c.report for c in cs}) > 1:
+                if {c.report for c in side_a} != {c.report for c in side_b} or len(
+                    {c.report for c in cs}
+                ) > 1:
                     groups.append([c.iri for c in side_a + side_b])
     seen: set[frozenset[str]] = set()
     merged: list[list[Claim]] = []
@@ -403,8 +443,11 @@ def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]
 
 def claim_view(snap: Snapshot, claim: Claim, conflicting: bool = False) -> dict[str, Any]:
     steps = provenance(snap, claim)
-    d: DateInfo | None = date_of(snap, claim.asserts) if claim.asserts else None
-    if d is None and claim.is_triple and claim.subject:
+    # Summaries of meetings, events and memberships carry their own date; acts and triples get one here.
+    d: DateInfo | None = None
+    if claim.asserts and any(snap.objects(claim.asserts, p) for p in _ACT_WHO):
+        d = date_of(snap, claim.asserts)
+    elif claim.is_triple and claim.subject:
         d = date_of(snap, claim.subject)
     return {
         "iri": claim.iri,

@@ -29,19 +29,45 @@ OWL = iris.PREFIXES["owl"]
 PROV = iris.PREFIXES["prov"]
 WIKIDATA = iris.PREFIXES["wd"]
 
-GROUPS = ("Roles and memberships", "Meetings", "Statements and decisions", "Events", "Relations", "Other claims")
+GROUPS = (
+    "Roles and memberships",
+    "Meetings",
+    "Statements and decisions",
+    "Events",
+    "Relations",
+    "Other claims",
+)
 
 # Triples that belong to the claim machinery or to labels: not shown as facts or incoming links.
 _HIDDEN_PREDICATES = frozenset(
     {
-        RDF + "subject", RDF + "object", RDF + "predicate", RDF + "first", RDF + "rest", AXO + "asserts",
-        AXO + "claimAbout", AXO + "statedIn", AXO + "citesSource", PROV + "hadPrimarySource", AXO + "hedge",
-        AXO + "attributionChain", PROV + "wasDerivedFrom", AXO + "disagreesWith",
+        RDF + "subject",
+        RDF + "object",
+        RDF + "predicate",
+        RDF + "first",
+        RDF + "rest",
+        AXO + "asserts",
+        AXO + "claimAbout",
+        AXO + "statedIn",
+        AXO + "citesSource",
+        PROV + "hadPrimarySource",
+        AXO + "hedge",
+        AXO + "attributionChain",
+        PROV + "wasDerivedFrom",
+        AXO + "disagreesWith",
     }
 )
 _LABEL_PREDICATES = frozenset(
-    {SKOS + "prefLabel", SKOS + "altLabel", RDFS + "label", RDFS + "comment", RDF_TYPE, SKOS + "exactMatch",
-     AXO + "wikidataEvidence", OWL + "sameAs"}
+    {
+        SKOS + "prefLabel",
+        SKOS + "altLabel",
+        RDFS + "label",
+        RDFS + "comment",
+        RDF_TYPE,
+        SKOS + "exactMatch",
+        AXO + "wikidataEvidence",
+        OWL + "sameAs",
+    }
 )
 
 _EVENT_TYPES = frozenset({AXO + "Event", SCHEMA + "Event"})
@@ -80,7 +106,9 @@ def group_of(snap: Snapshot, claim: Claim) -> str:
         if ORG + "Membership" in types:
             return "Roles and memberships"
         if any(snap.objects(node, p) for p in _ACT_PREDICATES) or types & {
-            AXO + "SpeechAct", AXO + "Decision", AXO + "Plan"
+            AXO + "SpeechAct",
+            AXO + "Decision",
+            AXO + "Plan",
         }:
             return "Statements and decisions"
         if _is_meeting(snap, node):
@@ -119,18 +147,25 @@ def wikidata(snap: Snapshot, iri: str) -> list[str]:
 
 def facts(snap: Snapshot, iri: str) -> list[dict[str, Any]]:
     """Triples written directly on the entity (not via claims, not labels): place hierarchy, publisher..."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p, objs in snap.out.get(iri, {}).items():
         if p in _HIDDEN_PREDICATES or p in _LABEL_PREDICATES:
             continue
-        rows.append({"predicate": predicate_label(snap, p), "predicate_iri": p,
-                     "objects": [term_seg(snap, o) for o in objs]})
+        objs = [o for o in objs if not snap.is_derived(iri, p, o)]
+        if objs:
+            rows.append(
+                {
+                    "predicate": predicate_label(snap, p),
+                    "predicate_iri": p,
+                    "objects": [term_seg(snap, o) for o in objs],
+                }
+            )
     rows.sort(key=lambda r: r["predicate"])
     return rows
 
 
 def incoming(snap: Snapshot, index: ClaimIndex, iri: str, limit: int = 300) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for s, p in snap.inc.get(iri, []):
         if p in _HIDDEN_PREDICATES or p == RDF_TYPE or s in index.claims or s.startswith("_:"):
@@ -138,8 +173,14 @@ def incoming(snap: Snapshot, index: ClaimIndex, iri: str, limit: int = 300) -> l
         if (s, p) in seen:
             continue
         seen.add((s, p))
-        rows.append({"subject": term_seg(snap, ox.NamedNode(s)), "predicate": predicate_label(snap, p),
-                     "predicate_iri": p, "kind": links.kind_of(s) or ""})
+        rows.append(
+            {
+                "subject": term_seg(snap, ox.NamedNode(s)),
+                "predicate": predicate_label(snap, p),
+                "predicate_iri": p,
+                "kind": links.kind_of(s) or "",
+            }
+        )
     rows.sort(key=lambda r: (r["predicate"], r["subject"].text))
     return rows[:limit]
 
@@ -163,8 +204,9 @@ def claims_context(snap: Snapshot, index: ClaimIndex, claims: list[Claim]) -> di
     }
 
 
-def json_ld(snap: Snapshot, iri: str, kind: str, label: str, alt: list[str], comment: str | None,
-            same_as: list[str]) -> str:
+def json_ld(
+    snap: Snapshot, iri: str, kind: str, label: str, alt: list[str], comment: str | None, same_as: list[str]
+) -> str:
     doc: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPE_BY_KIND.get(kind, "Thing"),

@@ -49,7 +49,7 @@ def curie(iri: str) -> str:
         if iri.startswith(ns) and len(ns) > len(best):
             best, best_prefix = ns, prefix
     if best:
-        return f"{best_prefix}:{iri[len(best):]}"
+        return f"{best_prefix}:{iri[len(best) :]}"
     return iri
 
 
@@ -57,7 +57,7 @@ def kind_of(iri: str) -> str | None:
     """The kind segment of an entity IRI (`.../id/person/x` -> `person`)."""
     if not iri.startswith(iris.ID):
         return None
-    rest = iri[len(iris.ID):]
+    rest = iri[len(iris.ID) :]
     return rest.split("/", 1)[0] if "/" in rest else None
 
 

@@ -28,18 +28,24 @@ def _per_source(snap: Snapshot, claims: list[Claim]) -> list[dict[str, Any]]:
             by_person[c.object.value].append(c)
         elif c.subject and not c.subject.startswith("_:"):
             by_person[c.subject].append(c)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for person, cs in by_person.items():
-        rows.append({
-            "label": snap.label(person),
-            "href": links.href(person),
-            "accounts": [
-                {"steps": provenance(snap, c), "hedge": snap.label(c.hedge) if c.hedge else None,
-                 "hedged": bool(c.hedge) and not (c.hedge or "").endswith("#none"), "quote": c.quote,
-                 "href": links.href(c.iri)}
-                for c in sorted(cs, key=lambda c: c.report or "")
-            ],
-        })
+        rows.append(
+            {
+                "label": snap.label(person),
+                "href": links.href(person),
+                "accounts": [
+                    {
+                        "steps": provenance(snap, c),
+                        "hedge": snap.label(c.hedge) if c.hedge else None,
+                        "hedged": bool(c.hedge) and not (c.hedge or "").endswith("#none"),
+                        "quote": c.quote,
+                        "href": links.href(c.iri),
+                    }
+                    for c in sorted(cs, key=lambda c: c.report or "")
+                ],
+            }
+        )
     rows.sort(key=lambda r: r["label"].casefold())
     return rows
 
@@ -55,28 +61,39 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
         cs = [c for c in about if c.is_triple and c.subject == m and c.predicate == pred]
         if cs:
             roles.append({"title": title, "rows": _per_source(snap, cs)})
-    excluded = [c for c in about if c.predicate == AXO + "excludedFrom" and isinstance(c.object, ox.NamedNode)
-                and c.object.value == m]
+    excluded = [
+        c
+        for c in about
+        if c.predicate == AXO + "excludedFrom" and isinstance(c.object, ox.NamedNode) and c.object.value == m
+    ]
     if excluded:
         roles.append({"title": "Excluded", "rows": _per_source(snap, excluded)})
 
     sessions = []
     for s in snap.subjects(SCHEMA + "superEvent", m):
         d = date_of(snap, s)
-        sessions.append({"label": snap.label(s), "href": links.href(s), "date": d, "sort": d.sort_key if d else "9999"})
+        sessions.append(
+            {"label": snap.label(s), "href": links.href(s), "date": d, "sort": d.sort_key if d else "9999"}
+        )
     sessions.sort(key=lambda x: (x["sort"], x["label"]))
 
-    acts = []
+    acts: list[dict[str, Any]] = []
     for a in set(snap.subjects(AXO + "atEvent", m)):
         d = date_of(snap, a)
         ordinal = snap.value(a, AXO + "ordinal")
-        acts.append({
-            "iri": a,
-            "summary": situation(snap, a),
-            "date": d,
-            "sort": (d.sort_key if d else "9999", int(ordinal) if ordinal and ordinal.isdigit() else 0, a),
-            "claims": [claim_view(snap, index.claims[c]) for c in index.by_asserted.get(a, [])],
-        })
+        acts.append(
+            {
+                "iri": a,
+                "summary": situation(snap, a),
+                "date": d,
+                "sort": (
+                    d.sort_key if d else "9999",
+                    int(ordinal) if ordinal and ordinal.isdigit() else 0,
+                    a,
+                ),
+                "claims": [claim_view(snap, index.claims[c]) for c in index.by_asserted.get(a, [])],
+            }
+        )
     acts.sort(key=lambda x: x["sort"])
 
     return {

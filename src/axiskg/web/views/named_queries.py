@@ -39,7 +39,7 @@ def with_values(query: nq.NamedQuery, values: dict[str, str]) -> str:
     """The query text with its parameters bound by a trailing VALUES clause (runs on any SPARQL engine)."""
     if not query.params:
         return query.text
-    bindings = query.bindings(values)
+    bindings: dict[ox.Variable, Any] = dict(query.bindings(values))
     variables = " ".join(f"?{v.value}" for v in bindings)
     terms = " ".join(str(t) for t in bindings.values())
     return query.text.rstrip() + f"\nVALUES ({variables}) {{ ({terms}) }}\n"
@@ -53,13 +53,17 @@ def cell(release: Release, term: Any) -> dict[str, Any]:
         label = snap.label(term.value) if snap.has(term.value) else links.curie(term.value)
         return {"text": label, "href": links.href(term.value), "title": term.value}
     if isinstance(term, ox.Literal):
-        return {"text": term.value, "href": None, "title": links.curie(term.datatype.value) if term.datatype else None}
+        return {
+            "text": term.value,
+            "href": None,
+            "title": links.curie(term.datatype.value) if term.datatype else None,
+        }
     return {"text": str(term), "href": None, "title": None}
 
 
 def run(release: Release, query: nq.NamedQuery, values: dict[str, str]) -> dict[str, Any]:
     """Run a named query on the release; a table for SELECT, a boolean for ASK, triples for CONSTRUCT."""
-    bindings = query.bindings(values)
+    bindings: dict[ox.Variable, Any] = dict(query.bindings(values))
     try:
         result = release.store.query(query.text, substitutions=bindings, use_default_graph_as_union=True)
     except RuntimeError:
@@ -80,5 +84,9 @@ def run(release: Release, query: nq.NamedQuery, values: dict[str, str]) -> dict[
         if i >= MAX_ROWS:
             break
         rows.append([cell(release, t.subject), cell(release, t.predicate), cell(release, t.object)])
-    return {"kind": "select", "variables": ["subject", "predicate", "object"], "rows": rows,
-            "truncated": len(rows) >= MAX_ROWS}
+    return {
+        "kind": "select",
+        "variables": ["subject", "predicate", "object"],
+        "rows": rows,
+        "truncated": len(rows) >= MAX_ROWS,
+    }

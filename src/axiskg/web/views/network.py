@@ -61,12 +61,23 @@ def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[tuple[str, str,
                 out.append((sp, ad, "spoke to", d))
         for ev in snap.iris(n, AXO + "atEvent"):
             if is_node(sp) and is_node(ev):
-                out.append((sp, ev, "spoke at" if snap.iris(n, AXO + "speaker") else "decided at", date_of(snap, ev) or d))
+                out.append(
+                    (
+                        sp,
+                        ev,
+                        "spoke at" if snap.iris(n, AXO + "speaker") else "decided at",
+                        date_of(snap, ev) or d,
+                    )
+                )
     if is_node(n) and links.kind_of(n) == "meeting":
         for p in (SCHEMA + "organizer", AXO + "chair", SCHEMA + "superEvent"):
             for x in snap.iris(n, p):
                 if is_node(x):
-                    out.append((x, n, predicate_label(snap, p), d) if p != SCHEMA + "superEvent" else (n, x, "session of", d))
+                    out.append(
+                        (x, n, predicate_label(snap, p), d)
+                        if p != SCHEMA + "superEvent"
+                        else (n, x, "session of", d)
+                    )
     return out
 
 
@@ -78,8 +89,15 @@ def build_network(release: Release) -> dict[str, Any]:
         kind = links.kind_of(s)
         if kind in NODE_KINDS and snap.types(s):
             d = date_of(snap, s) if kind == "meeting" else None
-            nodes[s] = {"id": s, "label": snap.label(s), "kind": kind, "type": type_label(snap, s),
-                        "url": links.href(s), "start": d.not_before if d else None, "end": d.not_after if d else None}
+            nodes[s] = {
+                "id": s,
+                "label": snap.label(s),
+                "kind": kind,
+                "type": type_label(snap, s),
+                "url": links.href(s),
+                "start": d.not_before if d else None,
+                "end": d.not_after if d else None,
+            }
     edges: dict[tuple[str, str, str], Edge] = {}
     for c in index.claims.values():
         for s, o, label, d in _claim_edges(snap, c, nodes.__contains__):
@@ -98,8 +116,16 @@ def build_network(release: Release) -> dict[str, Any]:
     return {
         "nodes": sorted(nodes.values(), key=lambda n: n["label"].casefold()),
         "edges": [
-            {"id": f"e{i}", "source": e.source, "target": e.target, "label": e.label, "reports": sorted(e.reports),
-             "claims": len(e.claims), "start": e.start, "end": e.end}
+            {
+                "id": f"e{i}",
+                "source": e.source,
+                "target": e.target,
+                "label": e.label,
+                "reports": sorted(e.reports),
+                "claims": len(e.claims),
+                "start": e.start,
+                "end": e.end,
+            }
             for i, e in enumerate(sorted(edges.values(), key=lambda e: (e.source, e.target, e.label)))
         ],
         "reports": [{"id": r, "label": snap.label(r), "url": links.href(r)} for r in reports],

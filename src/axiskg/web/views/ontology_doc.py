@@ -14,9 +14,18 @@ from axiskg.web.views.snapshot import OWL, RDF, RDF_TYPE, RDFS, SKOS, Snapshot, 
 
 CLASS_TYPES = frozenset({OWL + "Class", RDFS + "Class"})
 PROPERTY_TYPES = frozenset(
-    {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", RDF + "Property",
-     OWL + "SymmetricProperty", OWL + "TransitiveProperty", OWL + "FunctionalProperty",
-     OWL + "InverseFunctionalProperty", OWL + "AsymmetricProperty", OWL + "IrreflexiveProperty"}
+    {
+        OWL + "ObjectProperty",
+        OWL + "DatatypeProperty",
+        OWL + "AnnotationProperty",
+        RDF + "Property",
+        OWL + "SymmetricProperty",
+        OWL + "TransitiveProperty",
+        OWL + "FunctionalProperty",
+        OWL + "InverseFunctionalProperty",
+        OWL + "AsymmetricProperty",
+        OWL + "IrreflexiveProperty",
+    }
 )
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("classes", "Classes"),
@@ -56,18 +65,33 @@ def build_ontology(release: Release) -> dict[str, Any]:
             "iri": t,
             "curie": links.curie(t),
             "anchor": links.anchor(t),
-            "label": snap.literal(t, RDFS + "label") or snap.literal(t, SKOS + "prefLabel") or links.anchor(t),
+            "label": snap.literal(t, RDFS + "label")
+            or snap.literal(t, SKOS + "prefLabel")
+            or links.anchor(t),
             "comment": snap.literal(t, RDFS + "comment") or snap.literal(t, SKOS + "definition"),
-            "notes": [o.value for o in snap.objects(t, SKOS + "scopeNote") + snap.objects(t, SKOS + "altLabel")
-                      if isinstance(o, ox.Literal)],
+            "notes": [
+                o.value
+                for o in snap.objects(t, SKOS + "scopeNote") + snap.objects(t, SKOS + "altLabel")
+                if isinstance(o, ox.Literal)
+            ],
             "types": _refs(snap, types),
-            "super": _refs(snap, snap.iris(t, RDFS + "subClassOf") + snap.iris(t, RDFS + "subPropertyOf")
-                           + snap.iris(t, SKOS + "broader")),
-            "sub": _refs(snap, sorted(snap.subjects(RDFS + "subClassOf", t) + snap.subjects(RDFS + "subPropertyOf", t))),
+            "super": _refs(
+                snap,
+                snap.iris(t, RDFS + "subClassOf")
+                + snap.iris(t, RDFS + "subPropertyOf")
+                + snap.iris(t, SKOS + "broader"),
+            ),
+            "sub": _refs(
+                snap, sorted(snap.subjects(RDFS + "subClassOf", t) + snap.subjects(RDFS + "subPropertyOf", t))
+            ),
             "domain": _refs(snap, snap.iris(t, RDFS + "domain")),
             "range": _refs(snap, snap.iris(t, RDFS + "range")),
-            "equivalent": _refs(snap, snap.iris(t, OWL + "equivalentClass") + snap.iris(t, OWL + "equivalentProperty")
-                                + snap.iris(t, SKOS + "exactMatch")),
+            "equivalent": _refs(
+                snap,
+                snap.iris(t, OWL + "equivalentClass")
+                + snap.iris(t, OWL + "equivalentProperty")
+                + snap.iris(t, SKOS + "exactMatch"),
+            ),
             "instances": len(snap.instances(t)) if section == "classes" else None,
         }
         terms[section].append(entry)
@@ -77,9 +101,11 @@ def build_ontology(release: Release) -> dict[str, Any]:
     return {
         "ontology": {
             "iri": onto,
-            "label": snap.literal(onto, RDFS + "label") or snap.literal(onto, "http://purl.org/dc/terms/title")
+            "label": snap.literal(onto, RDFS + "label")
+            or snap.literal(onto, "http://purl.org/dc/terms/title")
             or "axiskg ontology",
-            "comment": snap.literal(onto, RDFS + "comment") or snap.literal(onto, "http://purl.org/dc/terms/description"),
+            "comment": snap.literal(onto, RDFS + "comment")
+            or snap.literal(onto, "http://purl.org/dc/terms/description"),
             "version": snap.value(onto, OWL + "versionInfo"),
         },
         "sections": [{"id": k, "title": title, "terms": terms[k]} for k, title in SECTIONS if terms[k]],

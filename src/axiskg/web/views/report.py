@@ -15,11 +15,17 @@ from axiskg.web.views.snapshot import AXO, DCTERMS, SCHEMA, Snapshot
 
 def _ref(snap: Snapshot, x: str) -> dict[str, Any]:
     publisher = snap.value(x, DCTERMS + "publisher")
-    return {"label": snap.label(x), "href": links.href(x), "date": date_of(snap, x),
-            "publisher": snap.label(publisher) if publisher else None}
+    return {
+        "label": snap.label(x),
+        "href": links.href(x),
+        "date": date_of(snap, x),
+        "publisher": snap.label(publisher) if publisher else None,
+    }
 
 
-def citation_tree(snap: Snapshot, pub: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+def citation_tree(
+    snap: Snapshot, pub: str, depth: int = 0, seen: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Publications `pub` references, each with what it references in turn."""
     if depth > 5:
         return []
@@ -46,7 +52,9 @@ def report_context(snap: Snapshot, index: ClaimIndex, r: str) -> dict[str, Any]:
     return {
         "report": {
             "title": snap.literal(r, DCTERMS + "title"),
-            "publisher": {"label": snap.label(publisher), "href": links.href(publisher)} if publisher else None,
+            "publisher": {"label": snap.label(publisher), "href": links.href(publisher)}
+            if publisher
+            else None,
             "date": date_of(snap, r),
             "url": snap.value(r, SCHEMA + "url"),
             "source_file": snap.value(r, AXO + "sourceFile"),

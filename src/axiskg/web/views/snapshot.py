@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -51,6 +51,11 @@ class Snapshot:
     out: dict[str, dict[str, list[Term]]] = field(default_factory=dict)
     inc: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     triples: int = 0
+    derived_only: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def is_derived(self, s: str, p: str, o: Term) -> bool:
+        """True when the triple is only in graph/derived (a shortcut of claims, not written by a curator)."""
+        return (s, p, _okey(o)) in self.derived_only
 
     def objects(self, s: str, p: str) -> list[Term]:
         return self.out.get(s, {}).get(p, [])
@@ -120,13 +125,21 @@ def local_name(iri: str) -> str:
     return iri
 
 
+def _okey(o: Term) -> str:
+    return key(o) if not isinstance(o, ox.Literal) else f"{o.value}\x00{o.datatype.value}\x00{o.language}"
+
+
 def build_snapshot(release: Release) -> Snapshot:
     snap = Snapshot(release.id)
     seen: set[tuple[str, str, str]] = set()
+    asserted: set[tuple[str, str, str]] = set()
+    derived = iris.GRAPH_DERIVED
     for q in release.store.quads_for_pattern(None, None, None, None):
-        s, p, o = key(q.subject), q.predicate.value, q.object
-        ok = key(o) if not isinstance(o, ox.Literal) else f"{o.value}\x00{o.datatype.value}\x00{o.language}"
-        t = (s, p, ok)
+        s, p, o = key(q.subject), q.predicate.value, cast(Term, q.object)  # no RDF-star in the data
+        t = (s, p, _okey(o))
+        g = q.graph_name
+        if not (isinstance(g, ox.NamedNode) and g.value == derived):
+            asserted.add(t)
         if t in seen:
             continue
         seen.add(t)
@@ -134,6 +147,7 @@ def build_snapshot(release: Release) -> Snapshot:
         if not isinstance(o, ox.Literal):
             snap.inc.setdefault(key(o), []).append((s, p))
     snap.triples = len(seen)
+    snap.derived_only = seen - asserted
     return snap
 
 
@@ -155,7 +169,7 @@ def per_release(name: str, release: Release, make: Callable[[], T]) -> T:
             for old in [c for c in _CACHE if c[0] == name and c[1] != release.id]:
                 del _CACHE[old]
             _CACHE[k] = hit
-    return hit  # type: ignore[no-any-return]
+    return hit
 
 
 def snapshot(release: Release) -> Snapshot:

@@ -30,14 +30,27 @@ def build_timeline(release: Release) -> dict[str, Any]:
         if kind not in TIMELINE_KINDS or not snap.types(s):
             continue
         d = date_of(snap, s)
-        base = {"id": s, "label": snap.label(s), "kind": kind, "type": type_label(snap, s), "url": links.href(s),
-                "part_of": [snap.label(x) for x in snap.iris(s, SCHEMA + "superEvent")]}
+        base = {
+            "id": s,
+            "label": snap.label(s),
+            "kind": kind,
+            "type": type_label(snap, s),
+            "url": links.href(s),
+            "part_of": [snap.label(x) for x in snap.iris(s, SCHEMA + "superEvent")],
+        }
         if d is None or not (d.not_before or d.not_after):
             undated.append(base)
             continue
         start = d.not_before or d.not_after or ""
-        item = dict(base, start=start, when=str(d), precision=d.precision, inferred=d.inferred,
-                    not_before=d.not_before, not_after=d.not_after)
+        item = dict(
+            base,
+            start=start,
+            when=str(d),
+            precision=d.precision,
+            inferred=d.inferred,
+            not_before=d.not_before,
+            not_after=d.not_after,
+        )
         if d.is_day:
             item.update(type="point", end=None, uncertain=False)
         elif d.not_before and d.not_after:

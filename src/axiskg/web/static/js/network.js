@@ -32,7 +32,6 @@
     var cy = cytoscape({
       container: el,
       elements: elements,
-      wheelSensitivity: 0.3,
       style: [
         { selector: "node", style: { "label": "data(label)", "font-size": 10, "text-wrap": "ellipsis", "text-max-width": 120,
           "background-color": function (n) { return COLORS[n.data("kind")] || "#555"; },

@@ -20,9 +20,16 @@
     var groups = Object.keys(data.kinds).map(function (k) { return { id: k, content: data.kinds[k] }; });
     var urls = {};
     data.items.forEach(function (i) { urls[i.id] = i.url; });
-    var tl = new vis.Timeline(el, new vis.DataSet(items), new vis.DataSet(groups), {
-      stack: true, zoomKey: "ctrlKey", orientation: "top", margin: { item: 6 }, tooltip: { followMouse: true }
-    });
+    // Open on the recent years where most items lie; zoom out to see the older events.
+    var starts = data.items.map(function (i) { return i.start; }).sort();
+    var ends = data.items.map(function (i) { return i.end || i.start; }).sort();
+    var options = { stack: true, zoomKey: "ctrlKey", orientation: "top", margin: { item: 6 }, tooltip: { followMouse: true } };
+    if (starts.length > 4) {
+      var from = new Date(starts[Math.floor(starts.length * 0.2)]), to = new Date(ends[ends.length - 1]);
+      from.setMonth(from.getMonth() - 2); to.setMonth(to.getMonth() + 2);
+      options.start = from; options.end = to;
+    }
+    var tl = new vis.Timeline(el, new vis.DataSet(items), new vis.DataSet(groups), options);
     window.axiskgTimeline = tl;
     tl.on("select", function (props) {
       if (props.items && props.items.length && urls[props.items[0]]) window.location.href = urls[props.items[0]];

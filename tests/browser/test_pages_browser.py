@@ -1,0 +1,252 @@
+"""The pages in a real browser (Debian's chromium driven by Playwright) against a real `axiskg serve`.
+
+Each test keeps a screenshot in tests/artifacts/, fails on console errors, and fails on any request that
+leaves the server (no CDN at run time)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from axiskg.release import Release
+from axiskg.web.views.claims import claim_index, provenance
+from axiskg.web.views.links import href, kind_of
+from axiskg.web.views.snapshot import snapshot
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+    pytest.skip(
+        f"{CHROMIUM} is missing (apt-get install chromium); required when CI is set", allow_module_level=True
+    )
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Page:
+    """A browser page that records console errors, page errors and requests to other hosts."""
+
+    def __init__(self, browser: Any, server_url: str, **context: Any) -> None:
+        self.base = server_url
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        host = urlparse(server_url).netloc
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+        def guard(route: Any) -> None:
+            url = route.request.url
+            if url.startswith(("data:", "blob:", "about:")) or urlparse(url).netloc == host:
+                route.continue_()
+            else:
+                self.external.append(url)
+                route.abort()
+
+        self.page.route("**/*", guard)
+
+    def goto(self, path: str) -> Any:
+        response = self.page.goto(self.base + path, wait_until="load")
+        assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+        return response
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def check_clean(self) -> None:
+        assert not self.errors, "console errors:\n" + "\n".join(self.errors)
+        assert not self.external, "requests to other hosts (CDN?):\n" + "\n".join(self.external)
+
+
+@pytest.fixture
+def page(browser: Any, server_url: str) -> Iterator[Page]:
+    p = Page(browser, server_url, viewport={"width": 1280, "height": 900})
+    try:
+        yield p
+    finally:
+        p.context.close()
+
+
+def _claim_with_chain(release: Release) -> tuple[str, Any]:
+    """An actor with a claim whose attribution chain cites at least one voice, and that claim."""
+    index = claim_index(release)
+    for c in sorted(index.claims.values(), key=lambda c: (-len(c.chain), c.iri)):
+        if not c.chain or not c.report:
+            continue
+        for x in sorted(c.about):
+            if kind_of(x) == "person":
+                return x, c
+    pytest.skip("the release has no claim about a person with an attribution chain yet")
+
+
+def test_home_links_every_entry_point(page: Page) -> None:
+    page.goto("/")
+    for name in ("Meetings timeline", "Network", "Canned queries", "SPARQL editor", "Ontology"):
+        assert page.page.get_by_role("link", name=re.compile(name)).first.is_visible()
+    page.shot("home")
+    page.check_clean()
+
+
+@pytest.mark.parametrize("variant", ["hizbullah brigades", "Kata'ib", "kataib hezbollah"])
+def test_search_finds_an_entity_by_a_variant_spelling(page: Page, release: Release, variant: str) -> None:
+    snap = snapshot(release)
+    iri = "https://w3id.org/axiskg/id/org/kataib-hezbollah"
+    if not snap.has(iri):
+        pytest.skip("Kata'ib Hezbollah is not in the data yet")
+    page.goto("/")
+    page.page.fill("#home-q", variant)
+    page.page.press("#home-q", "Enter")
+    page.page.wait_for_url(re.compile(r"/search\?"))
+    link = page.page.locator(f'ol.hits a[href="{href(iri)}"]')
+    assert link.count() == 1
+    if variant == "Kata'ib":
+        page.shot("search")
+    link.click()
+    page.page.wait_for_url(re.compile(re.escape(href(iri)) + "$"))
+    assert page.page.locator("h1").inner_text() == snap.label(iri)
+    page.check_clean()
+
+
+def test_entity_page_shows_a_claim_with_its_provenance_chain(page: Page, release: Release) -> None:
+    snap = snapshot(release)
+    entity, claim = _claim_with_chain(release)
+    page.goto(href(entity))
+    item = page.page.locator(
+        "li.claim", has=page.page.locator(f'a.claim-link[href="{href(claim.iri)}"]')
+    ).first
+    text = " ".join(item.locator(".provenance").inner_text().split())
+    steps = provenance(snap, claim)
+    assert text.startswith("according to " + steps[0].label)
+    for st in steps[1:]:
+        assert f"citing {st.label}" in text
+    if claim.quote:
+        assert " ".join(claim.quote.split()) in text
+    for fmt in ("Turtle", "JSON-LD", "N-Triples"):
+        assert page.page.get_by_role("link", name=fmt, exact=True).count() == 1
+    page.shot("entity")
+    page.check_clean()
+
+
+def test_entity_page_works_without_javascript(browser: Any, server_url: str, release: Release) -> None:
+    entity, claim = _claim_with_chain(release)
+    p = Page(browser, server_url, java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        p.goto(href(entity))
+        assert "according to" in p.page.locator(".provenance").first.inner_text()
+        p.shot("entity-phone-nojs")
+    finally:
+        p.context.close()
+
+
+def test_meeting_and_report_pages_render(page: Page, release: Release) -> None:
+    snap = snapshot(release)
+    index = claim_index(release)
+    meetings = sorted(s for s in snap.out if kind_of(s) == "meeting" and index.about.get(s))
+    reports = sorted(r for r in index.by_report)
+    if not meetings or not reports:
+        pytest.skip("no meeting or report with claims yet")
+    page.goto(href(max(meetings, key=lambda m: len(index.about[m]))))
+    assert page.page.locator("h1").is_visible()
+    page.shot("meeting")
+    page.goto(href(reports[0]))
+    assert page.page.locator("#report-claims li.claim").count() == len(index.by_report[reports[0]])
+    page.shot("report")
+    page.check_clean()
+
+
+def test_editor_runs_a_canned_query_and_shows_rows(page: Page) -> None:
+    page.goto("/query")
+    examples = page.page.locator("button.example")
+    if examples.count() == 0:
+        pytest.skip("no named queries in queries/")
+    # A query without parameters that returns rows on any non-empty release.
+    target = page.page.locator('button.example[data-name="claims-per-report"]')
+    (target if target.count() else examples.first).click()
+    page.page.locator(".yasqe_queryButton").last.click()
+    rows = page.page.locator(".tab-pane.active .yasr table tbody tr, .yasr .dataTable tbody tr")
+    rows.first.wait_for(state="visible", timeout=30_000)
+    assert rows.count() > 0
+    page.shot("editor")
+    page.check_clean()
+
+
+def test_canned_query_page_runs_with_its_form(page: Page, release: Release) -> None:
+    page.goto("/queries")
+    first = page.page.locator("ul.query-list a").first
+    if first.count() == 0:
+        pytest.skip("no named queries in queries/")
+    first.click()
+    page.page.get_by_role("button", name="Run").click()
+    page.page.wait_for_load_state("load")
+    assert page.page.get_by_role("link", name="Open in editor").is_visible()
+    page.shot("canned-query")
+    page.check_clean()
+
+
+def test_network_renders_and_opens_a_node(page: Page) -> None:
+    page.goto("/network")
+    page.page.wait_for_function(
+        "window.axiskgNetwork && window.axiskgNetwork.nodes().length > 0", timeout=30_000
+    )
+    assert page.page.locator("#network canvas").first.is_visible()
+    # Filter by kind: untick persons, and no person node stays visible.
+    page.page.locator('#network-filters input[value="person"]').uncheck()
+    visible_persons = page.page.evaluate(
+        "window.axiskgNetwork.nodes('[kind = \"person\"]').filter(n => !n.hasClass('hidden')).length"
+    )
+    assert visible_persons == 0
+    page.page.locator('#network-filters input[value="person"]').check()
+    page.shot("network")
+    page.check_clean()
+
+
+def test_timeline_renders_items(page: Page) -> None:
+    page.goto("/timeline")
+    page.page.wait_for_function("window.axiskgTimeline !== undefined", timeout=30_000)
+    items = page.page.locator("#timeline .vis-item")
+    if page.page.locator("#timeline-list tbody tr").count():
+        items.first.wait_for(state="attached", timeout=30_000)
+        assert items.count() > 0
+    page.shot("timeline")
+    page.check_clean()
+
+
+def test_ontology_term_anchor(page: Page) -> None:
+    page.goto("/ontology#Claim")
+    assert page.page.locator("article#Claim").count() == 1
+    page.shot("ontology")
+    page.check_clean()

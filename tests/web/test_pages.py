@@ -1,0 +1,308 @@
+"""The researchers' pages over a scenario release (inline Turtle: two reports, a citation chain, a conflict)
+and over the repository's release (every page type answers, entity pages carry what the issue asks)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from axiskg import iris
+from axiskg.derive import derive
+from axiskg.release import Release
+from axiskg.web import pages
+from axiskg.web.views.claims import claim_index, conflict_groups, provenance_text
+from axiskg.web.views.links import href, kind_of
+from axiskg.web.views.snapshot import snapshot
+
+# ruff: noqa: E501  (the inline Turtle scenario keeps one statement per line)
+
+SCENARIO = """
+@prefix ax: <https://w3id.org/axiskg/id/> .
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix hedge: <https://w3id.org/axiskg/ontology/hedge#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix schema: <https://schema.org/> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix role: <https://w3id.org/axiskg/ontology/role#> .
+
+axo:Person a owl:Class ; rdfs:label "person"@en ; rdfs:comment "A human being."@en .
+axo:Meeting a owl:Class ; rdfs:label "meeting"@en ; rdfs:comment "A gathering of actors."@en .
+axo:Claim a owl:Class ; rdfs:label "claim"@en .
+axo:Report a owl:Class ; rdfs:label "report"@en .
+axo:absentee a owl:ObjectProperty ; rdfs:label "absentee"@en ; rdfs:comment "Noticeably absent."@en .
+hedge:none skos:prefLabel "stated as fact"@en .
+hedge:reportedly skos:prefLabel "reportedly"@en .
+
+<https://w3id.org/axiskg/id/person/qais-al-khazali> a axo:Person ; skos:prefLabel "Qais al-Khazali"@en ;
+  skos:altLabel "Khazali"@en, "Qais Al-Khazali"@en ; skos:exactMatch <http://www.wikidata.org/entity/Q7267512> .
+<https://w3id.org/axiskg/id/person/hadi-al-ameri> a axo:Person ; skos:prefLabel "Hadi al-Ameri"@en .
+<https://w3id.org/axiskg/id/org/memri> skos:prefLabel "MEMRI"@en .
+<https://w3id.org/axiskg/id/org/amwaj-media> skos:prefLabel "Amwaj Media"@en .
+<https://w3id.org/axiskg/id/source/amwaj-informed-sources> a axo:Source ; skos:prefLabel "informed sources"@en .
+<https://w3id.org/axiskg/id/report/memri-2023-11-10> a axo:Report ; skos:prefLabel "MEMRI report"@en ;
+  dcterms:publisher <https://w3id.org/axiskg/id/org/memri> ; dcterms:issued "2023-11-10"^^xsd:date ;
+  dcterms:references <https://w3id.org/axiskg/id/report/amwaj-2023-11-07> .
+<https://w3id.org/axiskg/id/report/amwaj-2023-11-07> a axo:Report ; skos:prefLabel "Amwaj report"@en ;
+  dcterms:publisher <https://w3id.org/axiskg/id/org/amwaj-media> ; dcterms:issued "2023-11-07"^^xsd:date .
+<https://w3id.org/axiskg/id/time/early-summer-2023> a axo:DateSpec ; rdfs:label "early summer 2023"@en ;
+  axo:notBefore "2023-06-01"^^xsd:date ; axo:notAfter "2023-07-31"^^xsd:date ; axo:precision axo:PrecisionSeason .
+<https://w3id.org/axiskg/id/meeting/iraqi-session> a axo:Meeting ; skos:prefLabel "The Iraqi session"@en ;
+  time:hasTime <https://w3id.org/axiskg/id/time/early-summer-2023> .
+<https://w3id.org/axiskg/id/claim/000-khazali-attended> a axo:Claim ;
+  rdf:subject <https://w3id.org/axiskg/id/meeting/iraqi-session> ; rdf:predicate schema:attendee ;
+  rdf:object <https://w3id.org/axiskg/id/person/qais-al-khazali> ;
+  axo:statedIn <https://w3id.org/axiskg/id/report/memri-2023-11-10> ;
+  axo:attributionChain ( <https://w3id.org/axiskg/id/report/amwaj-2023-11-07>
+                         <https://w3id.org/axiskg/id/source/amwaj-informed-sources> ) ;
+  axo:hedge hedge:reportedly ; axo:quote "Khazali reportedly attended"@en .
+<https://w3id.org/axiskg/id/claim/001-ameri-attended> a axo:Claim ;
+  rdf:subject <https://w3id.org/axiskg/id/meeting/iraqi-session> ; rdf:predicate schema:attendee ;
+  rdf:object <https://w3id.org/axiskg/id/person/hadi-al-ameri> ;
+  axo:statedIn <https://w3id.org/axiskg/id/report/amwaj-2023-11-07> ; axo:attributionChain () ;
+  axo:hedge hedge:none ; axo:quote "Ameri attended"@en .
+<https://w3id.org/axiskg/id/claim/000-ameri-absent> a axo:Claim ;
+  rdf:subject <https://w3id.org/axiskg/id/meeting/iraqi-session> ; rdf:predicate axo:absentee ;
+  rdf:object <https://w3id.org/axiskg/id/person/hadi-al-ameri> ;
+  axo:statedIn <https://w3id.org/axiskg/id/report/memri-2023-11-10> ; axo:attributionChain () ;
+  axo:hedge hedge:none ; axo:quote "Ameri was absent"@en .
+"""
+
+KHAZALI = "https://w3id.org/axiskg/id/person/qais-al-khazali"
+AMERI = "https://w3id.org/axiskg/id/person/hadi-al-ameri"
+MEETING = "https://w3id.org/axiskg/id/meeting/iraqi-session"
+MEMRI = "https://w3id.org/axiskg/id/report/memri-2023-11-10"
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    store = ox.Store()
+    store.load(SCENARIO.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(iris.GRAPH + "scenario"))
+    derive(store)
+    meta = {
+        "id": "test-scenario-0001",
+        "created": "2026-11-22T00:00:00+00:00",
+        "triples": len(store),
+        "graphs": {iris.GRAPH + "scenario": len(store)},
+    }
+    return Release(tmp_path_factory.mktemp("scenario"), meta, store)
+
+
+def _client(release: Release) -> TestClient:
+    async def entity(request: Request) -> Response:
+        return await pages.render_entity(
+            request, request.query_params.get("iri") or iris.path_to_iri(request.url.path)
+        )
+
+    # The server routes /id/..., /graph/... and the ontology IRIs to render_entity; so does this stand-in.
+    app = Starlette(
+        routes=[
+            *pages.ROUTES,
+            Route("/id/{path:path}", entity),
+            Route("/graph/{path:path}", entity),
+            Route("/render", entity),
+        ]
+    )
+    app.state.release = release
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def client(scenario: Release) -> Iterator[TestClient]:
+    with _client(scenario) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def repo_client(release: Release) -> Iterator[TestClient]:
+    with _client(release) as c:
+        yield c
+
+
+# ---------------------------------------------------------------- scenario: exact expectations
+
+
+def test_provenance_sentence_follows_report_then_chain(scenario: Release) -> None:
+    index = claim_index(scenario)
+    claim = index.claims["https://w3id.org/axiskg/id/claim/000-khazali-attended"]
+    assert provenance_text(snapshot(scenario), claim) == (
+        "according to MEMRI (2023-11-10), citing Amwaj Media (2023-11-07), citing informed sources"
+        " [reportedly]: \u2018Khazali reportedly attended\u2019"
+    )
+
+
+def test_entity_page_shows_names_wikidata_claims_and_formats(client: TestClient) -> None:
+    r = client.get("/id/person/qais-al-khazali")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert "<h1>Qais al-Khazali</h1>" in html
+    for name in ("Khazali", "Qais Al-Khazali"):
+        assert f"<li>{name}</li>" in html
+    assert 'href="http://www.wikidata.org/entity/Q7267512"' in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "according to MEMRI (2023-11-10), citing Amwaj Media (2023-11-07), citing informed sources" in text
+    assert "Khazali reportedly attended" in text
+    assert "hedge: reportedly" in text
+    for suffix in (".ttl", ".jsonld", ".nt"):
+        assert f'href="/id/person/qais-al-khazali{suffix}"' in html
+    assert 'id="meetings"' in html  # grouped by kind: attendance is under Meetings
+
+
+def test_entity_page_carries_schema_org_json_ld(client: TestClient) -> None:
+    html = client.get("/id/person/qais-al-khazali").text
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert m
+    doc = json.loads(m.group(1))
+    assert doc["@type"] == "Person" and doc["@id"] == KHAZALI
+    assert "Khazali" in doc["alternateName"]
+
+
+def test_conflicting_accounts_are_side_by_side(scenario: Release, client: TestClient) -> None:
+    index = claim_index(scenario)
+    groups = conflict_groups(index, index.about_entity(AMERI))
+    assert [sorted(c.iri.rsplit("/", 1)[1] for c in g) for g in groups] == [
+        ["000-ameri-absent", "001-ameri-attended"]
+    ]
+    html = client.get("/id/person/hadi-al-ameri").text
+    assert 'id="conflicts"' in html and "Conflicting accounts" in html
+    section = html.split('id="conflicts"', 1)[1].split("</section>", 1)[0]
+    assert section.count('class="account"') == 2
+    assert "Ameri was absent" in section and "Ameri attended" in section
+
+
+def test_different_attendees_are_not_a_conflict(scenario: Release) -> None:
+    index = claim_index(scenario)
+    assert conflict_groups(index, index.about_entity(KHAZALI)) == []
+
+
+def test_meeting_page_lists_participants_and_absentees_per_source(client: TestClient) -> None:
+    r = client.get("/id/meeting/iraqi-session")
+    assert r.status_code == 200
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", r.text))
+    assert "early summer 2023 (season: between 2023-06-01 and 2023-07-31)" in text
+    assert "Participants (2)" in text and "Absentees (1)" in text
+
+
+def test_report_page_lists_its_claims_and_citation_chain(client: TestClient) -> None:
+    r = client.get("/id/report/memri-2023-11-10")
+    assert r.status_code == 200
+    assert "Claims taken from this report" in r.text
+    assert r.text.count('class="claim') >= 2
+    assert 'href="/id/report/amwaj-2023-11-07"' in r.text.split('id="refs-h"', 1)[1]
+
+
+def test_unknown_entity_is_404(client: TestClient) -> None:
+    assert client.get("/id/person/nobody").status_code == 404
+
+
+def test_home_counts_and_search_box(client: TestClient) -> None:
+    html = client.get("/").text
+    assert 'action="/search"' in html
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "2 actors" in text and "1 meetings" in text and "3 claims" in text and "2 reports" in text
+    for path in ("/timeline", "/network", "/queries", "/query", "/ontology"):
+        assert f'href="{path}"' in html
+
+
+def test_ontology_page_anchors_every_term(client: TestClient) -> None:
+    html = client.get("/ontology").text
+    for anchor in ("Person", "Meeting", "Claim", "absentee", "reportedly"):
+        assert f'id="{anchor}"' in html
+    assert "Noticeably absent." in html
+
+
+def test_ontology_iris_render_the_documentation(client: TestClient) -> None:
+    for iri in (iris.ONTOLOGY, iris.AXO + "Meeting", iris.HEDGE + "reportedly"):
+        r = client.get("/render", params={"iri": iri})
+        assert r.status_code == 200 and 'id="Meeting"' in r.text
+
+
+def test_graph_iri_page(client: TestClient) -> None:
+    r = client.get("/graph/scenario")
+    assert r.status_code == 200 and "triples" in r.text
+    assert client.get("/graph/nothing").status_code == 404
+
+
+def test_network_and_timeline_json(client: TestClient) -> None:
+    net = client.get("/network.json").json()
+    ids = {n["id"] for n in net["nodes"]}
+    assert {KHAZALI, AMERI, MEETING} <= ids
+    edge = next(e for e in net["edges"] if e["target"] == KHAZALI)
+    assert edge["source"] == MEETING and edge["reports"] == [MEMRI] and edge["start"] == "2023-06-01"
+    tl = client.get("/timeline.json").json()
+    item = next(i for i in tl["items"] if i["id"] == MEETING)
+    assert item["type"] == "range" and item["start"] == "2023-06-01" and item["end"] == "2023-08-01"
+    assert item["uncertain"] is True
+
+
+def test_pages_link_only_local_static_files(client: TestClient) -> None:
+    for path in ("/", "/query", "/network", "/timeline", "/id/person/qais-al-khazali"):
+        html = client.get(path).text
+        for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html):
+            assert src.startswith(("/", "data:")), f"{path} loads {src}"
+
+
+# ---------------------------------------------------------------- the repository's release
+
+
+def test_every_page_type_answers_on_the_repository(repo_client: TestClient, release: Release) -> None:
+    snap = snapshot(release)
+    for path in (
+        "/",
+        "/search?q=khazali",
+        "/search.json?q=khazali",
+        "/query",
+        "/queries",
+        "/network",
+        "/network.json",
+        "/timeline",
+        "/timeline.json",
+        "/ontology",
+    ):
+        r = repo_client.get(path)
+        assert r.status_code == 200, path
+    seen: set[str] = set()
+    for s in sorted(snap.out):
+        kind = kind_of(s)
+        if kind and kind not in seen and kind not in ("time",):
+            seen.add(kind)
+            r = repo_client.get(href(s))
+            assert r.status_code == 200, s
+
+
+def test_every_named_query_page_runs(repo_client: TestClient) -> None:
+    from axiskg.queries import load_queries
+    from axiskg.web.views.named_queries import queries_dir
+
+    queries = load_queries(queries_dir(object()))
+    if not queries:
+        pytest.skip("no named queries yet")
+    for q in queries:
+        if "SERVICE" in q.text.upper():
+            continue  # federated queries need the network
+        r = repo_client.get(f"/queries/{q.name}")
+        assert r.status_code == 200, f"{q.name}: {r.text[:500]}"
+        assert "Open in editor" in r.text
+
+
+def test_static_vendor_files_are_bundled() -> None:
+    vendor = Path(pages.STATIC_DIR) / "vendor"
+    if not vendor.is_dir():
+        pytest.skip("run `npm ci` first (it bundles the front-end packages into static/vendor)")
+    for name in ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js", "vis-timeline-graph2d.min.js"):
+        assert (vendor / name).stat().st_size > 10_000

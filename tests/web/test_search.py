@@ -1,0 +1,94 @@
+"""Search: name normalisation, ranking, kind filters, HTML and JSON, over the repository's release."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from axiskg.release import Release
+from axiskg.web.pages import ROUTES
+from axiskg.web.search import normalize, search_index
+from axiskg.web.views.snapshot import snapshot
+
+KH = "https://w3id.org/axiskg/id/org/kataib-hezbollah"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kata’ib Hezbollah", "kataib hezbollah"),
+        ("Kata'ib Hezbollah", "kataib hezbollah"),
+        ("KATAIB  HEZBOLLAH", "kataib hezbollah"),
+        ("Qa‘ani", "qaani"),
+        ("Esmaïl Qāʼānī", "esmail qaani"),
+        ("Al-Khazali", "al khazali"),
+        ("Asa`ib Ahl al-Haq", "asaib ahl al haq"),
+        ("“Hamed”", "hamed"),
+    ],
+)
+def test_normalize_ignores_case_accents_apostrophes_and_hyphens(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.fixture(scope="module")
+def client(release: Release) -> Iterator[TestClient]:
+    app = Starlette(routes=ROUTES)
+    app.state.release = release
+    with TestClient(app) as c:
+        yield c
+
+
+def _require(release: Release, iri: str) -> None:
+    if not snapshot(release).has(iri):
+        pytest.skip(f"the repository's data has no {iri} yet")
+
+
+@pytest.mark.parametrize(
+    "variant", ["kataib hezbollah", "Kata'ib", "hizbullah brigades", "KATA’IB HEZBOLLAH"]
+)
+def test_variant_spellings_find_kataib_hezbollah_first(release: Release, variant: str) -> None:
+    _require(release, KH)
+    hits = search_index(release).search(variant)
+    assert hits and hits[0].entry.iri == KH
+
+
+def test_kind_filter_keeps_only_that_kind(release: Release) -> None:
+    _require(release, KH)
+    index = search_index(release)
+    assert all(h.entry.kind == "person" for h in index.search("al", kind="person"))
+    assert not index.search("kataib hezbollah", kind="place")
+
+
+def test_empty_query_with_a_kind_lists_that_kind(release: Release) -> None:
+    hits = search_index(release).search("", kind="report", limit=500)
+    assert hits and all(h.entry.kind == "report" for h in hits)
+    assert search_index(release).search("") == []
+
+
+def test_search_json(client: TestClient, release: Release) -> None:
+    _require(release, KH)
+    r = client.get("/search.json", params={"q": "hizbullah brigades", "kind": "org"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert body["kind"] == "org"
+    first = body["results"][0]
+    assert first["iri"] == KH and first["url"] == "/id/org/kataib-hezbollah"
+    assert first["matched"] == "Hizbullah Brigades"
+    assert all(x["kind"] == "org" for x in body["results"])
+
+
+def test_search_page_lists_hits_with_links(client: TestClient, release: Release) -> None:
+    _require(release, KH)
+    r = client.get("/search", params={"q": "Kata'ib"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert 'href="/id/org/kataib-hezbollah"' in r.text
+    assert 'value="Kata&#39;ib"' in r.text  # the query stays in the box, escaped
+
+
+def test_unknown_kind_is_ignored(client: TestClient) -> None:
+    r = client.get("/search.json", params={"q": "x", "kind": "<script>"})
+    assert r.status_code == 200 and r.json()["kind"] is None
