@@ -340,3 +340,17 @@ def test_repository_release_has_a_graph_per_source_file(release: object) -> None
     assert int(next(iter(claims))["n"].value) > 100  # type: ignore[index, arg-type]
     report = Graph().parse(release.path / "validation.ttl", format="turtle")
     assert report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms) == Literal(True)
+
+
+def test_concurrent_builds_into_one_output_are_serialized(tiny_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "axiskg", "build", "--root", str(tiny_project), "--out", str(out)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        _, err = p.communicate()
+        assert p.returncode == 0, err
+    releases = [p.name for p in list_releases(out)]
+    assert len(releases) == 2
+    assert os.readlink(out / "current") in {f"releases/{r}" for r in releases}
+    for r in releases:
+        assert open_release(out / "releases" / r).graphs  # each one complete

@@ -68,6 +68,7 @@ def test_cli_diff_readable_and_json(tiny_project: Path, tmp_path: Path) -> None:
     assert "entities: +1 -0 ~0" in text.stdout
     assert "claims: +0 -1 ~1" in text.stdout
     assert f"~ {CLAIM_ATTENDED}" in text.stdout
+    assert f"      + <{iris.AXO}hedge> <{iris.HEDGE}alleged>" in text.stdout
     js = runner.invoke(app, ["diff", str(old), str(new), "--format", "json"])
     data = json.loads(js.stdout)
     assert data["claims"]["removed"] == [iris.ID + "claim/000-khazali-leads-aah"]

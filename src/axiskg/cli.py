@@ -292,6 +292,11 @@ def _print_changes(label: str, changes: Any, limit: int = 50) -> None:
     for sign, items in (("+", changes.added), ("-", changes.removed), ("~", list(changes.changed))):
         for iri in items[:limit]:
             typer.echo(f"  {sign} {iri}")
+            if sign == "~":
+                for line in changes.changed[iri]["removed"]:
+                    typer.echo(f"      - {line}")
+                for line in changes.changed[iri]["added"]:
+                    typer.echo(f"      + {line}")
         if len(items) > limit:
             typer.echo(f"  {sign} ... and {len(items) - limit} more (see --format json)")
 
