@@ -937,3 +937,80 @@ def test_meeting_attendees_of_the_plenary_session(release: Release) -> None:
     qaani = [r for r in rows if r["attendee"] == QAANI]
     assert [(r["hedge"], r["inferred"]) for r in qaani] == [(HEDGE + "implied", "true")]
     assert col(rows, "report") == {R001}
+
+
+@pytest.mark.parametrize(
+    ("speaker", "expected"),
+    [
+        # 003: Nasrallah "praised Iraqis for their decision to attack U.S. forces" in his speech a day later
+        (person("hassan-nasrallah"), {(act("003-nasrallah-praises-iraqi-decision"), R003)}),
+        # 001: Qa'ani introduced and hailed the Iraqis; found Khazali's intervention bothersome
+        (
+            QAANI,
+            {
+                (act("qaani-introduces-and-hails-iraqis"), R001),
+                (act("qaani-finds-khazali-intervention-bothersome"), R001),
+            },
+        ),
+        # 001: 'Hamed' initially opposed Fayyadh's attendance; relayed the pressures to Qa'ani
+        (
+            person("hamed"),
+            {(act("hamed-opposes-fayyadh-attendance"), R001), (act("hamed-relays-pressures-to-qaani"), R001)},
+        ),
+    ],
+)
+def test_person_statements_of_other_speakers(
+    release: Release, speaker: str, expected: set[tuple[str, str]]
+) -> None:
+    rows = run(release, "person-statements", person=speaker)
+    assert {(r["act"], r["report"]) for r in rows} == expected
+
+
+def test_umbrella_members_of_the_axis_of_resistance(release: Release) -> None:
+    rows = run(release, "umbrella-members", umbrella=org("axis-of-resistance"))
+    assert {
+        org("iran"),  # 001: "the most influential components of the 'Axis of Resistance'—Iran and Hezbollah"
+        org("hezbollah"),
+        org("hamas"),  # 001: "all Arab visitors affiliated with the 'Axis of Resistance' ... including Hamas,
+        org("palestinian-islamic-jihad"),  # Palestinian Islamic Jihad, and Houthi representatives"
+        org("ansar-allah"),
+        org(
+            "kataib-sayyid-al-shuhada"
+        ),  # 004: the militias among them KSS and KH "belong to the axis of resistance"
+        org("kataib-hezbollah"),
+    } <= col(rows, "member")
+
+
+def test_every_claim_quote_is_verbatim_in_its_report(release: Release) -> None:
+    """claims-by-hedge over every hedge concept covers every claim: each quote is copied from its report."""
+    hedges = {
+        r[0].value
+        for r in release.store.query(
+            f"SELECT DISTINCT ?h WHERE {{ ?c <{AXO}hedge> ?h }}", use_default_graph_as_union=True
+        )
+    }
+    assert hedges <= {
+        HEDGE + h
+        for h in (
+            "none",
+            "reportedly",
+            "said-to",
+            "claimed",
+            "alleged",
+            "according-to-leaks",
+            "apparently",
+            "viewed-as",
+            "estimated",
+            "implied",
+        )
+    }
+    total = 0
+    for hedge in sorted(hedges):
+        rows = run(release, "claims-by-hedge", hedge=hedge)
+        assert col(rows, "hedge") == {hedge}
+        assert_quotes_verbatim(rows)
+        total += len({r["claim"] for r in rows})
+    claims = release.store.query(
+        f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{AXO}Claim> }}", use_default_graph_as_union=True
+    )
+    assert total == int(next(iter(claims))[0].value)
