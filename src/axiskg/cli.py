@@ -115,11 +115,11 @@ def _print_json(data: Any) -> None:
 
 
 def _print_report(report: ValidationReport) -> None:
-    out = _out()
+    """One plain line per problem (`file:line[:col]: ...`), as compilers write them, for editors too."""
     for e in report.parse_errors:
-        out.print(escape(str(e)))
+        typer.echo(str(e))
     for v in report.violations:
-        out.print(escape(str(v)))
+        typer.echo(str(v))
 
 
 @app.command()
