@@ -114,12 +114,18 @@ def main() -> None:
     lines = [
         "# Web pages: latency against a live `axiskg serve`",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `bench/web/run.py --n {args.n}` on the",
-        f"repository's data ({platform.machine()}, Python {platform.python_version()}): sequential GETs from one",
-        "client on 127.0.0.1, after one first request per distinct page; each row then cycles over its distinct",
-        "pages. Target: p95 < 100 ms. The server keeps recent responses in its cache, so the last column (p95 of",
-        "the first request of each distinct page, rendered from the in-memory index) is the uncached time.",
-        f"The first request after a release is loaded builds that index: {first_ms:.0f} ms, once per release.",
+        " ".join(
+            [
+                f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `bench/web/run.py --n {args.n}`",
+                f"on the repository's data ({platform.machine()}, Python {platform.python_version()}):",
+                "sequential GETs from one client on 127.0.0.1, after one first request per distinct page;",
+                "each row then cycles over its distinct pages. Target: p95 < 100 ms.",
+                "The server keeps recent responses in its cache, so the last column (p95 of the first",
+                "request of each distinct page, rendered from the in-memory index) is the uncached time.",
+                f"The first request after a release is loaded builds that index: {first_ms:.0f} ms,",
+                "once per release.",
+            ]
+        ),
         "",
         "| page type | distinct pages | p50 ms | p95 ms | max ms | first request p95 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
