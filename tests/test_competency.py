@@ -1014,3 +1014,61 @@ def test_every_claim_quote_is_verbatim_in_its_report(release: Release) -> None:
         f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{AXO}Claim> }}", use_default_graph_as_union=True
     )
     assert total == int(next(iter(claims))[0].value)
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected", "reports"),
+    [
+        # 001: leaders from Iraq, Lebanon, Palestine, Syria and Yemen; the eight Iraqis; Khamenei;
+        # Qa'ani "said to"; 'Hamed'; at its plenary session Hamas, Palestinian Islamic Jihad and Houthi
+        # representatives (the sessions' attendees are included)
+        (
+            "tehran-axis-gathering-2023",
+            IRAQI_LEADERS
+            | {
+                KHAMENEI,
+                QAANI,
+                person("hamed"),
+                org("hamas"),
+                org("palestinian-islamic-jihad"),
+                org("ansar-allah"),
+            },
+            {R000, R001},
+        ),
+        # 003: "Hadi Al Ameri ... held a meeting ... attended by Qais Al-Khazali ... and representatives
+        # of the Al-Nujaba Movement, Hizbullah Brigades, and additional factions"
+        (
+            "ameri-faction-commanders-meeting-2023-11-20",
+            {
+                person("hadi-al-ameri"),
+                person("qais-al-khazali"),
+                org("harakat-hezbollah-al-nujaba"),
+                org("kataib-hezbollah"),
+            },
+            {R003},
+        ),
+        # 003: the PMU's "urgent" meeting "attended by most of the central commanders ...,
+        # including ... Al-Mohammadawi"
+        ("pmu-urgent-meeting-2023-11-02", {person("abdulaziz-al-muhammadawi")}, {R003}),
+        # 002 (Euphrates Post): the delegation of KSS, KH, Nujaba and AAH officials met Hajj Kamil
+        # in Deir Al-Zour
+        (
+            "deir-al-zour-militia-meeting-2024-09",
+            {
+                org("kataib-sayyid-al-shuhada"),
+                org("kataib-hezbollah"),
+                org("harakat-hezbollah-al-nujaba"),
+                org("asaib-ahl-al-haq"),
+                person("hajj-kamil"),
+            },
+            {R002},
+        ),
+    ],
+)
+def test_meeting_attendees_of_other_meetings(
+    release: Release, slug: str, expected: set[str], reports: set[str]
+) -> None:
+    rows = run(release, "meeting-attendees", meeting=meeting(slug))
+    assert expected <= col(rows, "attendee")
+    assert col(rows, "report") == reports
+    assert_quotes_verbatim(rows)
