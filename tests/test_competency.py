@@ -1072,3 +1072,23 @@ def test_meeting_attendees_of_other_meetings(
     assert expected <= col(rows, "attendee")
     assert col(rows, "report") == reports
     assert_quotes_verbatim(rows)
+
+
+@pytest.mark.parametrize(
+    ("slug", "organization", "role"),
+    [
+        # 001: "especially under late commander Qasem Soleimani ... the efforts of Qa'ani after he took
+        # charge in 2020";
+        # "Soleimani and former PMU deputy chairman Abu Mahdi Al-Muhandis were killed ... in early 2020"
+        ("qasem-soleimani", "irgc-quds-force", "commander"),
+        ("abu-mahdi-al-muhandis", "popular-mobilization-units", "deputy-chairman"),
+    ],
+)
+def test_person_roles_end_with_the_2020_killing(
+    release: Release, slug: str, organization: str, role: str
+) -> None:
+    rows = run(release, "person-roles", person=person(slug))
+    held = [r for r in rows if (r["organization"], r["role"]) == (org(organization), ROLE + role)]
+    assert held, f"no {role} membership of {slug} in {organization}"
+    for r in held:
+        assert r["notAfter"] is not None and r["notAfter"] <= "2020-12-31", r
