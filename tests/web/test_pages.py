@@ -306,3 +306,30 @@ def test_static_vendor_files_are_bundled() -> None:
         pytest.skip("run `npm ci` first (it bundles the front-end packages into static/vendor)")
     for name in ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js", "vis-timeline-graph2d.min.js"):
         assert (vendor / name).stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search?q=ameri",
+        "/query",
+        "/queries",
+        "/network",
+        "/timeline",
+        "/ontology",
+        "/id/person/qais-al-khazali",
+        "/id/meeting/iraqi-session",
+        "/id/report/memri-2023-11-10",
+    ],
+)
+def test_pages_are_accessible_html(client: TestClient, path: str) -> None:
+    """Semantic basics: language, viewport, one h1, a main landmark, a skip link, labelled form fields."""
+    html = client.get(path).text
+    assert '<html lang="en">' in html and 'name="viewport"' in html
+    assert html.count("<h1") == 1 and '<main id="main"' in html and 'href="#main"' in html
+    for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html):
+        assert f'for="{field_id}"' in html, f"{path}: #{field_id} has no label"
+    assert not re.search(
+        r"<(?:input|select|textarea)(?![^>]*\bid=)(?![^>]*type=\"(?:hidden|checkbox|number)\")[^>]*>", html
+    )
