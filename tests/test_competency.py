@@ -1075,20 +1075,23 @@ def test_meeting_attendees_of_other_meetings(
 
 
 @pytest.mark.parametrize(
-    ("slug", "organization", "role"),
+    ("slug", "organization", "role", "ended_by"),
     [
         # 001: "especially under late commander Qasem Soleimani ... the efforts of Qa'ani after he took
         # charge in 2020";
         # "Soleimani and former PMU deputy chairman Abu Mahdi Al-Muhandis were killed ... in early 2020"
-        ("qasem-soleimani", "irgc-quds-force", "commander"),
-        ("abu-mahdi-al-muhandis", "popular-mobilization-units", "deputy-chairman"),
+        ("qasem-soleimani", "irgc-quds-force", "commander", "2020-12-31"),
+        ("abu-mahdi-al-muhandis", "popular-mobilization-units", "deputy-chairman", "2020-12-31"),
+        # 002: "the recent assassination of Abu Haydar Al-Khafaji, who was security adviser to the Hizbullah
+        # Brigades in Damascus" (Euphrates Post, 2024-09-24)
+        ("abu-haydar-al-khafaji", "kataib-hezbollah", "security-adviser", "2024-09-24"),
     ],
 )
-def test_person_roles_end_with_the_2020_killing(
-    release: Release, slug: str, organization: str, role: str
+def test_person_roles_end_with_the_killing(
+    release: Release, slug: str, organization: str, role: str, ended_by: str
 ) -> None:
     rows = run(release, "person-roles", person=person(slug))
     held = [r for r in rows if (r["organization"], r["role"]) == (org(organization), ROLE + role)]
     assert held, f"no {role} membership of {slug} in {organization}"
     for r in held:
-        assert r["notAfter"] is not None and r["notAfter"] <= "2020-12-31", r
+        assert r["notAfter"] is not None and r["notAfter"] <= ended_by, r
