@@ -231,6 +231,11 @@ def test_network_renders_and_opens_a_node(page: Page) -> None:
     assert visible_persons == 0
     page.page.locator('#network-filters input[value="person"]').check()
     page.shot("network")
+    # Selecting a node opens its page.
+    url = page.page.evaluate("window.axiskgNetwork.nodes('[kind = \"person\"]')[0].data('url')")
+    page.page.evaluate("window.axiskgNetwork.nodes('[kind = \"person\"]')[0].emit('tap')")
+    page.page.wait_for_url(page.base + url)
+    assert page.page.locator("h1").is_visible()
     page.check_clean()
 
 

@@ -276,6 +276,13 @@ async def named_query(request: Request) -> Response:
     except (AxiskgError, SyntaxError, ValueError) as exc:
         error = str(exc)
         editor_text = query.text
+    # IRI parameters get a pick list of the entities of the same kind as their default.
+    index = search.search_index(release)
+    choices = {
+        p.name: [(e.iri, e.label) for e in index.entries if e.kind == links.kind_of(p.default)]
+        for p in query.params
+        if p.kind == "iri" and links.kind_of(p.default)
+    }
     return render(
         request,
         "named_query.html",
@@ -283,6 +290,7 @@ async def named_query(request: Request) -> Response:
             "title": query.title,
             "query": query,
             "values": {p.name: values.get(p.name, p.default) for p in query.params},
+            "choices": choices,
             "result": result,
             "error": error,
             "editor_href": "/query?" + urlencode({"query": editor_text}),
