@@ -54,6 +54,35 @@ def _people(snap: Snapshot, m: str, p: str) -> list[dict[str, str]]:
     return [{"label": snap.label(x), "href": links.href(x)} for x in snap.iris(m, p)]
 
 
+def _responses_after_targets(snap: Snapshot, acts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep the order, but put each response (axo:respondsTo) right after the act it answers."""
+    by_iri = {a["iri"]: a for a in acts}
+    answers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rest = []
+    for a in acts:
+        target = snap.value(a["iri"], AXO + "respondsTo")
+        if target is not None and target in by_iri and target != a["iri"]:
+            answers[target].append(a)
+        else:
+            rest.append(a)
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def emit(a: dict[str, Any]) -> None:
+        if a["iri"] in seen:
+            return
+        seen.add(a["iri"])
+        out.append(a)
+        for r in answers.get(a["iri"], []):
+            emit(r)
+
+    for a in rest:
+        emit(a)
+    for a in acts:  # responses in a cycle, if any
+        emit(a)
+    return out
+
+
 def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]:
     about = index.about_entity(m)
     roles = []
@@ -95,6 +124,7 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
             }
         )
     acts.sort(key=lambda x: x["sort"])
+    acts = _responses_after_targets(snap, acts)
 
     return {
         "meeting": {
