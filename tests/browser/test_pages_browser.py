@@ -214,6 +214,15 @@ def test_canned_query_page_runs_with_its_form(page: Page, release: Release) -> N
     page.page.wait_for_load_state("load")
     assert page.page.get_by_role("link", name="Open in editor").is_visible()
     page.shot("canned-query")
+    rows = page.page.locator("table.results tbody tr").count()
+    # "Open in editor" carries the query with its parameters bound; run there, it gives the same rows.
+    page.page.get_by_role("link", name="Open in editor").click()
+    page.page.wait_for_url(re.compile(r"/query\?query="))
+    page.page.wait_for_function("window.axiskgYasgui !== undefined")
+    page.page.locator(".yasqe_queryButton").last.click()
+    if rows:
+        page.page.locator(".yasr table tbody tr").first.wait_for(state="visible", timeout=30_000)
+        assert page.page.locator(".yasr table tbody tr").count() > 0
     page.check_clean()
 
 
