@@ -238,3 +238,24 @@ def test_data_model_terms_are_declared(ont: Graph) -> None:
     ]
     missing += [f"role:{r}" for r in re.findall(r"role:([a-z-]+[a-z])", doc) if ROLE[r] not in declared(ont)]
     assert not missing, missing
+
+
+def test_individuals_do_not_link_in_cycles(ont: Graph) -> None:
+    """pyshacl copies owl:NamedIndividuals into the data graph by cloning them recursively through their
+    objects; a cycle (a scheme listing its concepts with skos:hasTopConcept, each concept pointing back with
+    skos:inScheme) made that clone explode. Links between individuals must form no cycle."""
+    individuals = set(ont.subjects(RDF.type, OWL.NamedIndividual))
+    edges = {i: {o for o in ont.objects(i, None) if o in individuals and o != i} for i in individuals}
+    state: dict[object, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: object, path: list[object]) -> None:
+        state[node] = 1
+        for nxt in edges[node]:
+            assert state.get(nxt) != 1, "cycle: " + " -> ".join(str(n) for n in [*path, node, nxt])
+            if nxt not in state:
+                visit(nxt, [*path, node])
+        state[node] = 2
+
+    for i in individuals:
+        if i not in state:
+            visit(i, [])
