@@ -17,12 +17,16 @@ MAX_ROWS = 1000
 
 
 def queries_dir(state: Any) -> Path:
-    """Where the named queries are: the app's settings, else $AXISKG_QUERIES, else the checkout's queries/."""
+    """Where the named queries are: settings, the release's queries/, $AXISKG_QUERIES, the checkout."""
     settings = getattr(state, "settings", None)
     for attr in ("queries_dir", "queries"):
         v = getattr(settings, attr, None)
         if isinstance(v, str | Path) and Path(v).is_dir():
             return Path(v)
+    release = getattr(state, "release", None)
+    shipped = getattr(release, "path", None)
+    if isinstance(shipped, Path) and (shipped / "queries").is_dir():
+        return shipped / "queries"  # the release carries the named queries it was built with
     root = getattr(settings, "root", None) or getattr(settings, "project_root", None)
     if isinstance(root, str | Path) and (Path(root) / "queries").is_dir():
         return Path(root) / "queries"
