@@ -31,7 +31,7 @@ from axiskg.publish import publish as publish_release
 from axiskg.queries import get_query, guess_term, load_queries
 from axiskg.query import Answer, compact
 from axiskg.query import query as run_query
-from axiskg.release import open_release
+from axiskg.release import open_release, resolve_release_dir
 from axiskg.scaffold import scaffold_report
 from axiskg.validate import ValidationReport
 from axiskg.validate import validate as validate_project
@@ -204,10 +204,23 @@ def _parse_params(values: list[str]) -> dict[str, str]:
     return params
 
 
-def _list_queries(root: Path) -> None:
-    queries = load_queries(Project.at(root).queries_dir)
+def _queries_dir(root: Path, release: Path) -> Path:
+    """The project's queries/ when there is one, else the queries/ the built release carries."""
+    project_dir = Project.at(root).queries_dir
+    if project_dir.is_dir():
+        return project_dir
+    try:
+        shipped = resolve_release_dir(release) / "queries"
+    except AxiskgError:
+        return project_dir
+    return shipped if shipped.is_dir() else project_dir
+
+
+def _list_queries(root: Path, release: Path) -> None:
+    folder = _queries_dir(root, release)
+    queries = load_queries(folder)
     if not queries:
-        typer.echo(f"no named queries in {Project.at(root).queries_dir}")
+        typer.echo(f"no named queries in {folder}")
         return
     table = Table("name", "title", "parameters (default)", box=None)
     for q in queries:
@@ -237,14 +250,14 @@ def query(
     """
     with _errors():
         if list_:
-            _list_queries(root)
+            _list_queries(root, release)
             return
         given = [x for x in (text, file, name) if x is not None]
         if len(given) != 1:
             raise typer.BadParameter("give exactly one of: a query text, --file FILE or --name NAME")
         params = _parse_params(param)
         if name is not None:
-            named = get_query(Project.at(root).queries_dir, name)
+            named = get_query(_queries_dir(root, release), name)
             sparql, bindings = named.text, named.bindings(params)
         else:
             if file is not None:
