@@ -42,6 +42,7 @@ sys.path.insert(0, str(HERE))
 from gen import generate  # noqa: E402
 
 PY = sys.executable
+CHILD_ENV = dict(os.environ)  # --src puts another source tree first on the children's path
 
 
 # --- child side: one measurement, JSON on stdout ----------------------------------------------------------
@@ -162,7 +163,7 @@ def _tree_rss(pid: int) -> int:
 def measure(args: list[str]) -> dict[str, float]:
     """Run `python build_bench.py --child ...` in a fresh process; its JSON result plus peak_mb."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.Popen([PY, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([PY, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CHILD_ENV)
     peak = 0
     done = threading.Event()
 
@@ -222,20 +223,24 @@ def cold_repo_build(runs: int = 5) -> list[float]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
-            subprocess.run([str(Path(PY).parent / "axiskg"), "build", "--out", d], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run([PY, "-m", "axiskg", "build", "--out", d], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
             times.append(time.perf_counter() - t)
     return times
 
 
-def run_size(size: int, work: Path, log: list[str]) -> list[tuple[str, float, float | None]]:
+def run_size(size: int, work: Path, log: list[str], baselines: bool = True) -> list[tuple[str, float, float | None]]:
     root = work / f"gen-{size}"
     generate(size, root)
     print(f"[{size}] generated under {root}", file=sys.stderr, flush=True)
     rows: list[tuple[str, float, float | None]] = []  # (step, seconds, peak_mb)
-    bl = measure(["--child", "bulk_load", "--root", str(root)])
+    if baselines:
+        bl = measure(["--child", "bulk_load", "--root", str(root)])
+        ps = measure(["--child", "pyshacl", "--root", str(root)])
+    else:
+        bl = {"bulk_load": 0.0, "peak_mb": 0.0}
+        ps = {"pyshacl_parse": 0.0, "pyshacl_validate": 0.0, "peak_mb": 0.0, "conforms": True}
     print(f"[{size}] bulk_load {bl}", file=sys.stderr, flush=True)
-    ps = measure(["--child", "pyshacl", "--root", str(root)])
     print(f"[{size}] pyshacl {ps}", file=sys.stderr, flush=True)
     if not ps.get("conforms"):
         log.append(f"{size}: the generated data does not conform (pyshacl)")
@@ -286,7 +291,7 @@ def write_results(path: Path, results: dict[int, list[tuple[str, float, float | 
         for step, secs, peak in rows:
             if step == "__base__":
                 continue
-            ratio = f"{secs / base:.2f}x" if base else ""
+            ratio = f"{secs / base:.2f}x" if base else "(no baseline in this run)"
             lines.append(f"| {size:,} | {step} | {secs:.2f} | {ratio} | {'' if peak is None else f'{peak:,.0f}'} |")
     if cold:
         lines += ["", f"cold build of the repo (`axiskg build` in a fresh process, median of {len(cold)}): "
@@ -304,7 +309,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--child", choices=[*CHILDREN, "build"])
     ap.add_argument("--root", type=Path)
     ap.add_argument("--release-out", type=Path)
+    ap.add_argument("--src", type=Path, help="measure the axiskg package under this dir (e.g. an older checkout's src/)")
+    ap.add_argument("--skip-baselines", action="store_true", help="only the steps and builds (not the baselines)")
     args = ap.parse_args(argv)
+    if args.src:
+        CHILD_ENV["PYTHONPATH"] = str(args.src.resolve()) + os.pathsep + CHILD_ENV.get("PYTHONPATH", "")
     if args.child:
         if args.child == "build":
             res = child_build(args.root, args.release_out)
@@ -315,10 +324,12 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     results: dict[int, list[tuple[str, float, float | None]]] = {}
     notes: list[str] = []
+    if args.src:
+        notes.append(f"axiskg measured from {args.src}")
     cold = cold_repo_build(args.cold_runs) if args.cold_runs else []
     print(f"cold repo build: {cold}", file=sys.stderr, flush=True)
     for size in [int(s) for s in args.sizes.split(",") if s]:
-        results[size] = run_size(size, args.out, notes)
+        results[size] = run_size(size, args.out, notes, baselines=not args.skip_baselines)
         write_results(args.results, results, cold, notes, "python bench/build_bench.py " + " ".join(argv or sys.argv[1:]))
     print(args.results.read_text())
 

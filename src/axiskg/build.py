@@ -32,7 +32,7 @@ from axiskg.errors import BuildError, ShapeViolationError
 from axiskg.load import ParsedFile, parse_project
 from axiskg.project import Project
 from axiskg.release import CHECKSUMS_FILE, CURRENT, METADATA_FILE, RELEASES, STORE_DIR, list_releases
-from axiskg.validate import ValidationReport, validate_parsed
+from axiskg.validate import INDEX_FILE, Baseline, ValidationReport, load_baseline, validate_parsed
 
 Progress = Callable[[str], None]
 
@@ -133,33 +133,39 @@ def prune(out: str | Path, keep: int) -> list[Path]:
     return removed
 
 
-Verdict = tuple[ValidationReport, bytes | None]  # the report, and its SHACL results graph as Turtle
+FULL_VALIDATION_ENV = "AXISKG_FULL_VALIDATION"
+"""Set to 1 to make every build validate the whole graph (as `build(..., full=True)` does)."""
+
+# the report, its SHACL results graph as Turtle, and the data snapshot the next build compares to
+Verdict = tuple[ValidationReport, bytes | None, bytes | None]
 
 
-def _shacl(parsed: list[ParsedFile]) -> Verdict:
-    report = validate_parsed(parsed)
+def _shacl(parsed: list[ParsedFile], baseline: Baseline | None) -> Verdict:
+    report = validate_parsed(parsed, baseline=baseline, index=True)
     results = report.results_graph
     report.results_graph = None  # an rdflib Graph does not cross a process boundary cheaply: send Turtle
-    return report, results.serialize(format="turtle", encoding="utf-8") if results is not None else None
+    index = report.index.to_bytes() if report.index is not None else None
+    report.index = None
+    return report, results.serialize(format="turtle", encoding="utf-8") if results is not None else None, index
 
 
-def _shacl_child(parsed: list[ParsedFile], conn: Connection) -> None:
+def _shacl_child(parsed: list[ParsedFile], baseline: Baseline | None, conn: Connection) -> None:
     try:
-        conn.send(_shacl(parsed))
+        conn.send(_shacl(parsed, baseline))
     except BrokenPipeError:  # the build was interrupted: nobody waits for the verdict
         pass
     finally:
         conn.close()
 
 
-def _start_validation(parsed: list[ParsedFile]) -> Callable[[], Verdict]:
+def _start_validation(parsed: list[ParsedFile], baseline: Baseline | None) -> Callable[[], Verdict]:
     """Validate in a forked process (a second core) while the release is written; returns the waiter."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        verdict = _shacl(parsed)
+        verdict = _shacl(parsed, baseline)
         return lambda: verdict
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_shacl_child, args=(parsed, send), daemon=True)
+    child = ctx.Process(target=_shacl_child, args=(parsed, baseline, send), daemon=True)
     child.start()
     send.close()
 
@@ -167,7 +173,7 @@ def _start_validation(parsed: list[ParsedFile]) -> Callable[[], Verdict]:
         try:
             verdict: Verdict = receive.recv()
         except EOFError:  # the child died (out of memory, killed): validate here instead
-            verdict = _shacl(parsed)
+            verdict = _shacl(parsed, baseline)
         finally:
             receive.close()
             child.join()
@@ -230,10 +236,12 @@ def _write_release(
     report: ValidationReport | None = None
     if validation is not None:
         step("validate")
-        report, results_ttl = validation()
+        report, results_ttl, index = validation()
         if not report.conforms:
             raise ShapeViolationError(report, _invalid_message(report))
         (tmp / "validation.ttl").write_bytes(results_ttl or b"")
+        if index is not None:
+            (tmp / INDEX_FILE).write_bytes(index)
     else:
         (tmp / "validation.ttl").write_text("# validation skipped (--no-check)\n", encoding="utf-8")
     (tmp / "validation.html").write_text(
@@ -256,6 +264,15 @@ def _write_release(
         "distinct_triples": stats.triples,
         "graphs": dict(sorted(graphs.items())),
         "conforms": report.conforms if report is not None else None,
+        "validation": {
+            "mode": report.mode,
+            "since": report.since,
+            "changed": report.changed,
+            "validated": report.validated,
+            "full_reason": report.full_reason,
+        }
+        if report is not None
+        else None,
         "base_url": base_url,
         "sources": {p.source.display: p.source.graph for p in parsed},
         "files": files,
@@ -287,12 +304,17 @@ def build(
     keep: int | None = None,
     base_url: str = void_mod.DEFAULT_BASE_URL,
     progress: Progress | None = None,
+    full: bool | None = None,
 ) -> BuildResult:
     """Validate the project at `root` and write a new release under `out`, then make it current.
 
     Raises ParseError (a Turtle syntax error), ShapeViolationError (the data does not conform; its
     `.report` has every problem) or BuildError (the release could not be written). In every case
     nothing is published: `out/current` and the earlier releases are left as they were.
+
+    Validation is incremental when `out/current` is a validated release built with the same shapes and
+    ontology: only the nodes whose neighbourhood changed are checked (see axiskg.validate, "incremental
+    validation"); `full=True` (or AXISKG_FULL_VALIDATION=1) checks the whole graph every time.
     """
     step: Progress = progress or (lambda _name: None)
     step("parse")
@@ -304,8 +326,11 @@ def build(
         raise ShapeViolationError(invalid, _invalid_message(invalid))
     if broken:
         raise broken[0]
-    validation = _start_validation(parsed) if check else None
     out_dir = Path(out).resolve()
+    if full is None:
+        full = os.environ.get(FULL_VALIDATION_ENV, "") not in ("", "0")
+    baseline = None if full or not check else load_baseline(out_dir)
+    validation = _start_validation(parsed, baseline) if check else None
     created = datetime.now(UTC)
     tmp: Path | None = None
     try:

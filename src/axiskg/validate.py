@@ -5,7 +5,10 @@ Non-conformance is a result (`ValidationReport`), not an exception: every proble
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gzip
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from axiskg import iris
+from axiskg import __version__, iris
 from axiskg.errors import ParseError
 from axiskg.load import ParsedFile, parse_project
 from axiskg.locate import SourceLocator
@@ -52,6 +55,14 @@ class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
     results_graph: Graph | None = None
     files: int = 0
+    # how the SHACL check ran: "full", or "incremental" (only the focus nodes that changed since `since`, and
+    # their neighbours, were validated: see validate_parsed); `index` is the snapshot a later build compares to
+    mode: str = "full"
+    since: str | None = None
+    changed: int | None = None
+    validated: int | None = None
+    full_reason: str | None = None
+    index: ValidationIndex | None = None
 
     @property
     def problems(self) -> int:
@@ -130,8 +141,51 @@ def _term_text(g: Graph, node: Node | None) -> str | None:
     return str(node)
 
 
-def validate_parsed(parsed: Sequence[ParsedFile]) -> ValidationReport:
-    """Validate already parsed files: their syntax errors, and SHACL over every file that parsed."""
+def _shacl_run(data: Graph, shapes: Graph, keep: Callable[[Node], bool] | None) -> tuple[bool, Graph]:
+    """pyshacl over `data`; with `keep`, only the TARGETED focus nodes for which keep(node) is true are checked.
+
+    The restriction is applied where pyshacl computes each shape's targets (Shape.focus_nodes, called only for
+    top-level target resolution); nested evaluation (sh:property, sh:or, sh:node, sh:class on value nodes) is
+    untouched and sees the whole data graph. (pyshacl's own `focus_nodes` option is not used: it also filters
+    the value nodes handed to nested shapes, which would let an sh:or on a value node pass unchecked.)"""
+    options = {"inference": "none", "allow_warnings": True, "inplace": True}
+    if keep is None:
+        conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, **options)  # type: ignore[arg-type]
+        return bool(conforms), results  # type: ignore[return-value]
+
+    from pyshacl.shape import Shape
+
+    class RestrictedShape(Shape):  # type: ignore[misc]
+        __slots__ = ()
+
+        def focus_nodes(self, data_graph: Any, debug: bool = False) -> set[Node]:
+            return {n for n in super().focus_nodes(data_graph, debug=debug) if keep(n)}
+
+    class FocusedValidator(pyshacl.Validator):  # type: ignore[misc]
+        def make_executor(self) -> Any:
+            for shape in self.shacl_graph.shapes:
+                if type(shape) is not Shape:
+                    raise TypeError(f"unexpected pyshacl shape class {type(shape)!r}")
+                shape.__class__ = RestrictedShape
+            return super().make_executor()
+
+    from pyshacl.graph_abstraction import DataGraph
+
+    validator = FocusedValidator(DataGraph.from_rdflib(data), shacl_graph=shapes, options=options)
+    conforms, results, _text = validator.run()
+    return bool(conforms), results
+
+
+def validate_parsed(
+    parsed: Sequence[ParsedFile], *, baseline: Baseline | None = None, index: bool = False
+) -> ValidationReport:
+    """Validate already parsed files: their syntax errors, and SHACL over every file that parsed.
+
+    With `baseline` (the snapshot of an earlier release that passed a validation, see `load_baseline`), only
+    the focus nodes whose neighbourhood changed since that release are checked (`incremental`); anything
+    that makes that unsafe (other shapes or ontology, a shape that looks further than one hop, a class
+    changed in data/, more than half the graph changed) falls back to the full check, as does no baseline.
+    With `index` (or a baseline), the report carries the snapshot of this data for the next build."""
     parse_errors = [p.error for p in parsed if p.error is not None]
     ok = [p for p in parsed if p.error is None]
     data_files = [p for p in ok if p.source.folder == "data"]
@@ -139,24 +193,41 @@ def validate_parsed(parsed: Sequence[ParsedFile]) -> ValidationReport:
     violations: list[Violation] = []
     results: Graph | None = None
     conforms = not parse_errors
+    mode, since, changed_n, validated_n, reason = "full", None, None, None, None
+    snapshot: ValidationIndex | None = None
     if len(shapes) > 0:
+        data_and_ontology = [p for p in ok if p.source.folder in ("data", "ontology")]
+        keep: Callable[[Node], bool] | None = None
+        if index or baseline is not None:
+            structure = _Structure([q for p in data_files for q in p.quads])
+            schema = schema_key(ok)
+            reach = shapes_reach(shapes)
+            if baseline is None:
+                reason = "no earlier validated release"
+            elif baseline.index.schema != schema:
+                reason = "the shapes, the ontology or the validator changed since " + baseline.release_id
+            elif reach > 1:
+                reason = f"a shape looks {reach} hops away from its focus node (incremental handles 1)"
+            else:
+                plan = structure.plan(baseline, [p for p in ok if p.source.folder == "ontology"])
+                if isinstance(plan, str):
+                    reason = plan
+                else:
+                    keep, changed_n, validated_n = plan
+                    mode, since = "incremental", baseline.release_id
         # The ontology is added to the data graph here rather than given as pyshacl's `ont_graph`: that is
         # what pyshacl does with it too (it mixes it into the data graph), but its mixing clones every
         # blank-node structure recursively and takes minutes on our ontology; a union takes milliseconds.
-        data_and_ontology = [p for p in ok if p.source.folder in ("data", "ontology")]
-        shacl_conforms, results, _text = pyshacl.validate(
-            rdflib_graph(data_and_ontology),
-            shacl_graph=shapes,
-            inference="none",
-            allow_warnings=True,
-            inplace=True,
-        )
-        conforms = conforms and bool(shacl_conforms)
+        shacl_conforms, results = _shacl_run(rdflib_graph(data_and_ontology), shapes, keep)
+        conforms = conforms and shacl_conforms
         locator = SourceLocator(data_files + [p for p in data_and_ontology if p.source.folder == "ontology"])
+        flagged: set[str] = set()
         for r in results.subjects(RDF.type, SH.ValidationResult):
             focus = results.value(r, SH.focusNode)
             shape = results.value(r, SH.sourceShape)
             loc = locator.locate(str(focus), is_blank=isinstance(focus, BNode)) if focus is not None else None
+            if (index or baseline is not None) and focus is not None:
+                flagged.update(structure.anchors_of(focus))
             violations.append(
                 Violation(
                     focus=str(focus) if not isinstance(focus, BNode) else f"_:{focus}",
@@ -171,15 +242,371 @@ def validate_parsed(parsed: Sequence[ParsedFile]) -> ValidationReport:
                 )
             )
         violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
+        if (index or baseline is not None) and conforms:
+            snapshot = ValidationIndex(schema=schema, digests=structure.digests, flagged=sorted(flagged))
     return ValidationReport(
         conforms=conforms,
         parse_errors=parse_errors,
         violations=violations,
         results_graph=results,
         files=len(parsed),
+        mode=mode,
+        since=since,
+        changed=changed_n,
+        validated=validated_n,
+        full_reason=reason,
+        index=snapshot,
     )
 
 
 def validate(root: str | Path = ".") -> ValidationReport:
     """Validate the project at `root`: every syntax error, and every SHACL result of the files that parse."""
     return validate_parsed(parse_project(Project.at(root)))
+
+
+# --- incremental validation ---------------------------------------------------------------------------------
+#
+# A release that passed validation keeps a snapshot of its data (INDEX_FILE): one digest per "anchor" (every
+# subject that is an IRI and not a list node, described by its triples together with the blank nodes and RDF
+# list nodes hanging from it), the key of the shapes + ontology + validator it was checked with, and the anchors
+# that had any SHACL result (warnings). The next build validates only the focus nodes that may have a different
+# result: the anchors whose digest changed (added, edited or removed), their neighbours (anchors one edge away,
+# in either direction, in the new data and, for the changed anchors' old edges, in the earlier release's store),
+# the anchors that had results, and every blank-node or literal focus node outside an anchor.
+#
+# Why one hop is enough: a focus node's result depends on the descriptions of the nodes its shapes read.
+# `shapes_reach` computes, from the shapes graph, how many hops away from the focus node any shape reads
+# (targets by objects read the in-edge: 1; a property path step: +1, except rdf:rest, which stays inside
+# the list, i.e. inside the anchor; sh:class / nested shapes on a value read the value's description).
+# Our shapes read at most one hop away, so a node none of whose neighbours changed has the result it had in
+# the earlier release, which conformed. Everything else falls back to the full check: another key, a shape
+# that reaches further (SPARQL constraints, long paths), a changed node that is used as a class in data/
+# (its rdfs:subClassOf would change other nodes' targets), more than half the anchors changed.
+
+INDEX_FILE = "validation-index.json.gz"
+INDEX_FORMAT = 1
+
+_RDF_FIRST = ox.NamedNode(str(RDF.first))
+_RDF_REST = ox.NamedNode(str(RDF.rest))
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+UNBOUNDED = 99
+
+
+@dataclass
+class ValidationIndex:
+    schema: str
+    digests: dict[str, str]
+    flagged: list[str]
+
+    def to_bytes(self) -> bytes:
+        doc = {"format": INDEX_FORMAT, "schema": self.schema, "flagged": self.flagged, "digests": self.digests}
+        return gzip.compress(json.dumps(doc, separators=(",", ":")).encode(), compresslevel=3, mtime=0)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ValidationIndex:
+        doc = json.loads(gzip.decompress(data))
+        if doc.get("format") != INDEX_FORMAT:
+            raise ValueError("unknown validation index format")
+        return cls(schema=doc["schema"], digests=doc["digests"], flagged=doc["flagged"])
+
+
+@dataclass
+class Baseline:
+    """An earlier release that passed validation: its snapshot, and its store (for the old edges)."""
+
+    release_id: str
+    release_dir: Path
+    index: ValidationIndex
+    data_graphs: list[str]
+
+    def old_out_neighbours(self, anchors: Iterable[str]) -> set[str]:
+        """IRIs one edge away from `anchors` in the earlier release's data (through its blank/list nodes)."""
+        from axiskg.release import STORE_DIR
+
+        store = ox.Store.read_only(str(self.release_dir / STORE_DIR))
+        graphs = [ox.NamedNode(g) for g in self.data_graphs]
+
+        def triples(s: Any, p: Any = None, o: Any = None) -> Iterable[ox.Quad]:
+            for g in graphs:
+                yield from store.quads_for_pattern(s, p, o, g)
+
+        def folded(node: Any) -> bool:
+            if isinstance(node, ox.BlankNode):
+                return True
+            if not isinstance(node, ox.NamedNode):
+                return False
+            return any(
+                True
+                for _ in (
+                    *triples(node, _RDF_FIRST), *triples(node, _RDF_REST), *triples(None, _RDF_REST, node)
+                )
+            )
+
+        out: set[str] = set()
+        for a in anchors:
+            todo, seen = [ox.NamedNode(a)], set()
+            while todo:
+                node = todo.pop()
+                for q in triples(node):
+                    o = q.object
+                    if q.predicate == _RDF_TYPE or o in seen:
+                        continue
+                    if folded(o):
+                        seen.add(o)
+                        todo.append(o)
+                    elif isinstance(o, ox.NamedNode):
+                        out.add(o.value)
+        del store
+        return out
+
+
+def load_baseline(out: str | Path) -> Baseline | None:
+    """The snapshot of `out`'s current release, if it passed validation and kept one; else None."""
+    from axiskg.release import CURRENT, METADATA_FILE
+
+    try:
+        rdir = (Path(out) / CURRENT).resolve(strict=True)
+        meta = json.loads((rdir / METADATA_FILE).read_text(encoding="utf-8"))
+        if meta.get("conforms") is not True:
+            return None
+        index = ValidationIndex.from_bytes((rdir / INDEX_FILE).read_bytes())
+        graphs = [g for name, g in dict(meta.get("sources", {})).items() if str(name).startswith("data/")]
+        return Baseline(str(meta["id"]), rdir, index, graphs)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def schema_key(parsed: Iterable[ParsedFile]) -> str:
+    """What a snapshot is only valid with: the ontology and shapes files, this code and pyshacl's version."""
+    h = hashlib.sha256(f"{INDEX_FORMAT}\0{__version__}\0{pyshacl.__version__}\0".encode())
+    for p in sorted(parsed, key=lambda p: p.source.display):
+        if p.source.folder in ("ontology", "shapes"):
+            h.update(p.source.display.encode() + b"\0" + p.source.path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+_SH_TERM_ONLY = {
+    SH[n]
+    for n in (
+        "datatype nodeKind pattern flags in hasValue minLength maxLength languageIn minCount maxCount uniqueLang "
+        "minInclusive maxInclusive minExclusive maxExclusive equals disjoint lessThan lessThanOrEquals closed "
+        "ignoredProperties qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint message severity "
+        "name description deactivated order group defaultValue targetClass targetNode targetSubjectsOf "
+        "targetObjectsOf path property node and or xone not class qualifiedValueShape"
+    ).split()
+}
+
+
+def shapes_reach(shapes: Graph) -> int:
+    """How many hops (edges between anchors) from its focus node any shape reads; UNBOUNDED if unknown."""
+
+    def path_reach(path: Node, k: int) -> tuple[int, int]:  # (hop of the value nodes, farthest hop read)
+        if isinstance(path, URIRef):
+            return (k, k) if path == RDF.rest else (k + 1, k)
+        if shapes.value(path, RDF.first) is not None:  # sequence
+            cur, read = k, k
+            for step in shapes.items(path):
+                cur, r = path_reach(step, cur)
+                read = max(read, r)
+            return cur, read
+        alt = shapes.value(path, SH.alternativePath)
+        if alt is not None:
+            reaches = [path_reach(step, k) for step in shapes.items(alt)]
+            return max(h for h, _ in reaches), max(r for _, r in reaches)
+        inv = shapes.value(path, SH.inversePath)
+        if isinstance(inv, URIRef):
+            return k + 1, k + 1
+        for rep in (SH.zeroOrMorePath, SH.oneOrMorePath):
+            sub = shapes.value(path, rep)
+            if sub is not None:
+                return (k, k) if sub == RDF.rest else (UNBOUNDED, UNBOUNDED)
+        sub = shapes.value(path, SH.zeroOrOnePath)
+        if sub is not None:
+            return path_reach(sub, k)
+        return UNBOUNDED, UNBOUNDED
+
+    def node_reach(shape: Node, k: int, stack: frozenset[Node]) -> int:
+        if shape in stack:
+            return UNBOUNDED
+        stack = stack | {shape}
+        read, values = k, k
+        for p in set(shapes.predicates(shape)):
+            if str(p).startswith(str(SH)) and p not in _SH_TERM_ONLY:
+                return UNBOUNDED  # sh:sparql, sh:rule, sh:target...: not analysed
+        path = shapes.value(shape, SH.path)
+        if path is not None:
+            values, r = path_reach(path, k)
+            read = max(read, r)
+        if shapes.value(shape, SH["class"]) is not None:
+            read = max(read, values)
+        for p in (SH.property,):
+            for sub in shapes.objects(shape, p):
+                read = max(read, node_reach(sub, values, stack))
+        for p in (SH.node, SH["not"], SH.qualifiedValueShape):
+            for sub in shapes.objects(shape, p):
+                read = max(read, node_reach(sub, values, stack))
+        for p in (SH["and"], SH["or"], SH.xone):
+            for lst in shapes.objects(shape, p):
+                for sub in shapes.items(lst):
+                    read = max(read, node_reach(sub, values, stack))
+        return min(read, UNBOUNDED)
+
+    reach = 0
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    shape_nodes = {s for t in targets for s in shapes.subjects(t, None)}
+    shape_nodes |= set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    if any(True for _ in shapes.subjects(SH.target, None)) or any(True for _ in shapes.subjects(SH.sparql, None)):
+        return UNBOUNDED
+    for s in shape_nodes:
+        if (s, SH.targetObjectsOf, None) in shapes:
+            reach = max(reach, 1)
+        reach = max(reach, node_reach(s, 0, frozenset()))
+    return reach
+
+
+class _Cycle(Exception):
+    pass
+
+
+class _Structure:
+    """The data's anchors (IRI subjects outside lists), their digests, and the blank/list nodes they hold."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        desc: dict[Any, set[tuple[Any, Any]]] = {}
+        folded: set[Any] = set()
+        for q in quads:
+            s, p, o = q.subject, q.predicate, q.object
+            d = desc.get(s)
+            if d is None:
+                d = desc[s] = set()
+            d.add((p, o))
+            if isinstance(o, ox.BlankNode):
+                folded.add(o)
+            if p == _RDF_REST:
+                folded.add(s)
+                folded.add(o)
+            elif p == _RDF_FIRST or isinstance(s, ox.BlankNode):
+                folded.add(s)
+        self.desc = desc
+        self.folded = folded
+        parents: dict[Any, list[Any]] = {}
+        for s, pairs in desc.items():
+            for _p, o in pairs:
+                if o in folded:
+                    parents.setdefault(o, []).append(s)
+        self.parents = parents
+        memo: dict[Any, str] = {}
+
+        def text(node: Any, stack: frozenset[Any]) -> str:
+            lines = []
+            for p, o in desc.get(node, ()):
+                if o in folded:
+                    if o in stack:
+                        raise _Cycle
+                    sub = memo.get(o)
+                    if sub is None:
+                        sub = memo[o] = text(o, stack | {o})
+                    lines.append(f"{p} [{'' if isinstance(o, ox.BlankNode) else o} {sub}]")
+                else:
+                    lines.append(f"{p} {o}")
+            lines.sort()
+            return "\n".join(lines)
+
+        digests: dict[str, str] = {}
+        for s in desc:
+            if s in folded or not isinstance(s, ox.NamedNode):
+                continue
+            try:
+                body = text(s, frozenset())
+                digests[s.value] = hashlib.blake2b(body.encode(), digest_size=12).hexdigest()
+            except (_Cycle, RecursionError):
+                digests[s.value] = "cycle"  # never equal to a stored digest: always validated again
+        self.digests = {k: v for k, v in digests.items()}
+        self._unstable = {k for k, v in digests.items() if v == "cycle"}
+
+    def _anchors(self, node: Any) -> set[str]:
+        """The anchors holding `node` (itself for an anchor); '' for a blank/list node that nobody holds."""
+        if node not in self.folded:
+            return {node.value} if isinstance(node, ox.NamedNode) else {""}
+        out: set[str] = set()
+        todo, seen = [node], {node}
+        while todo:
+            n = todo.pop()
+            ps = self.parents.get(n)
+            if not ps:
+                out.add("")
+                continue
+            for p in ps:
+                if p in self.folded:
+                    if p not in seen:
+                        seen.add(p)
+                        todo.append(p)
+                elif isinstance(p, ox.NamedNode):
+                    out.add(p.value)
+        return out
+
+    def anchors_of(self, node: Node) -> set[str]:
+        if isinstance(node, URIRef):
+            return self._anchors(ox.NamedNode(str(node)))
+        if isinstance(node, BNode):
+            return self._anchors(ox.BlankNode(str(node)))
+        return set()
+
+    def _out_neighbours(self, anchor: str) -> set[str]:
+        out: set[str] = set()
+        todo, seen = [ox.NamedNode(anchor)], set()
+        while todo:
+            for p, o in self.desc.get(todo.pop(), ()):
+                if p == _RDF_TYPE or o in seen:
+                    continue
+                if o in self.folded:
+                    seen.add(o)
+                    todo.append(o)
+                elif isinstance(o, ox.NamedNode):
+                    out.add(o.value)
+        return out
+
+    def plan(
+        self, baseline: Baseline, ontology: Sequence[ParsedFile]
+    ) -> tuple[Callable[[Node], bool], int, int] | str:
+        """The focus-node filter for an incremental check against `baseline`, or why a full one is needed."""
+        old = baseline.index.digests
+        changed = {a for a, d in self.digests.items() if old.get(a) != d} | (set(old) - set(self.digests))
+        if len(changed) * 2 > max(len(self.digests), 1):
+            return f"{len(changed)} of {len(self.digests)} described nodes changed"
+        classes = {q.object for p in ontology for q in p.quads if q.predicate == _RDF_TYPE}
+        for s, pairs in self.desc.items():
+            for p, o in pairs:
+                if p == _RDF_TYPE:
+                    classes.add(o)
+                elif p == _SUBCLASS:
+                    classes.add(o)
+                    classes.add(s)
+        used_as_class = sorted(c.value for c in classes if isinstance(c, ox.NamedNode) and c.value in changed)
+        if used_as_class:
+            return f"{used_as_class[0]} is used as a class and changed in data/"
+        affected = set(changed) | set(baseline.index.flagged) | self._unstable
+        for a in changed:
+            affected |= self._out_neighbours(a)
+        for s, pairs in self.desc.items():
+            for p, o in pairs:
+                if p != _RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in changed:
+                    affected |= self._anchors(s)
+        try:
+            affected |= baseline.old_out_neighbours(sorted(changed))
+        except (OSError, ValueError) as exc:
+            return f"the earlier release's store could not be read ({exc})"
+        affected.add("")  # blank/list nodes that no anchor holds: always checked
+
+        def keep(node: Node) -> bool:
+            if isinstance(node, URIRef):
+                key = str(node)
+                if key in affected:
+                    return True
+                return ox.NamedNode(key) in self.folded and bool(self._anchors(ox.NamedNode(key)) & affected)
+            if isinstance(node, BNode):
+                return bool(self.anchors_of(node) & affected)
+            return True  # a literal focus node: cheap, always checked
+
+        return keep, len(changed), len(affected & set(self.digests))
