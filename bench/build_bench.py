@@ -12,8 +12,10 @@ each in a fresh process, one at a time:
   cold: no earlier release in the output dir, so the validation is a full one;
 - `rebuild`: then one report file is edited (a claim's hedge changes and a meeting with its claims is added)
   and `build` runs again into the same output dir (what a curator waits for after an edit).
-Peak memory is the RSS summed over the measured process tree (sampled every 50 ms from /proc, children such
-as the validating fork included), and at least `getrusage(RUSAGE_CHILDREN).ru_maxrss`.
+Peak memory is the PSS summed over the measured process tree (sampled every 100 ms from /proc/*/smaps_rollup,
+children such as the validating fork included: pages a fork shares with its parent count once, split between
+them), and at least `getrusage(RUSAGE_CHILDREN).ru_maxrss` (the largest single process). The log also gives the
+RSS summed over the tree (shared pages counted in every process), an upper bound.
 The ratio column is the seconds over the baseline of the same size (bulk_load + pyshacl parse + validate).
 A last line times `axiskg build` of the repository's own data from a cold process (median of 5).
 
@@ -137,41 +139,49 @@ CHILDREN = {"bulk_load": child_bulk_load, "pyshacl": child_pyshacl, "steps": chi
 # --- parent side ------------------------------------------------------------------------------------------
 
 
-def _tree_rss(pid: int) -> int:
-    """RSS in bytes summed over `pid` and its descendants (from /proc)."""
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes summed over `pid` and its descendants (from /proc). PSS splits the pages a forked
+    child still shares with its parent between them; RSS counts them once per process."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
             with open(f"/proc/{d}/stat", "rb") as f:
-                stat = f.read().rsplit(b")", 1)[1].split()
-            ppid, pages = int(stat[1]), int(stat[21])
+                ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(d))
-        rss[int(d)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
         todo.extend(children.get(p, []))
-    return total
+        try:
+            with open(f"/proc/{p}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            continue
+    return rss, pss
 
 
 def measure(args: list[str]) -> dict[str, float]:
     """Run `python build_bench.py --child ...` in a fresh process; its JSON result plus peak_mb."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     proc = subprocess.Popen([PY, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CHILD_ENV)
-    peak = 0
+    peak = peak_rss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_rss
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            done.wait(0.05)
+            rss, pss = _tree_memory(proc.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
+            done.wait(0.1)
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
@@ -182,7 +192,9 @@ def measure(args: list[str]) -> dict[str, float]:
         raise RuntimeError(f"{args} failed: {err.decode()[-2000:]}")
     res: dict[str, float] = json.loads(out.decode().strip().splitlines()[-1])
     maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # PSS of the tree, and never less than the largest single process (getrusage) seen
     res["peak_mb"] = max(peak / 2**20, (maxrss / 1024) if maxrss > before else 0)
+    res["peak_rss_sum_mb"] = peak_rss / 2**20
     return res
 
 
@@ -280,8 +292,8 @@ def write_results(path: Path, results: dict[int, list[tuple[str, float, float | 
         "",
         f"Written by `{command}` on {now} (2 cores shared with other work: figures are noisy).",
         "Each row is measured in a fresh process, one at a time. ratio = seconds / (bulk_load + pyshacl parse +",
-        "pyshacl validate) of the same size and run. Peak MB = RSS summed over the process tree (the validating",
-        "fork included).",
+        "pyshacl validate) of the same size and run. Peak MB = PSS summed over the process tree (the validating",
+        "fork included; pages shared after the fork counted once), at least the largest process's max RSS.",
         "",
         "| size (triples) | step | seconds | ratio vs baseline | peak MB |",
         "| ---: | --- | ---: | ---: | ---: |",

@@ -69,6 +69,19 @@ def _with_dataset(rule: str, graphs: list[str]) -> str:
     return head + "\n" + using.rstrip("\n") + sep + tail
 
 
+def _construct(rule: str) -> str:
+    """The rule as a CONSTRUCT of its template (the triples it inserts into graph/derived)."""
+    head, sep, where = rule.partition("\nWHERE")
+    template = head.strip()
+    opening = f"INSERT {{ GRAPH {_G} {{"
+    if not (sep and template.startswith(opening) and template.endswith("} }")):
+        raise ValueError(f"not a derivation rule: {rule!r}")
+    return "CONSTRUCT {" + template[len(opening) : -len("} }")] + "}\nWHERE" + where
+
+
+CONSTRUCTS: dict[str, str] = {name: _construct(rule) for name, rule in RULES.items()}
+
+
 def derive(store: ox.Store) -> int:
     """Run every rule over the union of the store's graphs; return the number of triples in graph/derived."""
     derived = ox.NamedNode(iris.GRAPH_DERIVED)
@@ -76,6 +89,17 @@ def derive(store: ox.Store) -> int:
     if not graphs:
         return 0
     prefixes = iris.sparql_prefixes()
-    for rule in RULES.values():
-        store.update(prefixes + _with_dataset(rule, graphs))
+    fresh = not any(True for _ in store.quads_for_pattern(None, None, None, derived)) and not any(
+        True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    )
+    if fresh:
+        # The usual case (a build's store: source graphs only). The same rules, each evaluated as a
+        # CONSTRUCT over the union default graph (which is then exactly the union of the source graphs),
+        # all before any derived triple is added, then inserted at once: a USING clause naming every graph
+        # makes Oxigraph evaluate each pattern per graph (50 s instead of 6 s for 1M triples).
+        triples = [t for q in CONSTRUCTS.values() for t in store.query(prefixes + q, use_default_graph_as_union=True)]
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
+    else:
+        for rule in RULES.values():
+            store.update(prefixes + _with_dataset(rule, graphs))
     return sum(1 for _ in store.quads_for_pattern(None, None, None, derived))
