@@ -727,6 +727,8 @@ def test_control_and_connections(release: Release) -> None:
         (place("irgc-weapons-facilities-iraq"), controlled, org("irgc"), R002),
         (org("iraqi-shiite-militias"), controlled, org("iran"), R003),  # title: "... Directed By Iran"
         (org("iraqi-groups-quds-force-affiliates"), affiliated, org("irgc-quds-force"), R001),
+        # 002: "the Syrian opposition-affiliated website, Euphrates Post"
+        (org("euphrates-post"), affiliated, org("syrian-opposition"), R002),
     }
     assert {
         (
