@@ -23,11 +23,13 @@ from axiskg import queries as nq
 from axiskg.errors import AxiskgError
 from axiskg.release import Release
 from axiskg.web import search
+from axiskg.web.http import HTTPError
+from axiskg.web.limits import QueryRefusedError
 from axiskg.web.views import links
 from axiskg.web.views.claims import claim_index
 from axiskg.web.views.entity import entity_context
 from axiskg.web.views.meeting import meeting_context
-from axiskg.web.views.named_queries import queries_dir, run, with_values
+from axiskg.web.views.named_queries import queries_dir, run_guarded, with_values
 from axiskg.web.views.network import network
 from axiskg.web.views.ontology_doc import ontology
 from axiskg.web.views.report import report_context
@@ -270,12 +272,16 @@ async def named_query(request: Request) -> Response:
     values = {p.name: request.query_params[p.name] for p in query.params if request.query_params.get(p.name)}
     result: dict[str, Any] | None = None
     error = None
+    status = 200
     try:
-        result = run(release, query, values)
+        result = await run_guarded(request, release, query, values)
         editor_text = with_values(query, values)
     except (AxiskgError, SyntaxError, ValueError) as exc:
-        error = str(exc)
+        error, status = str(exc), 400
         editor_text = query.text
+    except (HTTPError, QueryRefusedError) as exc:  # deadline, fairness, SERVICE policy: as on /sparql
+        error, status = exc.message, exc.status
+        editor_text = with_values(query, values)
     # IRI parameters get a pick list of the entities of the same kind as their default.
     index = search.search_index(release)
     choices = {
@@ -295,7 +301,7 @@ async def named_query(request: Request) -> Response:
             "error": error,
             "editor_href": "/query?" + urlencode({"query": editor_text}),
         },
-        200 if error is None else 400,
+        status,
     )
 
 

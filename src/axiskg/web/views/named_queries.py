@@ -65,6 +65,37 @@ def cell(release: Release, term: Any) -> dict[str, Any]:
     return {"text": str(term), "href": None, "title": None}
 
 
+async def run_guarded(
+    request: Any, release: Release, query: nq.NamedQuery, values: dict[str, str]
+) -> dict[str, Any]:
+    """Run a named query as the SPARQL endpoint runs any query: in a killable worker, under the deadline,
+    the row cap, the client's fairness budget and the SERVICE policy. Falls back to `run` in an app that has
+    no query server (the pages' own unit tests)."""
+    server = getattr(request.app.state, "server", None)
+    if server is None:
+        return run(release, query, values)
+    from axiskg.web.limits import check_query  # the web part owns the pool; imported late to keep views light
+    from axiskg.web.sparql import run_in_worker
+
+    text = with_values(query, values)
+    info = check_query(text, server.limits)
+    req = {
+        "query": text,
+        "format": "json",
+        "max_rows": min(MAX_ROWS, server.settings.max_rows),
+        "default_graphs": [],
+        "named_graphs": [],
+        "union": True,
+        "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
+        "prefixes": True,
+    }
+    body, _rows, truncated = await run_in_worker(request, server, req)
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    out = _table(release, parsed)
+    out["truncated"] = truncated or out["truncated"]
+    return out
+
+
 def run(release: Release, query: nq.NamedQuery, values: dict[str, str]) -> dict[str, Any]:
     """Run a named query on the release; a table for SELECT, a boolean for ASK, triples for CONSTRUCT."""
     bindings: dict[ox.Variable, Any] = dict(query.bindings(values))
@@ -73,6 +104,10 @@ def run(release: Release, query: nq.NamedQuery, values: dict[str, str]) -> dict[
     except RuntimeError:
         # pyoxigraph substitutes only projected variables; a trailing VALUES clause binds any variable.
         result = release.store.query(with_values(query, values), use_default_graph_as_union=True)
+    return _table(release, result)
+
+
+def _table(release: Release, result: Any) -> dict[str, Any]:
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         rows = []
