@@ -173,7 +173,9 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
     elif req.get("union", True):
         kwargs["use_default_graph_as_union"] = True
-    result = store.query(req["query"], **kwargs)
+    # The data model's prefixes (axo:, skos:, schema:, org:...) are predeclared, as on Wikidata's endpoint
+    # and in `axiskg query`; a query's own PREFIX declarations take precedence.
+    result = store.query(req["query"], prefixes=PREFIXES, **kwargs)
     max_rows: int = req["max_rows"]
     fmt: str = req["format"]
     if isinstance(result, ox.QueryBoolean):
