@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -158,7 +159,9 @@ def _shacl_child(parsed: list[ParsedFile], baseline: Baseline | None, conn: Conn
         conn.close()
 
 
-def _start_validation(parsed: list[ParsedFile], baseline: Baseline | None) -> Callable[[], Verdict]:
+def _start_validation(
+    parsed: list[ParsedFile], baseline: Baseline | None, project: Project
+) -> Callable[[], Verdict]:
     """Validate in a forked process (a second core) while the release is written; returns the waiter."""
     if "fork" not in multiprocessing.get_all_start_methods():
         verdict = _shacl(parsed, baseline)
@@ -172,8 +175,8 @@ def _start_validation(parsed: list[ParsedFile], baseline: Baseline | None) -> Ca
     def wait() -> Verdict:
         try:
             verdict: Verdict = receive.recv()
-        except EOFError:  # the child died (out of memory, killed): validate here instead
-            verdict = _shacl(parsed, baseline)
+        except EOFError:  # the child died (out of memory, killed): validate here instead (parsed again: the
+            verdict = _shacl(parse_project(project), baseline)  # build frees its quads once they are loaded)
         finally:
             receive.close()
             child.join()
@@ -191,8 +194,13 @@ def _write_release(
     created: datetime,
     base_url: str,
     step: Progress,
+    parallel: bool = True,
 ) -> tuple[dict[str, object], ValidationReport | None]:
     """Write the whole release into `tmp`; return its metadata (also written as release.json) and report.
+
+    With `parallel`, the on-disk store is loaded and the union dump written by threads beside the other dumps
+    (used when the validation is not the longest step, i.e. incremental or skipped; during a full validation
+    the second core is the validating child's, and the steps run one after the other).
 
     Raises ShapeViolationError when the validation's verdict is that the data does not conform."""
     step("load")
@@ -200,6 +208,8 @@ def _write_release(
     # then written to the on-disk store in one bulk load
     store = ox.Store()
     store.bulk_extend(q for p in parsed if p.source.folder in ("ontology", "data") for q in p.quads)
+    for p in parsed:  # the store has them now (the validating child has its own copy): free the memory
+        p.quads = []
     step("derive")
     derive(store)
     step("describe")
@@ -222,17 +232,38 @@ def _write_release(
         prefixes=turtle_prefixes(),
     )
     step("dumps")
-    write_dumps(store, tmp)
-    graphs: dict[str, int] = {}
-    for q in store.quads_for_pattern(None, None, None):
-        key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        graphs[key] = graphs.get(key, 0) + 1
+    # the on-disk store is bulk-loaded (in Rust, GIL released) from the N-Quads dump by a thread, as soon as
+    # that file is written, while the other dumps are written
+    loading: list[threading.Thread] = []
+    load_failures: list[BaseException] = []
+
+    def load_disk_store(nquads: Path) -> None:
+        try:
+            disk = ox.Store(str(tmp / STORE_DIR))
+            disk.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            disk.flush()
+            del disk  # closes the RocksDB store before its files are checksummed and the dir renamed
+        except BaseException as exc:  # re-raised below, in the build's thread
+            load_failures.append(exc)
+
+    def on_written(name: str, path: Path) -> None:
+        if name == "axiskg.nq" and parallel:
+            loading.append(threading.Thread(target=load_disk_store, args=(path,), name="store-load"))
+            loading[-1].start()
+
+    try:
+        write_dumps(store, tmp, on_written=on_written, threads=parallel)
+        graphs = _graph_sizes(store)
+    finally:
+        for t in loading:  # never leave a thread writing into a directory that may be removed
+            t.join()
     step("store")
-    disk = ox.Store(str(tmp / STORE_DIR))
-    disk.bulk_load(path=str(tmp / "dumps" / "axiskg.nq"), format=ox.RdfFormat.N_QUADS)  # all in Rust
-    disk.flush()
-    del disk, store
-    gc.collect()  # close the RocksDB store before its files are checksummed and the dir renamed
+    if not parallel:
+        load_disk_store(tmp / "dumps" / "axiskg.nq")
+    if load_failures:
+        raise load_failures[0]
+    del store
+    gc.collect()
     report: ValidationReport | None = None
     if validation is not None:
         step("validate")
@@ -288,6 +319,18 @@ def _write_release(
     return meta, report
 
 
+def _graph_sizes(store: ox.Store) -> dict[str, int]:
+    """Quads per graph ('' for the default graph), counted by the store."""
+    graphs: dict[str, int] = {}
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    for row in rows:  # type: ignore[union-attr]
+        graphs[row["g"].value] = int(row["n"].value)
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        graphs[""] = default
+    return graphs
+
+
 def _invalid_message(report: ValidationReport) -> str:
     return (
         f"validation failed with {report.problems} problem(s), first: "
@@ -330,7 +373,7 @@ def build(
     if full is None:
         full = os.environ.get(FULL_VALIDATION_ENV, "") not in ("", "0")
     baseline = None if full or not check else load_baseline(out_dir)
-    validation = _start_validation(parsed, baseline) if check else None
+    validation = _start_validation(parsed, baseline, project) if check else None
     created = datetime.now(UTC)
     tmp: Path | None = None
     try:
@@ -345,7 +388,14 @@ def build(
             tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=out_dir / RELEASES))
             tmp.chmod(0o755)  # mkdtemp makes it private; a release is world-readable like any build output
             meta, report = _write_release(
-                tmp, parsed, validation, rid=rid, created=created, base_url=base_url, step=step
+                tmp,
+                parsed,
+                validation,
+                rid=rid,
+                created=created,
+                base_url=base_url,
+                step=step,
+                parallel=validation is None or baseline is not None,
             )
             validation = None
             step("swap")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,14 +41,28 @@ def _union_triples(store: ox.Store) -> ox.QueryTriples:
     return result
 
 
-def write_dumps(store: ox.Store, release_dir: Path) -> list[Path]:
-    """Write every file of DUMP_FILES under `release_dir/dumps/`; return their paths."""
+def write_dumps(
+    store: ox.Store,
+    release_dir: Path,
+    on_written: Callable[[str, Path], None] | None = None,
+    *,
+    threads: bool = True,
+) -> list[Path]:
+    """Write every file of DUMP_FILES under `release_dir/dumps/`; return their paths.
+
+    `on_written(name, path)` is called as soon as each file is complete (N-Quads first), so that a caller
+    can start using it (the build bulk-loads its on-disk store from axiskg.nq while the others are written).
+    With `threads`, the union Turtle file (a sort of every distinct triple) is written by a second thread
+    meanwhile: pyoxigraph releases the GIL while it serializes."""
     out = release_dir / DUMPS_DIR
     out.mkdir(parents=True, exist_ok=True)
     prefixes = turtle_prefixes()
     ontology = ox.NamedNode(iris.GRAPH_ONTOLOGY)
     written: list[Path] = []
-    for name, (fmt, what) in DUMP_FILES.items():
+    failures: list[BaseException] = []
+
+    def write(name: str) -> None:
+        fmt, what = DUMP_FILES[name]
         path = out / name
         if what == "dataset":
             if fmt in (ox.RdfFormat.N_QUADS,):
@@ -57,5 +73,28 @@ def write_dumps(store: ox.Store, release_dir: Path) -> list[Path]:
             ox.serialize(_union_triples(store), str(path), fmt, prefixes=prefixes)
         else:
             store.dump(str(path), fmt, from_graph=ontology, prefixes=prefixes)
-        written.append(path)
+        if on_written is not None:
+            on_written(name, path)
+
+    def write_in_thread(name: str) -> None:
+        try:
+            write(name)
+        except BaseException as exc:  # re-raised by the caller's thread below
+            failures.append(exc)
+
+    order = sorted(DUMP_FILES, key=lambda n: DUMP_FILES[n][0] != ox.RdfFormat.N_QUADS)  # N-Quads first
+    unions = [n for n in order if DUMP_FILES[n][1] == "union"] if threads else []
+    threads = [threading.Thread(target=write_in_thread, args=(n,), name=f"dump-{n}") for n in unions]
+    try:
+        for t in threads:
+            t.start()
+        for name in order:
+            if name not in unions:
+                write(name)
+    finally:
+        for t in threads:
+            t.join()
+    if failures:
+        raise failures[0]
+    written = [out / name for name in DUMP_FILES]
     return written

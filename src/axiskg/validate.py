@@ -470,17 +470,18 @@ class _Cycle(Exception):
 
 
 class _Structure:
-    """The data's anchors (IRI subjects outside lists), their digests, and the blank/list nodes they hold."""
+    """The data's anchors (IRI subjects outside lists), their digests, and the blank/list nodes they hold.
 
-    def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        desc: dict[Any, set[tuple[Any, Any]]] = {}
+    Kept small: only the blank and list nodes' own triples are held; everything else is read again from the
+    parsed quads when needed. An anchor's digest is the sum (mod 2**128) of a hash of each of its triples,
+    a blank/list object standing for the digest of its own triples (recursively): equal digests mean equal
+    descriptions (a triple given in two files counts twice, which can only make a node look changed)."""
+
+    def __init__(self, quads: Sequence[ox.Quad]) -> None:
+        self.quads = quads
         folded: set[Any] = set()
         for q in quads:
             s, p, o = q.subject, q.predicate, q.object
-            d = desc.get(s)
-            if d is None:
-                d = desc[s] = set()
-            d.add((p, o))
             if isinstance(o, ox.BlankNode):
                 folded.add(o)
             if p == _RDF_REST:
@@ -488,19 +489,20 @@ class _Structure:
                 folded.add(o)
             elif p == _RDF_FIRST or isinstance(s, ox.BlankNode):
                 folded.add(s)
-        self.desc = desc
-        self.folded = folded
+        inner: dict[Any, list[tuple[Any, Any]]] = {}  # the folded nodes' own triples
         parents: dict[Any, list[Any]] = {}
-        for s, pairs in desc.items():
-            for _p, o in pairs:
-                if o in folded:
-                    parents.setdefault(o, []).append(s)
-        self.parents = parents
+        for q in quads:
+            s, o = q.subject, q.object
+            if s in folded:
+                inner.setdefault(s, []).append((q.predicate, o))
+            if o in folded:
+                parents.setdefault(o, []).append(s)
+        self.folded, self.inner, self.parents = folded, inner, parents
         memo: dict[Any, str] = {}
 
         def text(node: Any, stack: frozenset[Any]) -> str:
             lines = []
-            for p, o in desc.get(node, ()):
+            for p, o in set(inner.get(node, ())):
                 if o in folded:
                     if o in stack:
                         raise _Cycle
@@ -511,19 +513,33 @@ class _Structure:
                 else:
                     lines.append(f"{p} {o}")
             lines.sort()
-            return "\n".join(lines)
+            return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
 
-        digests: dict[str, str] = {}
-        for s in desc:
+        sums: dict[str, int] = {}
+        unstable: set[str] = set()
+        mask = (1 << 128) - 1
+        for q in quads:
+            s = q.subject
             if s in folded or not isinstance(s, ox.NamedNode):
                 continue
-            try:
-                body = text(s, frozenset())
-                digests[s.value] = hashlib.blake2b(body.encode(), digest_size=12).hexdigest()
-            except (_Cycle, RecursionError):
-                digests[s.value] = "cycle"  # never equal to a stored digest: always validated again
-        self.digests = {k: v for k, v in digests.items()}
-        self._unstable = {k for k, v in digests.items() if v == "cycle"}
+            p, o = q.predicate, q.object
+            key = s.value
+            if o in folded:
+                try:
+                    sub = memo.get(o)
+                    if sub is None:
+                        sub = memo[o] = text(o, frozenset([o]))
+                except (_Cycle, RecursionError):
+                    unstable.add(key)
+                    sub = "cycle"
+                line = f"{p} [{'' if isinstance(o, ox.BlankNode) else o} {sub}]"
+            else:
+                line = f"{p} {o}"
+            h = int.from_bytes(hashlib.blake2b(line.encode(), digest_size=16).digest(), "big")
+            sums[key] = (sums.get(key, 0) + h) & mask
+        # a digest that contains a cycle of blank nodes is never equal to a stored one: always validated again
+        self.digests = {k: ("cycle" if k in unstable else f"{v:032x}") for k, v in sums.items()}
+        self._unstable = unstable
 
     def _anchors(self, node: Any) -> set[str]:
         """The anchors holding `node` (itself for an anchor); '' for a blank/list node that nobody holds."""
@@ -553,19 +569,18 @@ class _Structure:
             return self._anchors(ox.BlankNode(str(node)))
         return set()
 
-    def _out_neighbours(self, anchor: str) -> set[str]:
-        out: set[str] = set()
-        todo, seen = [ox.NamedNode(anchor)], set()
+    def _folded_objects(self, node: Any, into: set[str]) -> None:
+        """IRIs the blank/list node `node` leads to (through further blank/list nodes), rdf:type aside."""
+        todo, seen = [node], {node}
         while todo:
-            for p, o in self.desc.get(todo.pop(), ()):
+            for p, o in self.inner.get(todo.pop(), ()):
                 if p == _RDF_TYPE or o in seen:
                     continue
                 if o in self.folded:
                     seen.add(o)
                     todo.append(o)
                 elif isinstance(o, ox.NamedNode):
-                    out.add(o.value)
-        return out
+                    into.add(o.value)
 
     def plan(
         self, baseline: Baseline, ontology: Sequence[ParsedFile]
@@ -576,23 +591,26 @@ class _Structure:
         if len(changed) * 2 > max(len(self.digests), 1):
             return f"{len(changed)} of {len(self.digests)} described nodes changed"
         classes = {q.object for p in ontology for q in p.quads if q.predicate == _RDF_TYPE}
-        for s, pairs in self.desc.items():
-            for p, o in pairs:
-                if p == _RDF_TYPE:
-                    classes.add(o)
-                elif p == _SUBCLASS:
-                    classes.add(o)
-                    classes.add(s)
+        affected = set(changed) | set(baseline.index.flagged) | self._unstable
+        folded = self.folded
+        for q in self.quads:  # one pass: classes, and the changed anchors' neighbours in both directions
+            s, p, o = q.subject, q.predicate, q.object
+            if p == _RDF_TYPE:
+                classes.add(o)
+                continue
+            if p == _SUBCLASS:
+                classes.add(o)
+                classes.add(s)
+            if isinstance(s, ox.NamedNode) and s.value in changed and s not in folded:
+                if o in folded:
+                    self._folded_objects(o, affected)
+                elif isinstance(o, ox.NamedNode):
+                    affected.add(o.value)
+            if isinstance(o, ox.NamedNode) and o.value in changed:
+                affected |= self._anchors(s)
         used_as_class = sorted(c.value for c in classes if isinstance(c, ox.NamedNode) and c.value in changed)
         if used_as_class:
             return f"{used_as_class[0]} is used as a class and changed in data/"
-        affected = set(changed) | set(baseline.index.flagged) | self._unstable
-        for a in changed:
-            affected |= self._out_neighbours(a)
-        for s, pairs in self.desc.items():
-            for p, o in pairs:
-                if p != _RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in changed:
-                    affected |= self._anchors(s)
         try:
             affected |= baseline.old_out_neighbours(sorted(changed))
         except (OSError, ValueError) as exc:
