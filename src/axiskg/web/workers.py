@@ -4,8 +4,11 @@ pyoxigraph cannot interrupt a query, so the deadline is enforced from outside: t
 worker whose query passes the deadline and starts a fresh one, while the other workers keep answering.
 A worker that dies (stack overflow, out of memory) is replaced the same way.
 
-Protocol on a socketpair: frames of a 4-byte big-endian length then the payload. Request: one JSON frame.
-Answer: one JSON header frame ({"ok", "status", "message", "rows", "truncated"}) then one body frame.
+Protocol on a socketpair (both ends are this program, so `marshal` is safe and the cheapest codec here).
+Request: a 4-byte big-endian length then the marshalled request dict. Answer, in one write: a fixed
+13-byte head (error length, body length, HTTP status, rows, truncated) then, for a failure only, the
+marshalled {"message", "reason"} and then the body. The web side reads answers with an asyncio Protocol
+(no StreamReader, no task per query: the deadline is a timer on the answer's future).
 Run as a program: `python -m axiskg.web.workers STORE_DIR FD [MEMORY_MB]` (MEMORY_MB caps its address space).
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import marshal
 import os
 import signal
 import socket
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _LEN = struct.Struct(">I")
+_HEAD = struct.Struct(">IIHIB")  # error length, body length, status, rows, truncated
 
 
 class QueryTimeoutError(Exception):
@@ -58,18 +62,25 @@ class Answer:
 
 
 def _read_exact(sock: socket.socket, n: int) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
+    buf = sock.recv(n)
+    if len(buf) == n:
+        return buf
+    parts = bytearray(buf)
+    while len(parts) < n:
+        chunk = sock.recv(n - len(parts))
         if not chunk:
             raise EOFError
-        buf += chunk
-    return bytes(buf)
+        parts += chunk
+    return bytes(parts)
 
 
-def _send(sock: socket.socket, header: dict[str, Any], body: bytes) -> None:
-    h = json.dumps(header).encode()
-    sock.sendall(_LEN.pack(len(h)) + h + _LEN.pack(len(body)) + body)
+def _send(sock: socket.socket, status: int, rows: int, truncated: bool, body: bytes) -> None:
+    sock.sendall(_HEAD.pack(0, len(body), status, rows, truncated) + body)
+
+
+def _send_error(sock: socket.socket, status: int, message: str, reason: str = "") -> None:
+    err = marshal.dumps({"message": message, "reason": reason})
+    sock.sendall(_HEAD.pack(len(err), 0, status, 0, False) + err)
 
 
 def run_worker(store_dir: str, fd: int, memory_mb: int = 0) -> None:
@@ -96,54 +107,57 @@ def run_worker(store_dir: str, fd: int, memory_mb: int = 0) -> None:
     while True:
         try:
             (n,) = _LEN.unpack(_read_exact(sock, 4))
-            req = json.loads(_read_exact(sock, n))
+            req = marshal.loads(_read_exact(sock, n))
         except EOFError:
             return
         try:
             body, rows, truncated = run_query(store, req)
-            _send(
-                sock, {"ok": True, "status": 200, "message": "", "rows": rows, "truncated": truncated}, body
-            )
+            _send(sock, 200, rows, truncated, body)
         except QueryRefusedError as exc:
-            _send(
-                sock,
-                {
-                    "ok": False,
-                    "status": exc.status,
-                    "message": exc.message,
-                    "rows": 0,
-                    "truncated": False,
-                    "reason": exc.reason,
-                },
-                b"",
-            )
+            _send_error(sock, exc.status, exc.message, exc.reason)
         except SyntaxError as exc:
-            _send(
-                sock,
-                {
-                    "ok": False,
-                    "status": 400,
-                    "message": f"SPARQL syntax error: {exc}",
-                    "rows": 0,
-                    "truncated": False,
-                },
-                b"",
-            )
+            _send_error(sock, 400, f"SPARQL syntax error: {exc}")
         except (ValueError, TypeError, OSError, RuntimeError) as exc:
-            _send(
-                sock,
-                {
-                    "ok": False,
-                    "status": 500,
-                    "message": f"query failed: {exc}",
-                    "rows": 0,
-                    "truncated": False,
-                },
-                b"",
-            )
+            _send_error(sock, 500, f"query failed: {exc}")
 
 
 # ---------------------------------------------------------------- web side
+
+
+class _Channel(asyncio.Protocol):
+    """The web end of a worker's socket: collects one answer at a time into `waiter`."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buf = bytearray()
+        self.need = _HEAD.size
+        self.waiter: asyncio.Future[tuple[int, int, bool, bytes, bytes]] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's transports are not asyncio's classes
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        if len(buf) < self.need:
+            return
+        elen, blen, status, rows, truncated = _HEAD.unpack_from(buf)
+        total = _HEAD.size + elen + blen
+        if len(buf) < total:
+            self.need = total
+            return
+        err = bytes(buf[_HEAD.size : _HEAD.size + elen]) if elen else b""
+        body = bytes(buf[_HEAD.size + elen : total]) if blen else b""
+        del buf[:total]
+        self.need = _HEAD.size
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result((status, rows, bool(truncated), err, body))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(ConnectionError("query worker connection lost"))
 
 
 class _Worker:
@@ -158,33 +172,38 @@ class _Worker:
         child.close()
         parent.setblocking(False)
         self.sock = parent
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
+        self.channel = _Channel()
 
     async def connect(self) -> None:
-        self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock)
+        loop = asyncio.get_running_loop()
+        await loop.connect_accepted_socket(lambda: self.channel, sock=self.sock)
 
-    async def call(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        assert self.reader is not None and self.writer is not None
-        payload = json.dumps(request).encode()
-        self.writer.write(_LEN.pack(len(payload)) + payload)
-        await self.writer.drain()
-        (n,) = _LEN.unpack(await self.reader.readexactly(4))
-        header = json.loads(await self.reader.readexactly(n))
-        (m,) = _LEN.unpack(await self.reader.readexactly(4))
-        body = await self.reader.readexactly(m)
-        return header, body
+    def call(self, payload: bytes) -> asyncio.Future[tuple[int, int, bool, bytes, bytes]]:
+        """Send a marshalled request; the future gets (status, rows, truncated, error, body)."""
+        ch = self.channel
+        fut: asyncio.Future[tuple[int, int, bool, bytes, bytes]] = asyncio.get_running_loop().create_future()
+        if ch.transport is None or ch.transport.is_closing():
+            fut.set_exception(ConnectionError("query worker connection closed"))
+            return fut
+        ch.waiter = fut
+        ch.transport.write(_LEN.pack(len(payload)) + payload)
+        return fut
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
-            if self.writer is not None:
-                self.writer.close()
+            if self.channel.transport is not None:
+                self.channel.transport.abort()
             else:
                 self.sock.close()
         # reap without blocking the event loop
         threading.Thread(target=self.proc.wait, daemon=True).start()
+
+
+def _expire(fut: asyncio.Future[Any]) -> None:
+    if not fut.done():
+        fut.set_exception(TimeoutError())
 
 
 class WorkerPool:
@@ -232,14 +251,18 @@ class WorkerPool:
             raise PoolClosedError
         if self._idle:
             return self._idle.popleft()
-        fut: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[_Worker] = loop.create_future()
         self._waiters.append(fut)
+        timer = loop.call_later(timeout, _expire, fut)
         try:
-            return await asyncio.wait_for(fut, timeout)
-        except (TimeoutError, asyncio.CancelledError):
-            if fut.done() and not fut.cancelled():
-                self._release(fut.result())
+            return await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self._release(fut.result())  # a worker was handed over just as the client went away
             raise
+        finally:
+            timer.cancel()
 
     async def _replace(self, w: _Worker) -> None:
         self._discard(w)
@@ -252,6 +275,7 @@ class WorkerPool:
     async def run(self, request: dict[str, Any], timeout: float) -> Answer:
         """Run one query; the deadline covers the wait for a free worker and the execution."""
         start = time.monotonic()
+        payload = marshal.dumps(request)
         self.in_flight += 1
         try:
             try:
@@ -259,29 +283,27 @@ class WorkerPool:
             except TimeoutError as exc:
                 raise QueryTimeoutError("no query worker became free before the deadline") from exc
             left = max(0.001, timeout - (time.monotonic() - start))
+            fut = w.call(payload)
+            timer = asyncio.get_running_loop().call_later(left, _expire, fut)
             try:
-                header, body = await asyncio.wait_for(w.call(request), left)
+                status, rows, truncated, err, body = await fut
             except TimeoutError as exc:
                 await self._replace(w)
                 raise QueryTimeoutError(f"query stopped at the {timeout:g} s deadline") from exc
-            except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+            except (ConnectionError, OSError) as exc:
                 await self._replace(w)
                 raise WorkerCrashedError("the query worker died while running the query") from exc
             except asyncio.CancelledError:
                 # the client went away: the worker may still be busy, so it cannot be reused
                 asyncio.ensure_future(self._replace(w))
                 raise
+            finally:
+                timer.cancel()
             self._release(w)
-            return Answer(
-                header["ok"],
-                header["status"],
-                header["message"],
-                header["rows"],
-                header["truncated"],
-                body,
-                time.monotonic() - start,
-                header.get("reason", ""),
-            )
+            if err:
+                e = marshal.loads(err)
+                return Answer(False, status, e["message"], 0, False, b"", time.monotonic() - start, e["reason"])
+            return Answer(True, status, "", rows, truncated, body, time.monotonic() - start)
         finally:
             self.in_flight -= 1
 
