@@ -218,7 +218,13 @@ def validate_parsed(
         # The ontology is added to the data graph here rather than given as pyshacl's `ont_graph`: that is
         # what pyshacl does with it too (it mixes it into the data graph), but its mixing clones every
         # blank-node structure recursively and takes minutes on our ontology; a union takes milliseconds.
-        shacl_conforms, results = _shacl_run(rdflib_graph(data_and_ontology), shapes, keep)
+        if keep is None:
+            data_graph = rdflib_graph(data_and_ontology)
+        else:  # only what the checked focus nodes' shapes read (see _Structure.subgraph)
+            inverse = {ox.NamedNode(str(p)) for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+            part = ParsedFile(data_files[0].source, quads=structure.subgraph(inverse)) if data_files else None
+            data_graph = rdflib_graph([p for p in ok if p.source.folder == "ontology"] + ([part] if part else []))
+        shacl_conforms, results = _shacl_run(data_graph, shapes, keep)
         conforms = conforms and shacl_conforms
         locator = SourceLocator(data_files + [p for p in data_and_ontology if p.source.folder == "ontology"])
         flagged: set[str] = set()
@@ -567,7 +573,13 @@ class _Structure:
             return self._anchors(ox.NamedNode(str(node)))
         if isinstance(node, BNode):
             return self._anchors(ox.BlankNode(str(node)))
-        return set()
+        # a literal: every node that holds a literal of that lexical form
+        text = str(node)
+        out: set[str] = set()
+        for q in self.quads:
+            if isinstance(q.object, ox.Literal) and q.object.value == text:
+                out |= self._anchors(q.subject)
+        return out
 
     def _folded_objects(self, node: Any, into: set[str]) -> None:
         """IRIs the blank/list node `node` leads to (through further blank/list nodes), rdf:type aside."""
@@ -625,6 +637,58 @@ class _Structure:
                 return ox.NamedNode(key) in self.folded and bool(self._anchors(ox.NamedNode(key)) & affected)
             if isinstance(node, BNode):
                 return bool(self.anchors_of(node) & affected)
-            return True  # a literal focus node: cheap, always checked
+            # a literal: checked when an affected node holds it (matched on its lexical form: rdflib may
+            # normalise it; matching more literals than needed only checks more)
+            return str(node) in self.literal_values
 
+        self.affected = affected
+        self.literal_values = {q.object.value for q in self.quads if isinstance(q.object, ox.Literal)}
         return keep, len(changed), len(affected & set(self.digests))
+
+    def subgraph(self, inverse: set[Any]) -> list[ox.Quad]:
+        """The data an incremental check reads (after `plan`): every triple of the affected anchors and of
+        their out-neighbours (values whose type or own triples a shape reads), every triple pointing to an
+        affected node (targets by objects), and the triples of its in-neighbours along the predicates used
+        in inverse paths. Hubs (a hedge, a role) thus bring their in-edges, not their in-neighbours."""
+        affected, folded = self.affected, self.folded
+        memo: dict[Any, set[str]] = {}
+
+        def anchors(node: Any) -> set[str]:
+            got = memo.get(node)
+            if got is None:
+                got = memo[node] = self._anchors(node)
+            return got
+
+        def held(s: Any) -> bool:  # is this subject (an anchor, or a blank/list node) part of an affected anchor
+            if s in folded:
+                return bool(anchors(s) & affected)
+            return isinstance(s, ox.NamedNode) and s.value in affected
+
+        # literal values of the affected nodes are focus nodes too (targets by objects): their in-edges come along
+        literals = {q.object for q in self.quads if isinstance(q.object, ox.Literal) and held(q.subject)}
+        self.literal_values = {lit.value for lit in literals}
+
+        def pointed(o: Any) -> bool:  # an in-edge to an affected node
+            return (isinstance(o, ox.NamedNode) and o.value in affected) or o in literals
+
+        keep_anchor = set(affected)
+        for q in self.quads:
+            s, p, o = q.subject, q.predicate, q.object
+            if p == _RDF_TYPE:
+                continue
+            if p in inverse and pointed(o):
+                keep_anchor |= anchors(s)
+            if s in folded:
+                if anchors(s) & affected and isinstance(o, ox.NamedNode) and o not in folded:
+                    keep_anchor.add(o.value)
+            elif isinstance(s, ox.NamedNode) and s.value in affected and isinstance(o, ox.NamedNode):
+                keep_anchor.add(o.value)
+        out = []
+        for q in self.quads:
+            s, p, o = q.subject, q.predicate, q.object
+            if s in folded:
+                if anchors(s) & keep_anchor:
+                    out.append(q)
+            elif (isinstance(s, ox.NamedNode) and s.value in keep_anchor) or pointed(o) or p == _SUBCLASS:
+                out.append(q)  # (every rdfs:subClassOf of data/: sh:class and class targets read the hierarchy)
+        return out
