@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import logging
 import os
 import time
@@ -16,10 +17,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Message, Receive, Scope, Send
 
 from axiskg.errors import AxiskgError
 from axiskg.release import CURRENT, Release, open_release
@@ -28,12 +30,15 @@ from axiskg.web import linked_data, pages, sparql
 from axiskg.web.http import (
     AccessLog,
     BodyLimit,
+    BodyTooLargeError,
     Fairness,
     FastPath,
     HTTPError,
     LRUCache,
     ResponseCache,
+    cached_answer,
     error_response,
+    log_access,
 )
 from axiskg.web.limits import QueryLimits
 from axiskg.web.metrics import Metrics
@@ -79,6 +84,13 @@ class Server:
         self._checked = 0.0
         self._loading = False
         self._cors = [o.encode() for o in settings.cors_origins]
+        self._cors_all = b"*" in self._cors
+        # CORSMiddleware's simple-response headers (allow_credentials is off)
+        self._cors_simple: list[tuple[bytes, bytes]] = [
+            (b"access-control-expose-headers", ", ".join(h.strip() for h in EXPOSE.split(",")).encode())
+        ]
+        if self._cors_all:
+            self._cors_simple.insert(0, (b"access-control-allow-origin", b"*"))
 
     def _target(self) -> str | None:
         try:
@@ -149,6 +161,14 @@ class Server:
         if self.state is not None:
             self.state.pool.kill_all()
 
+    def cors_simple_headers(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
+        """What CORSMiddleware adds to a (non-preflight) answer, Vary aside."""
+        if origin is None:
+            return []
+        if not self._cors_all and origin in self._cors:
+            return [*self._cors_simple, (b"access-control-allow-origin", origin)]
+        return self._cors_simple
+
     def cors_headers(self, origin: bytes) -> list[tuple[bytes, bytes]]:
         if b"*" in self._cors:
             return [
@@ -164,6 +184,8 @@ class Server:
 
 
 EXPOSE = "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location"
+CORS_METHODS = ("GET", "POST", "HEAD")
+CORS_HEADERS = ("Accept", "Content-Type", "If-None-Match", "Cache-Control")
 
 
 async def health(request: Request) -> Response:
@@ -212,6 +234,128 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
 
 
+GZIP_MINIMUM = 1000  # as GZipMiddleware(minimum_size=1000) below
+GZIP_LEVEL = 6
+_FAST_METHODS = frozenset(("GET", "POST"))
+
+
+class App(Starlette):
+    """Starlette, plus a direct path for GET/POST /sparql that does in one pass what the middleware stack
+    does (access log and metrics, cached-answer fast path, body limit, gzip, CORS, error pages) and calls the
+    endpoint without routing. Every other request goes through the full stack. The query itself still runs
+    in a killable worker under the deadline and the client's fairness limits (sparql.run_in_worker)."""
+
+    server: Server
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in _FAST_METHODS:
+            if not scope.get("root_path"):
+                scope["app"] = self
+                await self._sparql(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    async def _sparql(self, scope: Scope, receive: Receive, send: Send) -> None:
+        server = self.server
+        start = time.perf_counter()
+        status = 500
+        size = 0
+        try:
+            headers = scope["headers"]
+            hit = cached_answer(server, scope) if scope["method"] == "GET" else None
+            if hit is not None:
+                status, out, body = hit
+            else:
+                answer = await self._answer(scope, receive, headers)
+                if answer is None:  # the client went away while sending its body
+                    return
+                status, out, body = answer
+            await send({"type": "http.response.start", "status": status, "headers": out})
+            await send({"type": "http.response.body", "body": body})
+            size = len(body)
+        finally:
+            elapsed = time.perf_counter() - start
+            server.metrics.observe("/sparql", scope["method"], status, elapsed)
+            if server.settings.access_log:
+                log_access(scope, status, size, elapsed)
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, headers: list[tuple[bytes, bytes]]
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        server = self.server
+        settings = server.settings
+        origin = accept_encoding = None
+        max_body = settings.max_body
+        for k, v in headers:
+            if k == b"origin":
+                if origin is None:
+                    origin = v
+            elif k == b"accept-encoding":
+                if accept_encoding is None:
+                    accept_encoding = v
+            elif k == b"content-length":
+                try:
+                    n = int(v)
+                except ValueError:
+                    n = -1
+                if n < 0 or n > max_body:
+                    return self._finish(_too_large(max_body), origin, accept_encoding)
+        if scope["method"] == "POST":
+            seen = 0
+
+            async def limited() -> Message:
+                nonlocal seen
+                msg = await receive()
+                if msg["type"] == "http.request":
+                    seen += len(msg.get("body", b""))
+                    if seen > max_body:
+                        raise BodyTooLargeError
+                return msg
+
+            request = Request(scope, limited)
+        else:
+            request = Request(scope, receive)
+        try:
+            response = await sparql.sparql_endpoint(request)
+        except BodyTooLargeError:
+            response = _too_large(max_body)
+        except HTTPError as exc:
+            response = error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+        except ClientDisconnect:
+            return None
+        except Exception:
+            log.exception("error answering %s /sparql", scope["method"])
+            response = PlainTextResponse("Internal Server Error", status_code=500)
+        return self._finish(response, origin, accept_encoding)
+
+    def _finish(
+        self, response: Response, origin: bytes | None, accept_encoding: bytes | None
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """What GZipMiddleware(minimum_size=1000) and CORSMiddleware would do to this response."""
+        body = bytes(response.body)
+        out = response.raw_headers
+        vary = [v for k, v in out if k == b"vary"]
+        if len(body) >= GZIP_MINIMUM and not any(k == b"content-encoding" for k, _ in out):
+            vary.append(b"Accept-Encoding")
+            if accept_encoding is not None and b"gzip" in accept_encoding:
+                body = gzip.compress(body, GZIP_LEVEL)
+                out = [(k, v) for k, v in out if k != b"content-length"]
+                out += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
+        out = [(k, v) for k, v in out if k != b"vary"]
+        out += self.server.cors_simple_headers(origin)
+        vary.append(b"Origin")
+        out.append((b"vary", b", ".join(vary)))
+        return response.status_code, out, body
+
+
+def _too_large(max_body: int) -> Response:
+    return error_response(
+        413,
+        f"request body too large: this endpoint accepts at most {max_body} bytes",
+        headers={"Connection": "close"},
+    )
+
+
 def create_app(settings: ServeSettings) -> Starlette:
     """The ASGI app serving the release at `settings.release`."""
     server = Server(settings)
@@ -230,17 +374,18 @@ def create_app(settings: ServeSettings) -> Starlette:
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST", "HEAD"],
-            allow_headers=["Accept", "Content-Type", "If-None-Match", "Cache-Control"],
+            allow_methods=list(CORS_METHODS),
+            allow_headers=list(CORS_HEADERS),
             expose_headers=[h.strip() for h in EXPOSE.split(",")],
             max_age=86400,
         ),
         Middleware(BodyLimit, max_bytes=settings.max_body),
-        Middleware(GZipMiddleware, minimum_size=1000),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM),
     ]
-    app = Starlette(
+    app = App(
         routes=routes(), middleware=middleware, lifespan=lifespan, exception_handlers={HTTPError: _http_error}
     )
+    app.server = server
     app.state.server = server
     app.state.settings = settings
     app.state.release = None

@@ -225,8 +225,11 @@ class BodyLimit:
         await resp(scope, receive, send)
 
 
-class _BodyTooLargeError(Exception):
+class BodyTooLargeError(Exception):
     pass
+
+
+_BodyTooLargeError = BodyTooLargeError
 
 
 def route_label(path: str) -> str:
@@ -275,19 +278,25 @@ class AccessLog:
         finally:
             elapsed = time.perf_counter() - start
             self.metrics.observe(route_label(scope["path"]), scope["method"], status, elapsed)
-            if self.enabled and access_log.isEnabledFor(logging.INFO):
-                client = scope.get("client")
-                qs = scope.get("query_string", b"")
-                target = scope.get("raw_path", scope["path"].encode()) + (b"?" + qs if qs else b"")
-                access_log.info(
-                    '%s "%s %s" %d %d %.1fms',
-                    client[0] if client else "-",
-                    scope["method"],
-                    target.decode("latin-1")[:2000],
-                    status,
-                    size,
-                    elapsed * 1000,
-                )
+            if self.enabled:
+                log_access(scope, status, size, elapsed)
+
+
+def log_access(scope: Scope, status: int, size: int, elapsed: float) -> None:
+    """One access-log line (if the axiskg.access logger is on)."""
+    if access_log.isEnabledFor(logging.INFO):
+        client = scope.get("client")
+        qs = scope.get("query_string", b"")
+        target = scope.get("raw_path", scope["path"].encode()) + (b"?" + qs if qs else b"")
+        access_log.info(
+            '%s "%s %s" %d %d %.1fms',
+            client[0] if client else "-",
+            scope["method"],
+            target.decode("latin-1")[:2000],
+            status,
+            size,
+            elapsed * 1000,
+        )
 
 
 class FastPath:
@@ -299,27 +308,37 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            state = self.server.current()
-            if state is not None:
-                headers = dict(scope["headers"])
-                if b"if-none-match" not in headers:
-                    key = raw_key(scope, headers)
-                    hit = state.raw_cache.get(key)
-                    if hit is not None:
-                        self.server.metrics.cache_hits += 1
-                        gz = hit.gz is not None and b"gzip" in headers.get(b"accept-encoding", b"")
-                        body = hit.gz if gz and hit.gz is not None else hit.body
-                        out = list(hit.headers)
-                        if gz:
-                            out.append((b"content-encoding", b"gzip"))
-                        origin = headers.get(b"origin")
-                        if origin is not None:
-                            out += self.server.cors_headers(origin)
-                        out.append((b"content-length", str(len(body)).encode()))
-                        await send({"type": "http.response.start", "status": hit.status, "headers": out})
-                        await send({"type": "http.response.body", "body": body})
-                        return
+            hit = cached_answer(self.server, scope)
+            if hit is not None:
+                status, out, body = hit
+                await send({"type": "http.response.start", "status": status, "headers": out})
+                await send({"type": "http.response.body", "body": body})
+                return
         await self.app(scope, receive, send)
+
+
+def cached_answer(server: Any, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    """(status, headers, body) of a GET answered before (same path, query string and Accept), or None."""
+    state = server.current()
+    if state is None or not state.raw_cache:
+        return None
+    headers = dict(scope["headers"])
+    if b"if-none-match" in headers:
+        return None
+    hit = state.raw_cache.get(raw_key(scope, headers))
+    if hit is None:
+        return None
+    server.metrics.cache_hits += 1
+    gz = hit.gz is not None and b"gzip" in headers.get(b"accept-encoding", b"")
+    body = hit.gz if gz and hit.gz is not None else hit.body
+    out = list(hit.headers)
+    if gz:
+        out.append((b"content-encoding", b"gzip"))
+    origin = headers.get(b"origin")
+    if origin is not None:
+        out += server.cors_headers(origin)
+    out.append((b"content-length", str(len(body)).encode()))
+    return hit.status, out, body
 
 
 def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bytes, bytes]:
