@@ -259,10 +259,11 @@ def _write_release(
             t.join()
     step("store")
     if not parallel:
+        del store  # free the in-memory store before RocksDB's bulk loader takes its memory
+        gc.collect()
         load_disk_store(tmp / "dumps" / "axiskg.nq")
     if load_failures:
         raise load_failures[0]
-    del store
     gc.collect()
     report: ValidationReport | None = None
     if validation is not None:
