@@ -61,17 +61,11 @@ class Answer:
 # ---------------------------------------------------------------- worker side (separate process)
 
 
-def _read_exact(sock: socket.socket, n: int) -> bytes:
-    buf = sock.recv(n)
-    if len(buf) == n:
-        return buf
-    parts = bytearray(buf)
-    while len(parts) < n:
-        chunk = sock.recv(n - len(parts))
-        if not chunk:
-            raise EOFError
-        parts += chunk
-    return bytes(parts)
+def _recv(sock: socket.socket) -> bytes:
+    chunk = sock.recv(1 << 16)
+    if not chunk:
+        raise EOFError
+    return chunk
 
 
 def _send(sock: socket.socket, status: int, rows: int, truncated: bool, body: bytes) -> None:
@@ -104,10 +98,16 @@ def run_worker(store_dir: str, fd: int, memory_mb: int = 0) -> None:
         os._exit(0)
 
     threading.Thread(target=orphan_watch, daemon=True).start()
+    pending = b""
     while True:
-        try:
-            (n,) = _LEN.unpack(_read_exact(sock, 4))
-            req = marshal.loads(_read_exact(sock, n))
+        try:  # one recv per request in the usual case (the request is one write of the web side)
+            while len(pending) < 4:
+                pending += _recv(sock)
+            (n,) = _LEN.unpack_from(pending)
+            while len(pending) < 4 + n:
+                pending += _recv(sock)
+            req = marshal.loads(pending[4 : 4 + n])
+            pending = pending[4 + n :]
         except EOFError:
             return
         try:
