@@ -99,13 +99,21 @@ class LRUCache:
 
 
 class ResponseCache(LRUCache):
-    """Finished HTTP answers (headers, body and its gzip) for the fast path."""
+    """Finished HTTP answers (headers, body and, once a client asked for it, its gzip) for the fast path.
+    The gzip is made on the first hit that accepts it: most answers are never asked for again."""
 
     def put(self, key: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:  # type: ignore[override]
         if self.max_bytes <= 0 or len(body) > self.max_item or key in self._items:
             return
-        gz = gzip.compress(body, 5) if len(body) >= 1000 else None
-        super().put(key, Cached(status, headers, body, gz), len(body) + (len(gz) if gz else 0))
+        # weighed as if compressed to half: the gzip may be added later
+        super().put(key, Cached(status, headers, body, None), len(body) + len(body) // 2)
+
+    @staticmethod
+    def gzipped(hit: Cached) -> bytes | None:
+        """The gzip of a cached answer worth compressing (made and kept on first use), else None."""
+        if hit.gz is None and len(hit.body) >= 1000:
+            hit.gz = gzip.compress(hit.body, 5)
+        return hit.gz
 
 
 # ---------------------------------------------------------------- per-client fairness
@@ -329,10 +337,10 @@ def cached_answer(server: Any, scope: Scope) -> tuple[int, list[tuple[bytes, byt
     if hit is None:
         return None
     server.metrics.cache_hits += 1
-    gz = hit.gz is not None and b"gzip" in headers.get(b"accept-encoding", b"")
-    body = hit.gz if gz and hit.gz is not None else hit.body
+    gz = ResponseCache.gzipped(hit) if b"gzip" in headers.get(b"accept-encoding", b"") else None
+    body = gz if gz is not None else hit.body
     out = list(hit.headers)
-    if gz:
+    if gz is not None:
         out.append((b"content-encoding", b"gzip"))
     origin = headers.get(b"origin")
     if origin is not None:
@@ -347,6 +355,8 @@ def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bytes, byte
 
 def remember(state: Any, request: Request, response: Response, vary_accept: bool) -> None:
     """Keep a finished 200 answer to a GET in the release's fast-path cache (see FastPath)."""
+    if not state.raw_cache.max_bytes > 0:
+        return
     if request.method != "GET" or "if-none-match" in request.headers or response.status_code != 200:
         return
     raw = [(k, v) for k, v in response.raw_headers if k not in (b"content-length", b"vary")]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections import defaultdict
+from itertools import accumulate
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -11,7 +13,7 @@ BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.
 class Metrics:
     def __init__(self) -> None:
         self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.latency_buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
+        self.latency_buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))  # per bucket, not cumulative
         self.latency_sum: dict[str, float] = defaultdict(float)
         self.latency_count: dict[str, int] = defaultdict(int)
         self.timeouts = 0
@@ -24,10 +26,11 @@ class Metrics:
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests[(route, method, status)] += 1
-        buckets = self.latency_buckets[route]
-        for i, bound in enumerate(BUCKETS):
-            if seconds <= bound:
-                buckets[i] += 1
+        i = bisect_left(BUCKETS, seconds)  # the first bucket that holds it; render() adds up (cumulative)
+        if i < len(BUCKETS):
+            self.latency_buckets[route][i] += 1
+        else:
+            self.latency_buckets[route]  # noqa: B018  # the route shows with its +Inf count
         self.latency_sum[route] += seconds
         self.latency_count[route] += 1
 
@@ -49,7 +52,7 @@ class Metrics:
             lines.append(f"axiskg_requests_total{{{labels}}} {n}")
         head("axiskg_request_duration_seconds", "histogram", "Time to answer an HTTP request.")
         for route, buckets in sorted(self.latency_buckets.items()):
-            for bound, n in zip(BUCKETS, buckets, strict=True):
+            for bound, n in zip(BUCKETS, accumulate(buckets), strict=True):
                 lines.append(f'{sec}_bucket{{pid="{pid}",route="{route}",le="{bound}"}} {n}')
             lines.append(f'{sec}_bucket{{pid="{pid}",route="{route}",le="+Inf"}} {self.latency_count[route]}')
             lines.append(f'{sec}_sum{{pid="{pid}",route="{route}"}} {self.latency_sum[route]:.6f}')

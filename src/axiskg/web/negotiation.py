@@ -116,8 +116,28 @@ def _quality(offer: str, ranges: list[tuple[str, float, int]]) -> float:
     return best_q
 
 
+_CHOSEN: dict[tuple[str | None, int], Offer | None] = {}
+
+
 def negotiate(accept: str | None, offers: list[Offer]) -> Offer | None:
-    """The offer with the highest q; ties go to the one listed first in `offers`; None means 406."""
+    """The offer with the highest q; ties go to the one listed first in `offers`; None means 406.
+    Remembered per (Accept, offer table) for this module's tables: clients send few distinct Accept headers."""
+    if offers is not RESULTS_OFFERS and offers is not GRAPH_OFFERS and offers is not LD_OFFERS:
+        return _negotiate(accept, offers)
+    key = (accept, id(offers))
+    try:
+        return _CHOSEN[key]
+    except KeyError:
+        pass
+    chosen = _negotiate(accept, offers)
+    if len(_CHOSEN) >= 1024:
+        _CHOSEN.clear()
+    if accept is None or len(accept) <= 1024:
+        _CHOSEN[key] = chosen
+    return chosen
+
+
+def _negotiate(accept: str | None, offers: list[Offer]) -> Offer | None:
     ranges = parse_accept(accept)
     best: Offer | None = None
     best_q = 0.0
