@@ -26,15 +26,15 @@ NONDETERMINISTIC = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORE
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
+    \s*  # whitespace before a token is part of its match (half as many matches as a token of its own)
+    (?:(?P<comment>\#[^\n\r]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
   | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7-\uFFFF]*(?::[^\s{}()\[\];,<>"']*)?
             |:[^\s{}()\[\];,<>"']*)
-  | (?P<punct>.)
+  | (?P<punct>\S))
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -72,11 +72,11 @@ class QueryInfo:
 
 def _tokens(query: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
+    append = out.append
     for m in _TOKEN.finditer(query):
         kind = m.lastgroup or "punct"
-        if kind in ("ws", "comment"):
-            continue
-        out.append((kind, m.group()))
+        if kind != "comment":
+            append((kind, m.group(kind)))
     return out
 
 
@@ -173,7 +173,8 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
             f"SPARQL Update ({form}) is refused: this endpoint is read-only and never executes updates",
         )
     has_dataset = any(kind == "word" and text.upper() == "FROM" for kind, text in tokens)
-    mentions_service = "service" in query.lower() or "service" in _unescape(query).lower()
+    lowered = query.lower()
+    mentions_service = "service" in lowered or ("\\u" in lowered and "service" in _unescape(query).lower())
     return QueryInfo(form, has_dataset, depth, mentions_service, cacheable=not NONDETERMINISTIC.search(query))
 
 

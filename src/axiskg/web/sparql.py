@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import re
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -44,6 +44,17 @@ SD_DESCRIPTION = (
 UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only and never executes updates"
 
 
+def _unquote(raw: bytes) -> bytes:
+    """unquote_to_bytes(raw with + as space) for input whose every % starts a valid escape (parse_form checks
+    that first): each %XX becomes \\xXX for the C escape decoder (backslashes doubled), ~9x faster."""
+    raw = raw.replace(b"+", b" ")
+    if b"%" not in raw:
+        return raw
+    if b"\\" in raw:
+        raw = raw.replace(b"\\", b"\\\\")
+    return codecs.escape_decode(raw.replace(b"%", b"\\x"))[0]  # type: ignore[attr-defined,no-any-return]
+
+
 def parse_form(raw: bytes, where: str) -> list[tuple[str, str]]:
     """application/x-www-form-urlencoded pairs, strictly: malformed %-escapes and invalid UTF-8 are errors."""
     if _BAD_PERCENT.search(raw):
@@ -54,8 +65,8 @@ def parse_form(raw: bytes, where: str) -> list[tuple[str, str]]:
             continue
         k, _, v = part.partition(b"=")
         try:
-            key = unquote_to_bytes(k.replace(b"+", b" ")).decode("utf-8")
-            value = unquote_to_bytes(v.replace(b"+", b" ")).decode("utf-8")
+            key = _unquote(k).decode("utf-8")
+            value = _unquote(v).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise HTTPError(400, f"the {where} is not valid UTF-8: {exc}", reason="encoding") from exc
         pairs.append((key, value))
