@@ -219,10 +219,23 @@ async def _sparql(request: Request, server: Any) -> Response:
         server.metrics.truncated += 1
         headers["X-SPARQL-Truncated"] = "true"
         headers["Warning"] = f'199 axiskg "results truncated at {settings.max_rows} rows (--max-rows)"'
-    response = Response(body, 200, headers, media_type=offer.content_type)
+    response = _Answer(body, headers, offer.content_type)
     if info.cacheable:
         remember(state, request, response, vary_accept=True)
     return response
+
+
+class _Answer(Response):
+    """Response(body, 200, headers, media_type=content_type), the same raw headers built in one pass."""
+
+    def __init__(self, body: bytes, headers: dict[str, str], content_type: str) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        raw.append((b"content-length", str(len(body)).encode()))
+        raw.append((b"content-type", content_type.encode("latin-1")))
+        self.raw_headers = raw
 
 
 async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> tuple[bytes, int, bool]:
