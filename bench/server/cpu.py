@@ -4,7 +4,7 @@ Throughput on a shared, busy machine is noisy; CPU seconds spent by the server's
 requests wrk completed is not (much). The figure is split by process role: the granian main process, the
 HTTP worker process(es) and the query worker processes.
 
-Usage: python bench/server/cpu.py [--size 100000] [--duration 10] [--native] [--rounds 1] [-- extra serve args]
+Usage: python bench/server/cpu.py [--size 100000] [--duration 10] [--native] [--rounds 1] [-- serve args]
 Needs the release written by run.py (bench/out/server-SIZE) or writes it.
 """
 
@@ -46,7 +46,9 @@ def tree(pid: int) -> dict[int, tuple[str, float]]:
             cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()
             fields = stat.rsplit(")", 1)[1].split()
             cpu = (int(fields[11]) + int(fields[12])) / TICK
-            role = "query worker" if "axiskg.web.workers" in cmd else ("main" if depth == 0 else "http worker")
+            role = (
+                "query worker" if "axiskg.web.workers" in cmd else ("main" if depth == 0 else "http worker")
+            )
             out[p] = (role, cpu)
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack += [(int(c), depth + 1) for c in (task / "children").read_text().split()]

@@ -248,11 +248,15 @@ class App(Starlette):
     server: Server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in _FAST_METHODS:
-            if not scope.get("root_path"):
-                scope["app"] = self
-                await self._sparql(scope, receive, send)
-                return
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/sparql"
+            and scope["method"] in _FAST_METHODS
+            and not scope.get("root_path")
+        ):
+            scope["app"] = self
+            await self._sparql(scope, receive, send)
+            return
         await super().__call__(scope, receive, send)
 
     async def _sparql(self, scope: Scope, receive: Receive, send: Send) -> None:

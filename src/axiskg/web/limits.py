@@ -173,7 +173,9 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
             f"SPARQL Update ({form}) is refused: this endpoint is read-only and never executes updates",
         )
     lowered = query.lower()
-    has_dataset = "from" in lowered and any(kind == "word" and text.upper() == "FROM" for kind, text in tokens)
+    has_dataset = "from" in lowered and any(
+        kind == "word" and text.upper() == "FROM" for kind, text in tokens
+    )
     mentions_service = "service" in lowered or ("\\u" in lowered and "service" in _unescape(query).lower())
     return QueryInfo(form, has_dataset, depth, mentions_service, cacheable=not NONDETERMINISTIC.search(query))
 

@@ -121,7 +121,7 @@ _CHOSEN: dict[tuple[str | None, int], Offer | None] = {}
 
 def negotiate(accept: str | None, offers: list[Offer]) -> Offer | None:
     """The offer with the highest q; ties go to the one listed first in `offers`; None means 406.
-    Remembered per (Accept, offer table) for this module's tables: clients send few distinct Accept headers."""
+    Remembered per (Accept, offer table) for this module's tables: clients send few distinct Accepts."""
     if offers is not RESULTS_OFFERS and offers is not GRAPH_OFFERS and offers is not LD_OFFERS:
         return _negotiate(accept, offers)
     key = (accept, id(offers))

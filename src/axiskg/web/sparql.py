@@ -52,7 +52,7 @@ def _unquote(raw: bytes) -> bytes:
         return raw
     if b"\\" in raw:
         raw = raw.replace(b"\\", b"\\\\")
-    return codecs.escape_decode(raw.replace(b"%", b"\\x"))[0]  # type: ignore[attr-defined,no-any-return]
+    return codecs.escape_decode(raw.replace(b"%", b"\\x"))[0]
 
 
 def parse_form(raw: bytes, where: str) -> list[tuple[str, str]]:

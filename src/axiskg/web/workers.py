@@ -302,7 +302,9 @@ class WorkerPool:
             self._release(w)
             if err:
                 e = marshal.loads(err)
-                return Answer(False, status, e["message"], 0, False, b"", time.monotonic() - start, e["reason"])
+                return Answer(
+                    False, status, e["message"], 0, False, b"", time.monotonic() - start, e["reason"]
+                )
             return Answer(True, status, "", rows, truncated, body, time.monotonic() - start)
         finally:
             self.in_flight -= 1
