@@ -46,7 +46,7 @@ def write_dumps(
     release_dir: Path,
     on_written: Callable[[str, Path], None] | None = None,
     *,
-    threads: bool = True,
+    threads: bool = False,
 ) -> list[Path]:
     """Write every file of DUMP_FILES under `release_dir/dumps/`; return their paths.
 

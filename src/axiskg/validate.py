@@ -226,11 +226,14 @@ def validate_parsed(
             data_graph = rdflib_graph([p for p in ok if p.source.folder == "ontology"] + ([part] if part else []))
         shacl_conforms, results = _shacl_run(data_graph, shapes, keep)
         conforms = conforms and shacl_conforms
-        locator = SourceLocator(data_files + [p for p in data_and_ontology if p.source.folder == "ontology"])
+        located = data_files + [p for p in data_and_ontology if p.source.folder == "ontology"]
+        locator: SourceLocator | None = None  # indexing every file takes seconds at 1M triples: only if needed
         flagged: set[str] = set()
         for r in results.subjects(RDF.type, SH.ValidationResult):
             focus = results.value(r, SH.focusNode)
             shape = results.value(r, SH.sourceShape)
+            if locator is None:
+                locator = SourceLocator(located)
             loc = locator.locate(str(focus), is_blank=isinstance(focus, BNode)) if focus is not None else None
             if (index or baseline is not None) and focus is not None:
                 flagged.update(structure.anchors_of(focus))
