@@ -14,12 +14,14 @@ each in a fresh process, one at a time:
   and `build` runs again into the same output dir (what a curator waits for after an edit).
 Peak memory is the PSS summed over the measured process tree (sampled every 100 ms from /proc/*/smaps_rollup,
 children such as the validating fork included: pages a fork shares with its parent count once, split between
-them), and at least `getrusage(RUSAGE_CHILDREN).ru_maxrss` (the largest single process). The log also gives the
+them), and at least `getrusage(RUSAGE_CHILDREN).ru_maxrss` (the largest single process). The log also gives
+the
 RSS summed over the tree (shared pages counted in every process), an upper bound.
 The ratio column is the seconds over the baseline of the same size (bulk_load + pyshacl parse + validate).
 A last line times `axiskg build` of the repository's own data from a cold process (median of 5).
 
-Usage: python bench/build_bench.py [--sizes 10000,100000,1000000] [--out bench/out] [--results bench/RESULTS.md]
+Usage: python bench/build_bench.py [--sizes 10000,100000,1000000] [--out bench/out]
+                                   [--results bench/RESULTS.md] [--src DIR] [--skip-baselines]
 """
 
 from __future__ import annotations
@@ -61,8 +63,11 @@ def child_bulk_load(root: Path) -> dict[str, float]:
         t = time.perf_counter()
         store = ox.Store(d)
         for p in _files(root, ("ontology", "data")):
-            store.bulk_load(path=str(p), format=ox.RdfFormat.TURTLE,
-                            to_graph=ox.NamedNode(f"https://w3id.org/axiskg/graph/{p.stem}"))
+            store.bulk_load(
+                path=str(p),
+                format=ox.RdfFormat.TURTLE,
+                to_graph=ox.NamedNode(f"https://w3id.org/axiskg/graph/{p.stem}"),
+            )
         store.flush()
         n = len(store)
         dt = time.perf_counter() - t
@@ -172,7 +177,9 @@ def _tree_memory(pid: int) -> tuple[int, int]:
 def measure(args: list[str]) -> dict[str, float]:
     """Run `python build_bench.py --child ...` in a fresh process; its JSON result plus peak_mb."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.Popen([PY, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CHILD_ENV)
+    proc = subprocess.Popen(
+        [PY, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CHILD_ENV
+    )
     peak = peak_rss = 0
     done = threading.Event()
 
@@ -235,13 +242,21 @@ def cold_repo_build(runs: int = 5) -> list[float]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
-            subprocess.run([PY, "-m", "axiskg", "build", "--out", d], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+            subprocess.run(
+                [PY, "-m", "axiskg", "build", "--out", d],
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=CHILD_ENV,
+            )
             times.append(time.perf_counter() - t)
     return times
 
 
-def run_size(size: int, work: Path, log: list[str], baselines: bool = True) -> list[tuple[str, float, float | None]]:
+def run_size(
+    size: int, work: Path, log: list[str], baselines: bool = True
+) -> list[tuple[str, float, float | None]]:
     root = work / f"gen-{size}"
     generate(size, root)
     print(f"[{size}] generated under {root}", file=sys.stderr, flush=True)
@@ -284,16 +299,22 @@ def run_size(size: int, work: Path, log: list[str], baselines: bool = True) -> l
     return [(s, t, m) for s, t, m in rows] + [("__base__", base, None)]
 
 
-def write_results(path: Path, results: dict[int, list[tuple[str, float, float | None]]], cold: list[float],
-                  notes: list[str], command: str) -> None:
+def write_results(
+    path: Path,
+    results: dict[int, list[tuple[str, float, float | None]]],
+    cold: list[float],
+    notes: list[str],
+    command: str,
+) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Build benchmark",
         "",
         f"Written by `{command}` on {now} (2 cores shared with other work: figures are noisy).",
-        "Each row is measured in a fresh process, one at a time. ratio = seconds / (bulk_load + pyshacl parse +",
-        "pyshacl validate) of the same size and run. Peak MB = PSS summed over the process tree (the validating",
-        "fork included; pages shared after the fork counted once), at least the largest process's max RSS.",
+        "Each row is measured in a fresh process, one at a time. ratio = seconds / (bulk_load + pyshacl",
+        "parse + pyshacl validate) of the same size and run. Peak MB = PSS summed over the process tree",
+        "(the validating fork included; pages shared after the fork counted once), at least the largest",
+        "process's max RSS.",
         "",
         "| size (triples) | step | seconds | ratio vs baseline | peak MB |",
         "| ---: | --- | ---: | ---: | ---: |",
@@ -304,10 +325,15 @@ def write_results(path: Path, results: dict[int, list[tuple[str, float, float | 
             if step == "__base__":
                 continue
             ratio = f"{secs / base:.2f}x" if base else "(no baseline in this run)"
-            lines.append(f"| {size:,} | {step} | {secs:.2f} | {ratio} | {'' if peak is None else f'{peak:,.0f}'} |")
+            lines.append(
+                f"| {size:,} | {step} | {secs:.2f} | {ratio} | {'' if peak is None else f'{peak:,.0f}'} |"
+            )
     if cold:
-        lines += ["", f"cold build of the repo (`axiskg build` in a fresh process, median of {len(cold)}): "
-                  f"{statistics.median(cold):.2f} s (runs: {', '.join(f'{t:.2f}' for t in cold)})"]
+        lines += [
+            "",
+            f"cold build of the repo (`axiskg build` in a fresh process, median of {len(cold)}): "
+            f"{statistics.median(cold):.2f} s (runs: {', '.join(f'{t:.2f}' for t in cold)})",
+        ]
     lines += ["", *[f"- {n}" for n in notes]] if notes else []
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -321,8 +347,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--child", choices=[*CHILDREN, "build"])
     ap.add_argument("--root", type=Path)
     ap.add_argument("--release-out", type=Path)
-    ap.add_argument("--src", type=Path, help="measure the axiskg package under this dir (e.g. an older checkout's src/)")
-    ap.add_argument("--skip-baselines", action="store_true", help="only the steps and builds (not the baselines)")
+    ap.add_argument(
+        "--src", type=Path, help="measure the axiskg package under this dir (e.g. an older checkout's src/)"
+    )
+    ap.add_argument(
+        "--skip-baselines", action="store_true", help="only the steps and builds (not the baselines)"
+    )
     args = ap.parse_args(argv)
     if args.src:
         CHILD_ENV["PYTHONPATH"] = str(args.src.resolve()) + os.pathsep + CHILD_ENV.get("PYTHONPATH", "")
@@ -342,7 +372,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"cold repo build: {cold}", file=sys.stderr, flush=True)
     for size in [int(s) for s in args.sizes.split(",") if s]:
         results[size] = run_size(size, args.out, notes, baselines=not args.skip_baselines)
-        write_results(args.results, results, cold, notes, "python bench/build_bench.py " + " ".join(argv or sys.argv[1:]))
+        write_results(
+            args.results,
+            results,
+            cold,
+            notes,
+            "python bench/build_bench.py " + " ".join(argv or sys.argv[1:]),
+        )
     print(args.results.read_text())
 
 

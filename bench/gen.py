@@ -23,10 +23,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HEDGES = ["none", "reportedly", "said-to", "claimed", "alleged", "according-to-leaks", "apparently",
-          "viewed-as", "estimated", "implied"]
-ROLES = ["commander", "member", "head", "adviser", "secretary-general", "representative", "leader",
-         "security-official", "military-official"]
+HEDGES = [
+    "none",
+    "reportedly",
+    "said-to",
+    "claimed",
+    "alleged",
+    "according-to-leaks",
+    "apparently",
+    "viewed-as",
+    "estimated",
+    "implied",
+]
+ROLES = [
+    "commander",
+    "member",
+    "head",
+    "adviser",
+    "secretary-general",
+    "representative",
+    "leader",
+    "security-official",
+    "military-official",
+]
 ORG_CLASSES = ["axo:ArmedGroup", "axo:Coalition", "axo:PoliticalParty", "axo:StateBody", "axo:MediaOutlet"]
 PLACE_CLASSES = ["axo:City", "axo:Region", "axo:Village", "axo:Facility", "axo:BorderCrossing"]
 ACT_CLASSES = ["axo:SpeechAct", "axo:Question", "axo:Proposal", "axo:Warning", "axo:Request"]
@@ -125,21 +144,32 @@ def generate(target: int, out: Path, seed: int = 1) -> int:
     # --- actors.ttl ---
     w = Writer(data / "actors.ttl", "persons, organizations, states")
     for i in range(n_states):
-        w.node(f"actor:state-{i}", ("a", "axo:State"), ("skos:prefLabel", _lit(f"State {i}")),
-               ("rdfs:comment", _lit(f"A synthetic state number {i}.")))
+        w.node(
+            f"actor:state-{i}",
+            ("a", "axo:State"),
+            ("skos:prefLabel", _lit(f"State {i}")),
+            ("rdfs:comment", _lit(f"A synthetic state number {i}.")),
+        )
     for i in range(n_orgs):
         cls = ORG_CLASSES[i % len(ORG_CLASSES)] if i % 4 else "axo:Organization"
-        pairs = [("a", cls), ("skos:prefLabel", _lit(f"Organization {i}")),
-                 ("skos:altLabel", _lit(f"Org. {i}")),
-                 ("rdfs:comment", _lit(f"A synthetic organization number {i}, as the texts describe it."))]
+        pairs = [
+            ("a", cls),
+            ("skos:prefLabel", _lit(f"Organization {i}")),
+            ("skos:altLabel", _lit(f"Org. {i}")),
+            ("rdfs:comment", _lit(f"A synthetic organization number {i}, as the texts describe it.")),
+        ]
         if i % 5 == 0:
             pairs.append(("axo:basedIn", f"place:p{i % n_places}"))
         w.node(f"actor:o{i}", *pairs)
     for i in range(n_persons):
         cls = "axo:PseudonymousActor" if i % 50 == 7 else "axo:Person"
-        pairs = [("a", cls), ("skos:prefLabel", _lit(f"Person {i}")), ("skos:altLabel", _lit(f"P. {i}")),
-                 ("skos:altLabel", _lit(f"Person’s name {i}")),
-                 ("rdfs:comment", _lit(f"A synthetic person number {i}, who appears in the reports."))]
+        pairs = [
+            ("a", cls),
+            ("skos:prefLabel", _lit(f"Person {i}")),
+            ("skos:altLabel", _lit(f"P. {i}")),
+            ("skos:altLabel", _lit(f"Person’s name {i}")),
+            ("rdfs:comment", _lit(f"A synthetic person number {i}, who appears in the reports.")),
+        ]
         if i % 3 == 0:
             pairs.append(("axo:nationality", f"actor:state-{i % n_states}"))
         w.node(f"person:p{i}", *pairs)
@@ -159,20 +189,32 @@ def generate(target: int, out: Path, seed: int = 1) -> int:
     # --- sources.ttl ---
     w = Writer(data / "sources.ttl", "reports, cited publications, anonymous sources")
     for i in range(n_reports):
-        w.node(f"report:r{i}", ("a", "axo:Report"), ("skos:prefLabel", _lit(f"Report {i}")),
-               ("dcterms:title", _lit(f"Synthetic report number {i} on the militias")),
-               ("dcterms:publisher", f"actor:o{i % n_orgs}"),
-               ("dcterms:issued", _date(2023 + i % 3, 1 + i % 12, 1 + i % 28)),
-               ("axo:sourceFile", f'"{i:03d}_synthetic.txt"'),
-               ("dcterms:references", f"report:pub{i % n_pubs}"))
+        w.node(
+            f"report:r{i}",
+            ("a", "axo:Report"),
+            ("skos:prefLabel", _lit(f"Report {i}")),
+            ("dcterms:title", _lit(f"Synthetic report number {i} on the militias")),
+            ("dcterms:publisher", f"actor:o{i % n_orgs}"),
+            ("dcterms:issued", _date(2023 + i % 3, 1 + i % 12, 1 + i % 28)),
+            ("axo:sourceFile", f'"{i:03d}_synthetic.txt"'),
+            ("dcterms:references", f"report:pub{i % n_pubs}"),
+        )
     for i in range(n_pubs):
-        w.node(f"report:pub{i}", ("a", "axo:Publication"), ("skos:prefLabel", _lit(f"Cited article {i}")),
-               ("dcterms:publisher", f"actor:o{(i * 7) % n_orgs}"),
-               ("dcterms:issued", _date(2023, 1 + i % 12, 1 + i % 28)))
+        w.node(
+            f"report:pub{i}",
+            ("a", "axo:Publication"),
+            ("skos:prefLabel", _lit(f"Cited article {i}")),
+            ("dcterms:publisher", f"actor:o{(i * 7) % n_orgs}"),
+            ("dcterms:issued", _date(2023, 1 + i % 12, 1 + i % 28)),
+        )
     for i in range(n_sources):
-        w.node(f"source:s{i}", ("a", "axo:AnonymousSource"), ("skos:prefLabel", _lit(f"informed sources {i}")),
-               ("rdfs:comment", _lit(f"Unnamed sources number {i}.")),
-               ("axo:citedIn", f"report:pub{i % n_pubs}"))
+        w.node(
+            f"source:s{i}",
+            ("a", "axo:AnonymousSource"),
+            ("skos:prefLabel", _lit(f"informed sources {i}")),
+            ("rdfs:comment", _lit(f"Unnamed sources number {i}.")),
+            ("axo:citedIn", f"report:pub{i % n_pubs}"),
+        )
     w.close()
     total += w.triples
 
@@ -180,13 +222,25 @@ def generate(target: int, out: Path, seed: int = 1) -> int:
     w = Writer(data / "events.ttl", "shared events and DateSpecs")
     for i in range(n_shared_days):
         y, m, d = 2020 + i % 5, 1 + i % 12, 1 + i % 28
-        w.node(f"when:d{i}", ("a", "axo:DateSpec"), ("rdfs:label", _lit(f"{y}-{m:02d}-{d:02d}")),
-               ("time:inXSDDate", _date(y, m, d)), ("axo:notBefore", _date(y, m, d)),
-               ("axo:notAfter", _date(y, m, d)), ("axo:precision", "axo:PrecisionDay"))
+        w.node(
+            f"when:d{i}",
+            ("a", "axo:DateSpec"),
+            ("rdfs:label", _lit(f"{y}-{m:02d}-{d:02d}")),
+            ("time:inXSDDate", _date(y, m, d)),
+            ("axo:notBefore", _date(y, m, d)),
+            ("axo:notAfter", _date(y, m, d)),
+            ("axo:precision", "axo:PrecisionDay"),
+        )
     for i in range(max(2, n_shared_days // 10)):
-        w.node(f"event:e{i}", ("a", "axo:Attack"), ("skos:prefLabel", _lit(f"Attack {i}")),
-               ("axo:agent", f"actor:o{i % n_orgs}"), ("schema:location", f"place:p{i % n_places}"),
-               ("time:hasTime", f"when:d{i % n_shared_days}"), ("axo:means", _lit("a rocket and a drone")))
+        w.node(
+            f"event:e{i}",
+            ("a", "axo:Attack"),
+            ("skos:prefLabel", _lit(f"Attack {i}")),
+            ("axo:agent", f"actor:o{i % n_orgs}"),
+            ("schema:location", f"place:p{i % n_places}"),
+            ("time:hasTime", f"when:d{i % n_shared_days}"),
+            ("axo:means", _lit("a rocket and a drone")),
+        )
     w.close()
     total += w.triples
 
@@ -200,7 +254,9 @@ def generate(target: int, out: Path, seed: int = 1) -> int:
         prev_claim: str | None = None
         while w.triples < per_report and total + w.triples < target:
             k += 1
-            _unit(w, rnd, k, r, rep, n_persons, n_orgs, n_places, n_sources, n_pubs, n_shared_days, prev_claim)
+            _unit(
+                w, rnd, k, r, rep, n_persons, n_orgs, n_places, n_sources, n_pubs, n_shared_days, prev_claim
+            )
             prev_claim = f"claim:{r:03d}-attended-{k}-0"
         w.close()
         total += w.triples
@@ -216,33 +272,81 @@ def _chain(rnd: random.Random, n_sources: int, n_pubs: int) -> str:
     return f"( report:pub{rnd.randrange(n_pubs)} source:s{rnd.randrange(n_sources)} )"
 
 
-def _claim(w: Writer, rnd: random.Random, iri: str, rep: str, form: list[tuple[str, str]], n_sources: int,
-           n_pubs: int, quote: str, extra: list[tuple[str, str]] | None = None) -> None:
-    w.node(iri, ("a", "axo:Claim"), *form, ("axo:statedIn", rep),
-           ("axo:attributionChain", _chain(rnd, n_sources, n_pubs)),
-           ("axo:hedge", f"hedge:{rnd.choice(HEDGES)}"), ("axo:quote", _lit(quote)), *(extra or []))
+def _claim(
+    w: Writer,
+    rnd: random.Random,
+    iri: str,
+    rep: str,
+    form: list[tuple[str, str]],
+    n_sources: int,
+    n_pubs: int,
+    quote: str,
+    extra: list[tuple[str, str]] | None = None,
+) -> None:
+    w.node(
+        iri,
+        ("a", "axo:Claim"),
+        *form,
+        ("axo:statedIn", rep),
+        ("axo:attributionChain", _chain(rnd, n_sources, n_pubs)),
+        ("axo:hedge", f"hedge:{rnd.choice(HEDGES)}"),
+        ("axo:quote", _lit(quote)),
+        *(extra or []),
+    )
 
 
-def _unit(w: Writer, rnd: random.Random, k: int, r: int, rep: str, n_persons: int, n_orgs: int,
-          n_places: int, n_sources: int, n_pubs: int, n_days: int, prev_claim: str | None) -> None:
+def _unit(
+    w: Writer,
+    rnd: random.Random,
+    k: int,
+    r: int,
+    rep: str,
+    n_persons: int,
+    n_orgs: int,
+    n_places: int,
+    n_sources: int,
+    n_pubs: int,
+    n_days: int,
+    prev_claim: str | None,
+) -> None:
     """One meeting with its DateSpec, attendance claims, a speech act and a response, and a membership."""
     cid = f"{r:03d}"
     day = rnd.randrange(n_days)
     when = f"when:m{k}"
     y = 2020 + rnd.randrange(5)
     mo = 1 + rnd.randrange(12)
-    w.node(when, ("a", "axo:DateSpec"), ("skos:prefLabel", _lit(f"month {mo} of {y} (meeting {k})")),
-           ("axo:relativeTo", f"when:d{day}"), ("axo:notBefore", _date(y, mo, 1)),
-           ("axo:notAfter", _date(y, mo, 28)), ("axo:precision", "axo:PrecisionMonth"),
-           ("axo:inferred", "true"))
+    w.node(
+        when,
+        ("a", "axo:DateSpec"),
+        ("skos:prefLabel", _lit(f"month {mo} of {y} (meeting {k})")),
+        ("axo:relativeTo", f"when:d{day}"),
+        ("axo:notBefore", _date(y, mo, 1)),
+        ("axo:notAfter", _date(y, mo, 28)),
+        ("axo:precision", "axo:PrecisionMonth"),
+        ("axo:inferred", "true"),
+    )
     mt = f"meeting:m{k}"
     host = f"actor:o{rnd.randrange(n_orgs)}"
-    w.node(mt, ("a", "axo:Meeting"), ("skos:prefLabel", _lit(f"Meeting {k} of the factions")),
-           ("rdfs:comment", _lit(f"A synthetic closed meeting number {k}.")),
-           ("schema:location", f"place:p{rnd.randrange(n_places)}"), ("time:hasTime", when),
-           ("schema:organizer", host), ("axo:topic", _lit("coordination of operations")))
-    _claim(w, rnd, f"claim:{cid}-meeting-{k}", rep, [("axo:asserts", mt)], n_sources, n_pubs,
-           f"The factions met in closed session number {k}.")
+    w.node(
+        mt,
+        ("a", "axo:Meeting"),
+        ("skos:prefLabel", _lit(f"Meeting {k} of the factions")),
+        ("rdfs:comment", _lit(f"A synthetic closed meeting number {k}.")),
+        ("schema:location", f"place:p{rnd.randrange(n_places)}"),
+        ("time:hasTime", when),
+        ("schema:organizer", host),
+        ("axo:topic", _lit("coordination of operations")),
+    )
+    _claim(
+        w,
+        rnd,
+        f"claim:{cid}-meeting-{k}",
+        rep,
+        [("axo:asserts", mt)],
+        n_sources,
+        n_pubs,
+        f"The factions met in closed session number {k}.",
+    )
     people = rnd.sample(range(n_persons), 3)
     for j, p in enumerate(people):
         extra: list[tuple[str, str]] = []
@@ -250,31 +354,82 @@ def _unit(w: Writer, rnd: random.Random, k: int, r: int, rep: str, n_persons: in
             extra.append(("axo:inferred", "true"))
         if j == 0 and prev_claim is not None and rnd.random() < 0.05:
             extra.append(("axo:disagreesWith", prev_claim))
-        _claim(w, rnd, f"claim:{cid}-attended-{k}-{j}", rep,
-               [("rdf:subject", mt), ("rdf:predicate", "schema:attendee"), ("rdf:object", f"person:p{p}")],
-               n_sources, n_pubs, f"Among the attendees of meeting {k} was Person {p}.", extra)
+        _claim(
+            w,
+            rnd,
+            f"claim:{cid}-attended-{k}-{j}",
+            rep,
+            [("rdf:subject", mt), ("rdf:predicate", "schema:attendee"), ("rdf:object", f"person:p{p}")],
+            n_sources,
+            n_pubs,
+            f"Among the attendees of meeting {k} was Person {p}.",
+            extra,
+        )
     speaker, addressee = f"person:p{people[0]}", f"person:p{people[1]}"
     a = f"act:a{k}"
-    w.node(a, ("a", ACT_CLASSES[k % len(ACT_CLASSES)]), ("skos:prefLabel", _lit(f"Statement {k}")),
-           ("axo:speaker", speaker), ("axo:addressee", addressee), ("axo:atEvent", mt),
-           ("axo:content", _lit(f"The speaker urged the others to act, statement {k}.")),
-           ("schema:position", '"1"^^xsd:integer'))
-    _claim(w, rnd, f"claim:{cid}-act-{k}", rep, [("axo:asserts", a)], n_sources, n_pubs,
-           f"He told them to act (statement {k}).")
+    w.node(
+        a,
+        ("a", ACT_CLASSES[k % len(ACT_CLASSES)]),
+        ("skos:prefLabel", _lit(f"Statement {k}")),
+        ("axo:speaker", speaker),
+        ("axo:addressee", addressee),
+        ("axo:atEvent", mt),
+        ("axo:content", _lit(f"The speaker urged the others to act, statement {k}.")),
+        ("schema:position", '"1"^^xsd:integer'),
+    )
+    _claim(
+        w,
+        rnd,
+        f"claim:{cid}-act-{k}",
+        rep,
+        [("axo:asserts", a)],
+        n_sources,
+        n_pubs,
+        f"He told them to act (statement {k}).",
+    )
     resp = f"act:r{k}"
-    w.node(resp, ("a", "axo:Response"), ("skos:prefLabel", _lit(f"Answer to statement {k}")),
-           ("axo:speaker", addressee), ("axo:addressee", speaker), ("axo:atEvent", mt),
-           ("axo:respondsTo", a), ("axo:responseType", RESPONSE_TYPES[k % 4]),
-           ("axo:content", _lit(f"The addressee answered statement {k}.")),
-           ("schema:position", '"2"^^xsd:integer'))
-    _claim(w, rnd, f"claim:{cid}-response-{k}", rep, [("axo:asserts", resp)], n_sources, n_pubs,
-           f"He answered (statement {k}).")
+    w.node(
+        resp,
+        ("a", "axo:Response"),
+        ("skos:prefLabel", _lit(f"Answer to statement {k}")),
+        ("axo:speaker", addressee),
+        ("axo:addressee", speaker),
+        ("axo:atEvent", mt),
+        ("axo:respondsTo", a),
+        ("axo:responseType", RESPONSE_TYPES[k % 4]),
+        ("axo:content", _lit(f"The addressee answered statement {k}.")),
+        ("schema:position", '"2"^^xsd:integer'),
+    )
+    _claim(
+        w,
+        rnd,
+        f"claim:{cid}-response-{k}",
+        rep,
+        [("axo:asserts", resp)],
+        n_sources,
+        n_pubs,
+        f"He answered (statement {k}).",
+    )
     m = f"membership:m{k}"
-    w.node(m, ("a", "org:Membership"), ("skos:prefLabel", _lit(f"Membership {k}")),
-           ("org:member", f"person:p{people[2]}"), ("org:organization", f"actor:o{rnd.randrange(n_orgs)}"),
-           ("org:role", f"role:{rnd.choice(ROLES)}"), ("org:memberDuring", f"when:d{day}"))
-    _claim(w, rnd, f"claim:{cid}-membership-{k}", rep, [("axo:asserts", m)], n_sources, n_pubs,
-           f"Person {people[2]}, a senior official of the group (membership {k}).")
+    w.node(
+        m,
+        ("a", "org:Membership"),
+        ("skos:prefLabel", _lit(f"Membership {k}")),
+        ("org:member", f"person:p{people[2]}"),
+        ("org:organization", f"actor:o{rnd.randrange(n_orgs)}"),
+        ("org:role", f"role:{rnd.choice(ROLES)}"),
+        ("org:memberDuring", f"when:d{day}"),
+    )
+    _claim(
+        w,
+        rnd,
+        f"claim:{cid}-membership-{k}",
+        rep,
+        [("axo:asserts", m)],
+        n_sources,
+        n_pubs,
+        f"Person {people[2]}, a senior official of the group (membership {k}).",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -100,9 +100,19 @@ def test_the_shapes_read_one_hop_around_their_focus_node() -> None:
 
 def test_shapes_that_read_further_are_detected() -> None:
     head = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
-    two_hops = head + "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ; sh:class ex:D ] ."
-    sparql = head + "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE {}\" ] ."
-    star = head + "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 1 ] ."
+    two_hops = (
+        head
+        + "ex:S a sh:NodeShape ; sh:targetClass ex:C ;"
+        + " sh:property [ sh:path ( ex:p ex:q ) ; sh:class ex:D ] ."
+    )
+    sparql = (
+        head + 'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT $this WHERE {}" ] .'
+    )
+    star = (
+        head
+        + "ex:S a sh:NodeShape ; sh:targetClass ex:C ;"
+        + " sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 1 ] ."
+    )
     assert shapes_reach(Graph().parse(data=two_hops, format="turtle")) == 2
     assert shapes_reach(Graph().parse(data=sparql, format="turtle")) == UNBOUNDED
     assert shapes_reach(Graph().parse(data=star, format="turtle")) == UNBOUNDED
@@ -119,16 +129,22 @@ def test_an_unchanged_tree_validates_nothing_new_and_keeps_its_warnings(project:
 def test_a_type_removed_in_actors_breaks_unchanged_report_files(project: tuple[Path, Path]) -> None:
     """Only actors.ttl changes; the violations are on claims and memberships of the report files."""
     root, out = project
-    _edit(root / "data" / "actors.ttl", "<https://w3id.org/axiskg/id/person/qais-al-khazali> a axo:Person ;",
-          "<https://w3id.org/axiskg/id/person/qais-al-khazali>")
+    _edit(
+        root / "data" / "actors.ttl",
+        "<https://w3id.org/axiskg/id/person/qais-al-khazali> a axo:Person ;",
+        "<https://w3id.org/axiskg/id/person/qais-al-khazali>",
+    )
     full = _check(root, out, "declared nowhere")
     assert any(str(v["file"]).startswith("data/report-") for v in full)
 
 
 def test_a_report_retyped_in_sources_breaks_every_claim_stated_in_it(project: tuple[Path, Path]) -> None:
     root, out = project
-    _edit(root / "data" / "sources.ttl", "<https://w3id.org/axiskg/id/report/amwaj-2023-11-07> a axo:Report ;",
-          "<https://w3id.org/axiskg/id/report/amwaj-2023-11-07> a axo:Publication ;")
+    _edit(
+        root / "data" / "sources.ttl",
+        "<https://w3id.org/axiskg/id/report/amwaj-2023-11-07> a axo:Report ;",
+        "<https://w3id.org/axiskg/id/report/amwaj-2023-11-07> a axo:Publication ;",
+    )
     full = _check(root, out, "must be an axo:Report")
     assert sum(1 for v in full if str(v["file"]) == "data/report-001.ttl") > 10
 
@@ -139,8 +155,10 @@ def test_removed_claims_leave_a_speech_act_without_speaker(project: tuple[Path, 
     _delete_block(root / "data" / "report-000.ttl", "claim:000-proposal-speaker-hamidawi")
     _delete_block(root / "data" / "report-001.ttl", "claim:001-proposal-speaker-muhammadawi")
     full = _check(root, out, None)
-    assert any("kataib-hezbollah-proposal-end-us-presence" in str(v["focus"]) and "no speaker" in str(v["message"])
-               for v in full)
+    assert any(
+        "kataib-hezbollah-proposal-end-us-presence" in str(v["focus"]) and "no speaker" in str(v["message"])
+        for v in full
+    )
 
 
 def test_a_deleted_source_is_caught_in_every_chain_that_cites_it(project: tuple[Path, Path]) -> None:
@@ -151,8 +169,11 @@ def test_a_deleted_source_is_caught_in_every_chain_that_cites_it(project: tuple[
 
 def test_the_report_itself_put_in_a_chain_is_caught(project: tuple[Path, Path]) -> None:
     root, out = project
-    _edit(root / "data" / "report-001.ttl", "axo:attributionChain ( source:amwaj-informed-sources ) ;",
-          "axo:attributionChain ( source:amwaj-informed-sources report:amwaj-2023-11-07 ) ;")
+    _edit(
+        root / "data" / "report-001.ttl",
+        "axo:attributionChain ( source:amwaj-informed-sources ) ;",
+        "axo:attributionChain ( source:amwaj-informed-sources report:amwaj-2023-11-07 ) ;",
+    )
     _check(root, out, "contains the report the claim is stated in")
 
 
@@ -202,8 +223,17 @@ def test_gen_writes_a_project_that_conforms_to_the_real_shapes(tmp_path: Path) -
     report = validate(tmp_path / "g")
     assert report.conforms and not report.violations, [str(v) for v in report.violations[:5]]
     text = "".join(p.read_text() for p in (tmp_path / "g" / "data").glob("*.ttl"))
-    for term in ("axo:Person", "org:Membership", "axo:Meeting", "axo:Response", "axo:DateSpec",
-                 "axo:attributionChain (", "axo:hedge", "axo:quote", "rdf:predicate schema:attendee"):
+    for term in (
+        "axo:Person",
+        "org:Membership",
+        "axo:Meeting",
+        "axo:Response",
+        "axo:DateSpec",
+        "axo:attributionChain (",
+        "axo:hedge",
+        "axo:quote",
+        "rdf:predicate schema:attendee",
+    ):
         assert term in text, term
 
 

@@ -147,7 +147,11 @@ def _shacl(parsed: list[ParsedFile], baseline: Baseline | None) -> Verdict:
     report.results_graph = None  # an rdflib Graph does not cross a process boundary cheaply: send Turtle
     index = report.index.to_bytes() if report.index is not None else None
     report.index = None
-    return report, results.serialize(format="turtle", encoding="utf-8") if results is not None else None, index
+    return (
+        report,
+        results.serialize(format="turtle", encoding="utf-8") if results is not None else None,
+        index,
+    )
 
 
 def _shacl_child(parsed: list[ParsedFile], baseline: Baseline | None, conn: Connection) -> None:

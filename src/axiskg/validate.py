@@ -56,7 +56,8 @@ class ValidationReport:
     results_graph: Graph | None = None
     files: int = 0
     # how the SHACL check ran: "full", or "incremental" (only the focus nodes that changed since `since`, and
-    # their neighbours, were validated: see validate_parsed); `index` is the snapshot a later build compares to
+    # their neighbours, were validated: see validate_parsed); `index` is the snapshot a later build compares
+    # to
     mode: str = "full"
     since: str | None = None
     changed: int | None = None
@@ -142,7 +143,8 @@ def _term_text(g: Graph, node: Node | None) -> str | None:
 
 
 def _shacl_run(data: Graph, shapes: Graph, keep: Callable[[Node], bool] | None) -> tuple[bool, Graph]:
-    """pyshacl over `data`; with `keep`, only the TARGETED focus nodes for which keep(node) is true are checked.
+    """pyshacl over `data`; with `keep`, only the TARGETED focus nodes for which keep(node) is true are
+    checked.
 
     The restriction is applied where pyshacl computes each shape's targets (Shape.focus_nodes, called only for
     top-level target resolution); nested evaluation (sh:property, sh:or, sh:node, sh:class on value nodes) is
@@ -221,13 +223,19 @@ def validate_parsed(
         if keep is None:
             data_graph = rdflib_graph(data_and_ontology)
         else:  # only what the checked focus nodes' shapes read (see _Structure.subgraph)
-            inverse = {ox.NamedNode(str(p)) for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+            inverse = {
+                ox.NamedNode(str(p)) for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)
+            }
             part = ParsedFile(data_files[0].source, quads=structure.subgraph(inverse)) if data_files else None
-            data_graph = rdflib_graph([p for p in ok if p.source.folder == "ontology"] + ([part] if part else []))
+            data_graph = rdflib_graph(
+                [p for p in ok if p.source.folder == "ontology"] + ([part] if part else [])
+            )
         shacl_conforms, results = _shacl_run(data_graph, shapes, keep)
         conforms = conforms and shacl_conforms
         located = data_files + [p for p in data_and_ontology if p.source.folder == "ontology"]
-        locator: SourceLocator | None = None  # indexing every file takes seconds at 1M triples: only if needed
+        locator: SourceLocator | None = (
+            None  # indexing every file takes seconds at 1M triples: only if needed
+        )
         flagged: set[str] = set()
         for r in results.subjects(RDF.type, SH.ValidationResult):
             focus = results.value(r, SH.focusNode)
@@ -277,10 +285,11 @@ def validate(root: str | Path = ".") -> ValidationReport:
 #
 # A release that passed validation keeps a snapshot of its data (INDEX_FILE): one digest per "anchor" (every
 # subject that is an IRI and not a list node, described by its triples together with the blank nodes and RDF
-# list nodes hanging from it), the key of the shapes + ontology + validator it was checked with, and the anchors
-# that had any SHACL result (warnings). The next build validates only the focus nodes that may have a different
-# result: the anchors whose digest changed (added, edited or removed), their neighbours (anchors one edge away,
-# in either direction, in the new data and, for the changed anchors' old edges, in the earlier release's store),
+# list nodes hanging from it), the key of the shapes + ontology + validator it was checked with, and the
+# anchors that had any SHACL result (warnings). The next build validates only the focus nodes that may have a
+# different result: the anchors whose digest changed (added, edited or removed), their neighbours (anchors one
+# edge away, in either direction, in the new data and, for the changed anchors' old edges, in the earlier
+# release's store),
 # the anchors that had results, and every blank-node or literal focus node outside an anchor.
 #
 # Why one hop is enough: a focus node's result depends on the descriptions of the nodes its shapes read.
@@ -309,7 +318,12 @@ class ValidationIndex:
     flagged: list[str]
 
     def to_bytes(self) -> bytes:
-        doc = {"format": INDEX_FORMAT, "schema": self.schema, "flagged": self.flagged, "digests": self.digests}
+        doc = {
+            "format": INDEX_FORMAT,
+            "schema": self.schema,
+            "flagged": self.flagged,
+            "digests": self.digests,
+        }
         return gzip.compress(json.dumps(doc, separators=(",", ":")).encode(), compresslevel=3, mtime=0)
 
     @classmethod
@@ -348,7 +362,9 @@ class Baseline:
             return any(
                 True
                 for _ in (
-                    *triples(node, _RDF_FIRST), *triples(node, _RDF_REST), *triples(None, _RDF_REST, node)
+                    *triples(node, _RDF_FIRST),
+                    *triples(node, _RDF_REST),
+                    *triples(None, _RDF_REST, node),
                 )
             )
 
@@ -366,7 +382,6 @@ class Baseline:
                         todo.append(o)
                     elif isinstance(o, ox.NamedNode):
                         out.add(o.value)
-        del store
         return out
 
 
@@ -397,13 +412,54 @@ def schema_key(parsed: Iterable[ParsedFile]) -> str:
 
 _SH_TERM_ONLY = {
     SH[n]
-    for n in (
-        "datatype nodeKind pattern flags in hasValue minLength maxLength languageIn minCount maxCount uniqueLang "
-        "minInclusive maxInclusive minExclusive maxExclusive equals disjoint lessThan lessThanOrEquals closed "
-        "ignoredProperties qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint message severity "
-        "name description deactivated order group defaultValue targetClass targetNode targetSubjectsOf "
-        "targetObjectsOf path property node and or xone not class qualifiedValueShape"
-    ).split()
+    for n in [
+        "datatype",
+        "nodeKind",
+        "pattern",
+        "flags",
+        "in",
+        "hasValue",
+        "minLength",
+        "maxLength",
+        "languageIn",
+        "minCount",
+        "maxCount",
+        "uniqueLang",
+        "minInclusive",
+        "maxInclusive",
+        "minExclusive",
+        "maxExclusive",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+        "closed",
+        "ignoredProperties",
+        "qualifiedMinCount",
+        "qualifiedMaxCount",
+        "qualifiedValueShapesDisjoint",
+        "message",
+        "severity",
+        "name",
+        "description",
+        "deactivated",
+        "order",
+        "group",
+        "defaultValue",
+        "targetClass",
+        "targetNode",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "path",
+        "property",
+        "node",
+        "and",
+        "or",
+        "xone",
+        "not",
+        "class",
+        "qualifiedValueShape",
+    ]
 }
 
 
@@ -464,8 +520,12 @@ def shapes_reach(shapes: Graph) -> int:
     reach = 0
     targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
     shape_nodes = {s for t in targets for s in shapes.subjects(t, None)}
-    shape_nodes |= set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
-    if any(True for _ in shapes.subjects(SH.target, None)) or any(True for _ in shapes.subjects(SH.sparql, None)):
+    shape_nodes |= set(shapes.subjects(RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(RDF.type, SH.PropertyShape)
+    )
+    if any(True for _ in shapes.subjects(SH.target, None)) or any(
+        True for _ in shapes.subjects(SH.sparql, None)
+    ):
         return UNBOUNDED
     for s in shape_nodes:
         if (s, SH.targetObjectsOf, None) in shapes:
@@ -662,12 +722,14 @@ class _Structure:
                 got = memo[node] = self._anchors(node)
             return got
 
-        def held(s: Any) -> bool:  # is this subject (an anchor, or a blank/list node) part of an affected anchor
+        def held(
+            s: Any,
+        ) -> bool:  # is this subject (an anchor, or a blank/list node) part of an affected anchor
             if s in folded:
                 return bool(anchors(s) & affected)
             return isinstance(s, ox.NamedNode) and s.value in affected
 
-        # literal values of the affected nodes are focus nodes too (targets by objects): their in-edges come along
+        # literal values of the affected nodes are focus nodes too (targets by objects): with their in-edges
         literals = {q.object for q in self.quads if isinstance(q.object, ox.Literal) and held(q.subject)}
         self.literal_values = {lit.value for lit in literals}
 
@@ -693,5 +755,7 @@ class _Structure:
                 if anchors(s) & keep_anchor:
                     out.append(q)
             elif (isinstance(s, ox.NamedNode) and s.value in keep_anchor) or pointed(o) or p == _SUBCLASS:
-                out.append(q)  # (every rdfs:subClassOf of data/: sh:class and class targets read the hierarchy)
+                out.append(
+                    q
+                )  # (every rdfs:subClassOf of data/: sh:class and class targets read the hierarchy)
         return out
