@@ -97,9 +97,11 @@ def derive(store: ox.Store) -> int:
         # CONSTRUCT over the union default graph (which is then exactly the union of the source graphs),
         # all before any derived triple is added, then inserted at once: a USING clause naming every graph
         # makes Oxigraph evaluate each pattern per graph (50 s instead of 6 s for 1M triples).
-        triples = [
-            t for q in CONSTRUCTS.values() for t in store.query(prefixes + q, use_default_graph_as_union=True)
-        ]
+        triples: list[ox.Triple] = []
+        for construct in CONSTRUCTS.values():
+            result = store.query(prefixes + construct, use_default_graph_as_union=True)
+            assert isinstance(result, ox.QueryTriples)
+            triples.extend(result)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
     else:
         for rule in RULES.values():

@@ -84,15 +84,15 @@ def write_dumps(
 
     order = sorted(DUMP_FILES, key=lambda n: DUMP_FILES[n][0] != ox.RdfFormat.N_QUADS)  # N-Quads first
     unions = [n for n in order if DUMP_FILES[n][1] == "union"] if threads else []
-    threads = [threading.Thread(target=write_in_thread, args=(n,), name=f"dump-{n}") for n in unions]
+    workers = [threading.Thread(target=write_in_thread, args=(n,), name=f"dump-{n}") for n in unions]
     try:
-        for t in threads:
+        for t in workers:
             t.start()
         for name in order:
             if name not in unions:
                 write(name)
     finally:
-        for t in threads:
+        for t in workers:
             t.join()
     if failures:
         raise failures[0]

@@ -152,18 +152,23 @@ def _shacl_run(data: Graph, shapes: Graph, keep: Callable[[Node], bool] | None) 
     the value nodes handed to nested shapes, which would let an sh:or on a value node pass unchecked.)"""
     options = {"inference": "none", "allow_warnings": True, "inplace": True}
     if keep is None:
-        conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, **options)  # type: ignore[arg-type]
-        return bool(conforms), results  # type: ignore[return-value]
+        conforms, results, _text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", allow_warnings=True, inplace=True
+        )
+        return bool(conforms), results
 
     from pyshacl.shape import Shape
 
-    class RestrictedShape(Shape):  # type: ignore[misc]
+    restrict: Callable[[Node], bool] = keep
+
+    class RestrictedShape(Shape):
         __slots__ = ()
 
         def focus_nodes(self, data_graph: Any, debug: bool = False) -> set[Node]:
-            return {n for n in super().focus_nodes(data_graph, debug=debug) if keep(n)}
+            targets = super().focus_nodes(data_graph, debug=debug)  # type: ignore[no-untyped-call]
+            return {n for n in targets if restrict(n)}
 
-    class FocusedValidator(pyshacl.Validator):  # type: ignore[misc]
+    class FocusedValidator(pyshacl.Validator):
         def make_executor(self) -> Any:
             for shape in self.shacl_graph.shapes:
                 if type(shape) is not Shape:
@@ -174,7 +179,7 @@ def _shacl_run(data: Graph, shapes: Graph, keep: Callable[[Node], bool] | None) 
     from pyshacl.graph_abstraction import DataGraph
 
     validator = FocusedValidator(DataGraph.from_rdflib(data), shacl_graph=shapes, options=options)
-    conforms, results, _text = validator.run()
+    conforms, results, _text = validator.run()  # type: ignore[no-untyped-call]
     return bool(conforms), results
 
 
@@ -370,7 +375,8 @@ class Baseline:
 
         out: set[str] = set()
         for a in anchors:
-            todo, seen = [ox.NamedNode(a)], set()
+            todo: list[Any] = [ox.NamedNode(a)]
+            seen: set[Any] = set()
             while todo:
                 node = todo.pop()
                 for q in triples(node):
