@@ -324,6 +324,16 @@ def _write_release(
     return meta, report
 
 
+def _copy_queries(project: Project, tmp: Path) -> None:
+    """The release carries the named queries it was built with (queries/*.rq), so that `axiskg query --name`
+    and the server's canned-query pages work from a downloaded release, without the project tree."""
+    sources = sorted(project.queries_dir.glob("*.rq")) if project.queries_dir.is_dir() else []
+    if sources:
+        (tmp / "queries").mkdir()
+        for q in sources:
+            shutil.copyfile(q, tmp / "queries" / q.name)
+
+
 def _graph_sizes(store: ox.Store) -> dict[str, int]:
     """Quads per graph ('' for the default graph), counted by the store."""
     graphs: dict[str, int] = {}
@@ -392,6 +402,7 @@ def build(
             rid = rid if n == 1 else f"{rid}-{n}"
             tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=out_dir / RELEASES))
             tmp.chmod(0o755)  # mkdtemp makes it private; a release is world-readable like any build output
+            _copy_queries(project, tmp)
             meta, report = _write_release(
                 tmp,
                 parsed,

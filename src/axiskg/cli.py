@@ -165,8 +165,14 @@ def build(
         DEFAULT_BASE_URL, "--base-url", help="Where the release is served (VoID links)"
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
+    full: bool = typer.Option(
+        False, "--full", help="Validate the whole graph, not only what changed since the current release"
+    ),
 ) -> None:
     """Validate, derive and write a new release, then make it current (atomically).
+
+    Validation is incremental by default: only the nodes whose neighbourhood changed since the current
+    release are checked (a full check runs when the shapes or ontology changed); --full checks everything.
 
     Writes the store, the dumps (N-Quads, TriG, Turtle, JSON-LD; the ontology as Turtle, JSON-LD, RDF/XML),
     VoID + DCAT, the validation report and SHA256SUMS under OUT/releases/<id>, then points OUT/current at it.
@@ -175,7 +181,9 @@ def build(
     Example: axiskg build --out release --keep 5
     """
     with _errors(), _progress("building", len(build_mod.STEPS)) as step:
-        result = build_mod.build(root, out, check, keep=keep, base_url=base_url, progress=step)
+        result = build_mod.build(
+            root, out, check, keep=keep, base_url=base_url, progress=step, full=full or None
+        )
     if fmt is OutputFormat.json:
         _print_json(
             {
@@ -206,7 +214,10 @@ def _parse_params(values: list[str]) -> dict[str, str]:
 
 def _queries_dir(root: Path, release: Path) -> Path:
     """The project's queries/ when there is one, else the queries/ the built release carries."""
-    project_dir = Project.at(root).queries_dir
+    try:
+        project_dir = Project.at(root).queries_dir
+    except AxiskgError:  # not in a project: a researcher with only a downloaded release
+        project_dir = Path(root) / "queries"
     if project_dir.is_dir():
         return project_dir
     try:
