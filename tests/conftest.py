@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's release built once per session, and a real `axiskg serve` on 127.0.0.1."""
+"""Shared fixtures: the repository's release, built once a session, and a real `axiskg serve` on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -44,10 +44,23 @@ def free_port() -> int:
 def start_server(release_out: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     """Start a real `axiskg serve` process on 127.0.0.1 and wait until /health says ready."""
     port = free_port()
-    cmd = [sys.executable, "-m", "axiskg", "serve", "--release", str(release_out), "--host", "127.0.0.1",
-           "--port", str(port), *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "axiskg",
+        "serve",
+        "--release",
+        str(release_out),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *extra,
+    ]
     # the server's output (access log included) goes to a file: an unread pipe would fill up and block it
-    log = tempfile.NamedTemporaryFile(prefix=f"axiskg-serve-{port}-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, once the server holds the file)
+        prefix=f"axiskg-serve-{port}-", suffix=".log", delete=False
+    )
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     proc.log_path = log.name  # type: ignore[attr-defined]
     log.close()

@@ -335,8 +335,11 @@ def test_repository_release_has_a_graph_per_source_file(release: object) -> None
     expected = {f.graph for f in project.ontology_files + project.data_files}
     assert expected | {iris.GRAPH_DERIVED, iris.GRAPH_VOID} == set(release.graphs)
     assert all(n > 0 for n in release.graphs.values())
-    claims = release.store.query("SELECT (COUNT(?c) AS ?n) WHERE { ?c a axo:Claim }", use_default_graph_as_union=True,
-                                 prefixes={"axo": iris.AXO})  # fmt: skip
+    claims = release.store.query(
+        "SELECT (COUNT(?c) AS ?n) WHERE { ?c a axo:Claim }",
+        use_default_graph_as_union=True,
+        prefixes={"axo": iris.AXO},
+    )
     assert int(next(iter(claims))["n"].value) > 100  # type: ignore[index, arg-type]
     report = Graph().parse(release.path / "validation.ttl", format="turtle")
     assert report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms) == Literal(True)
@@ -345,7 +348,9 @@ def test_repository_release_has_a_graph_per_source_file(release: object) -> None
 def test_concurrent_builds_into_one_output_are_serialized(tiny_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "axiskg", "build", "--root", str(tiny_project), "--out", str(out)]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     for p in procs:
         _, err = p.communicate()
         assert p.returncode == 0, err

@@ -132,7 +132,8 @@ def test_query_table(runner: CliRunner, tiny_release_out: Path) -> None:
 def test_query_from_file_as_csv(runner: CliRunner, tiny_release_out: Path, tmp_path: Path) -> None:
     q = tmp_path / "q.rq"
     q.write_text(
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?n WHERE { ?p skos:prefLabel ?n } ORDER BY ?n"
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?n WHERE { ?p skos:prefLabel ?n } ORDER BY ?n"
     )
     result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "-f", str(q), "--format", "csv"])
     assert result.exit_code == 0, result.output
@@ -276,7 +277,16 @@ def test_build_shows_progress_on_a_terminal_only(tiny_project: Path, tmp_path: P
         if env_ci is not None:
             env["CI"] = env_ci
         proc = subprocess.Popen(
-            [sys.executable, "-m", "axiskg", "build", "--root", str(tiny_project), "--out", str(tmp_path / "out")],
+            [
+                sys.executable,
+                "-m",
+                "axiskg",
+                "build",
+                "--root",
+                str(tiny_project),
+                "--out",
+                str(tmp_path / "out"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=terminal,
             env=env,
@@ -303,8 +313,8 @@ def test_a_scaffolded_report_satisfies_the_repository_shapes(runner: CliRunner, 
     repo = Path(__file__).resolve().parent.parent
     for folder in ("ontology", "shapes", "data"):
         shutil.copytree(repo / folder, tmp_path / folder)
-    args = ["scaffold", "report", "099", "--title", "A new report", "--publisher", "memri", "--date", "2024-02-01",
-            "--source-file", "099_0000000000000000.txt", "--root", str(tmp_path)]  # fmt: skip
+    args = ["scaffold", "report", "099", "--title", "A new report", "--publisher", "memri"]
+    args += ["--date", "2024-02-01", "--source-file", "099_0000000000000000.txt", "--root", str(tmp_path)]
     assert runner.invoke(app, args).exit_code == 0
     result = runner.invoke(app, ["validate", "--root", str(tmp_path), "--format", "json"])
     problems = [v for v in json.loads(result.stdout)["violations"] if v["file"] == "data/report-099.ttl"]

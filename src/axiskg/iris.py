@@ -54,7 +54,7 @@ def iri_to_path(iri: str) -> str | None:
     """Local URL path for a persistent IRI (`https://w3id.org/axiskg/id/x` -> `/id/x`), None if not ours."""
     if not iri.startswith(BASE):
         return None
-    rest = iri[len(BASE):]
+    rest = iri[len(BASE) :]
     if rest.startswith("ontology"):
         return "/ontology"
     return "/" + rest
