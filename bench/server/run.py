@@ -4,7 +4,7 @@ For each size (default 100k and 1M synthetic triples, see gen.py) it builds a re
 query mix against both servers, one server at a time, and writes throughput, p50/p99 latency and the peak
 memory (RSS summed over the server's process tree) to bench/server/RESULTS.md.
 
-Scenarios (8 connections, 2 wrk threads, --duration seconds each):
+Scenarios (8 connections, 2 wrk threads, --duration seconds each, after an unrecorded 2 s warm-up pass):
 - lookup:    one-entity lookup, a random person per request (uncacheable: axiskg runs with --cache-mb 0)
 - aggregate: full-scan aggregate (GROUP BY over every triple), uncacheable (axiskg --cache-mb 0)
 - canned:    the aggregate repeated; axiskg answers from its per-release response cache (warmed once)
@@ -254,6 +254,7 @@ def bench_size(size: int, duration: int, compare_servers: bool) -> list[Result]:
     def measure(
         label: str, proc: subprocess.Popen[bytes], port: int, scenario: str, script: str, d: int
     ) -> None:
+        wrk(f"http://127.0.0.1:{port}", script, 2)  # warm-up pass, not recorded (workers, page cache)
         with PeakSampler(proc.pid) as sampler:
             r = wrk(f"http://127.0.0.1:{port}", script, d)
         results.append(
