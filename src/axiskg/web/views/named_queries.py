@@ -10,6 +10,8 @@ import pyoxigraph as ox
 
 from axiskg import queries as nq
 from axiskg.release import Release
+from axiskg.web.limits import check_query
+from axiskg.web.sparql import run_in_worker
 from axiskg.web.views import links
 from axiskg.web.views.snapshot import snapshot
 
@@ -74,20 +76,13 @@ async def run_guarded(
     server = getattr(request.app.state, "server", None)
     if server is None:
         return run(release, query, values)
-    from axiskg.web.limits import check_query  # the web part owns the pool; imported late to keep views light
-    from axiskg.web.sparql import run_in_worker
-
     text = with_values(query, values)
     info = check_query(text, server.limits)
-    req = {
+    req = {  # the worker's defaults apply: the union default graph, no dataset parameters
         "query": text,
         "format": "json",
         "max_rows": min(MAX_ROWS, server.settings.max_rows),
-        "default_graphs": [],
-        "named_graphs": [],
-        "union": True,
         "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
-        "prefixes": True,
     }
     body, _rows, truncated = await run_in_worker(request, server, req)
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
