@@ -55,6 +55,13 @@ def serve(
         "--worker-memory-mb",
         help="Address-space cap of each query worker in MB; beyond it the query fails (0: none)",
     ),
+    inline_bound: int = typer.Option(
+        5000,
+        "--inline-bound",
+        min=0,
+        help="Run a query in the web process, skipping the worker hop, when every triple pattern is "
+        "anchored on a constant and their match counts multiply to at most this (0: always a worker)",
+    ),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
     server: str = typer.Option("granian", "--server", help="ASGI server: granian or uvicorn"),
 ) -> None:
@@ -97,6 +104,7 @@ def serve(
         cache_bytes=cache_mb * 1024 * 1024,
         access_log=access_log,
         worker_memory_mb=worker_memory_mb,
+        inline_bound=inline_bound,
         server=server,
     )
     run(settings)

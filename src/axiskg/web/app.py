@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -26,7 +27,7 @@ from starlette.types import Message, Receive, Scope, Send
 from axiskg.errors import AxiskgError
 from axiskg.release import CURRENT, Release, open_release
 from axiskg.serve import ServeSettings
-from axiskg.web import linked_data, pages, sparql
+from axiskg.web import bounded, linked_data, pages, sparql
 from axiskg.web.http import (
     AccessLog,
     BodyLimit,
@@ -56,6 +57,8 @@ class ReleaseState:
     pool: WorkerPool
     cache: LRUCache
     raw_cache: ResponseCache
+    store: ox.Store | None = None  # opened read-only here for the bounded queries run inline (bounded.py)
+    hubs: frozenset[tuple[bool, str]] | None = None  # bounded.hubs(store), once computed
     loaded_at: float = field(default_factory=time.time)
 
     @property
@@ -138,13 +141,22 @@ class Server:
             self.settings.worker_memory_mb,
         )
         await pool.start()
+        store = None
+        if self.settings.inline_bound > 0:
+            store = ox.Store.read_only(str(release.path / "store"))
         old, self.state = (
             self.state,
             ReleaseState(
-                release, pool, LRUCache(self.settings.cache_bytes), ResponseCache(self.settings.cache_bytes)
+                release,
+                pool,
+                LRUCache(self.settings.cache_bytes),
+                ResponseCache(self.settings.cache_bytes),
+                store,
             ),
         )
         self._seen_target = target
+        if store is not None:
+            asyncio.ensure_future(self._find_hubs(self.state))
         if self.app is not None:
             self.app.state.release = release
         if old is not None:
@@ -153,6 +165,13 @@ class Server:
             log.info("now serving release %s (was %s)", release.id, old.id)
         else:
             log.info("serving release %s with %d query workers", release.id, self.settings.query_workers)
+
+    async def _find_hubs(self, state: ReleaseState) -> None:
+        assert state.store is not None
+        try:
+            state.hubs = await asyncio.to_thread(bounded.hubs, state.store, self.settings.inline_bound)
+        except Exception:  # inline queries keep counting their patterns instead
+            log.exception("could not list the store's most connected terms")
 
     def _on_restart(self) -> None:
         self.metrics.worker_restarts += 1

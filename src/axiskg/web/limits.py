@@ -15,7 +15,7 @@ the rare queries that mention "service".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset(
@@ -32,6 +32,7 @@ _TOKEN = re.compile(
               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  | (?P<num>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
   | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7-\uFFFF]*(?::[^\s{}()\[\];,<>"']*)?
             |:[^\s{}()\[\];,<>"']*)
   | (?P<punct>\S))
@@ -68,6 +69,7 @@ class QueryInfo:
     depth: int
     mentions_service: bool  # the word appears: the query worker checks its SERVICE clauses before running it
     cacheable: bool = True
+    tokens: list[tuple[str, str]] = field(default_factory=list)  # the lexer's (kind, text), comments dropped
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:
@@ -177,7 +179,7 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
         kind == "word" and text.upper() == "FROM" for kind, text in tokens
     )
     mentions_service = "service" in lowered or ("\\u" in lowered and "service" in _unescape(query).lower())
-    return QueryInfo(form, has_dataset, depth, mentions_service, cacheable=not NONDETERMINISTIC.search(query))
+    return QueryInfo(form, has_dataset, depth, mentions_service, not NONDETERMINISTIC.search(query), tokens)
 
 
 def check_services(query: str, allow_service: list[str] | tuple[str, ...]) -> None:

@@ -25,6 +25,7 @@ class Metrics:
         self.cache_misses = 0
         self.release_reloads = 0
         self.truncated = 0
+        self.inline_queries = 0
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests[(route, method, status)] += 1
@@ -74,6 +75,12 @@ class Metrics:
         lines.append(f'axiskg_worker_restarts_total{{pid="{pid}"}} {self.worker_restarts}')
         head("axiskg_results_truncated_total", "counter", "Answers cut at the row cap.")
         lines.append(f'axiskg_results_truncated_total{{pid="{pid}"}} {self.truncated}')
+        head(
+            "axiskg_inline_queries_total",
+            "counter",
+            "Queries proved bounded and run in the web process instead of a query worker.",
+        )
+        lines.append(f'axiskg_inline_queries_total{{pid="{pid}"}} {self.inline_queries}')
         head("axiskg_cache_hits_total", "counter", "Answers served from the per-release response cache.")
         lines.append(f'axiskg_cache_hits_total{{pid="{pid}"}} {self.cache_hits}')
         head("axiskg_cache_misses_total", "counter", "Cacheable answers that had to be computed.")

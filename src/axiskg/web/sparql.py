@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import re
+import time
 from typing import Any
 
 import pyoxigraph as ox
@@ -12,10 +13,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from axiskg.iris import PREFIXES
+from axiskg.web.bounded import inline_estimate
 from axiskg.web.http import HTTPError, client_id, error_response, etag, matches, remember
 from axiskg.web.limits import QueryRefusedError, check_query
 from axiskg.web.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Offer, negotiate
-from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError
+from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError, execute
 
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
@@ -209,7 +211,18 @@ async def _sparql(request: Request, server: Any) -> Response:
             "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
             "prefixes": True,
         }
-        body, rows, truncated = await run_in_worker(request, server, req)
+        if (
+            state.store is not None
+            and not info.has_dataset
+            and not default_graphs
+            and not named_graphs
+            and not info.mentions_service
+            and inline_estimate(query, info.tokens, state.store, settings.inline_bound, state.hubs)
+            is not None
+        ):
+            body, rows, truncated = run_inline(request, server, state.store, req)
+        else:
+            body, rows, truncated = await run_in_worker(request, server, req)
         if info.cacheable:
             server.metrics.cache_misses += 1
             state.cache.put(key, (body, rows, truncated), len(body))
@@ -236,6 +249,22 @@ class _Answer(Response):
         raw.append((b"content-length", str(len(body)).encode()))
         raw.append((b"content-type", content_type.encode("latin-1")))
         self.raw_headers = raw
+
+
+def run_inline(
+    request: Request, server: Any, store: ox.Store, req: dict[str, Any]
+) -> tuple[bytes, int, bool]:
+    """Run a query that bounded.inline_estimate proved small, here and now, as a worker would run it; its
+    time counts against the client's budget like a worker's."""
+    client = client_id(request.scope, server.settings.client_header)
+    server.fairness.check_budget(client)
+    start = time.perf_counter()
+    status, rows, truncated, body, error = execute(store, req)
+    server.fairness.charge(client, time.perf_counter() - start)
+    server.metrics.inline_queries += 1
+    if error is not None:
+        raise HTTPError(status, error[0], reason=error[1] or ("syntax" if status == 400 else ""))
+    return body, rows, truncated
 
 
 async def run_in_worker(request: Request, server: Any, req: dict[str, Any]) -> tuple[bytes, int, bool]:

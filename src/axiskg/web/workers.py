@@ -30,6 +30,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
+from axiskg.web.limits import QueryRefusedError
+from axiskg.web.results import run_query
+
 _LEN = struct.Struct(">I")
 _HEAD = struct.Struct(">IIHIB")  # error length, body length, status, rows, truncated
 
@@ -77,17 +82,26 @@ def _send_error(sock: socket.socket, status: int, message: str, reason: str = ""
     sock.sendall(_HEAD.pack(len(err), 0, status, 0, False) + err)
 
 
+def execute(store: ox.Store, req: dict[str, Any]) -> tuple[int, int, bool, bytes, tuple[str, str] | None]:
+    """Run one request on `store`: (status, rows, truncated, body, (message, reason) of a failure or None).
+    What a query worker does with each request; the web process does the same for bounded queries."""
+    try:
+        body, rows, truncated = run_query(store, req)
+        return 200, rows, truncated, body, None
+    except QueryRefusedError as exc:
+        return exc.status, 0, False, b"", (exc.message, exc.reason)
+    except SyntaxError as exc:
+        return 400, 0, False, b"", (f"SPARQL syntax error: {exc}", "")
+    except (ValueError, TypeError, OSError, RuntimeError) as exc:
+        return 500, 0, False, b"", (f"query failed: {exc}", "")
+
+
 def run_worker(store_dir: str, fd: int, memory_mb: int = 0) -> None:
     if memory_mb > 0:  # an allocation beyond it aborts the worker, which is then replaced
         import resource
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    import pyoxigraph as ox
-
-    from axiskg.web.limits import QueryRefusedError
-    from axiskg.web.results import run_query
-
     sock = socket.socket(fileno=fd)
     store = ox.Store.read_only(store_dir)
     parent = os.getppid()
@@ -110,15 +124,11 @@ def run_worker(store_dir: str, fd: int, memory_mb: int = 0) -> None:
             pending = pending[4 + n :]
         except EOFError:
             return
-        try:
-            body, rows, truncated = run_query(store, req)
-            _send(sock, 200, rows, truncated, body)
-        except QueryRefusedError as exc:
-            _send_error(sock, exc.status, exc.message, exc.reason)
-        except SyntaxError as exc:
-            _send_error(sock, 400, f"SPARQL syntax error: {exc}")
-        except (ValueError, TypeError, OSError, RuntimeError) as exc:
-            _send_error(sock, 500, f"query failed: {exc}")
+        status, rows, truncated, body, error = execute(store, req)
+        if error is None:
+            _send(sock, status, rows, truncated, body)
+        else:
+            _send_error(sock, status, error[0], error[1])
 
 
 # ---------------------------------------------------------------- web side

@@ -1,0 +1,207 @@
+"""Bounded queries run in the web process (bounded.py): which queries qualify, and that their answers are
+the workers' answers, byte for byte, under the same limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from servers import start_server, stop_server
+
+from axiskg.web.bounded import hubs, inline_estimate
+from axiskg.web.limits import QueryLimits, check_query
+
+AX = "https://w3id.org/axiskg/id/"
+HEZ = f"<{AX}org/hezbollah>"
+NASRALLAH = f"<{AX}person/hassan-nasrallah>"
+CLAIM = "<https://w3id.org/axiskg/ontology#Claim>"
+
+
+@pytest.fixture(scope="module")
+def store(release_out: Path) -> ox.Store:
+    return ox.Store.read_only(str(release_out / "current" / "store"))
+
+
+def estimate(store: ox.Store, query: str, bound: int = 5000, hub_terms: object = None) -> int | None:
+    info = check_query(query, QueryLimits())
+    return inline_estimate(query, info.tokens, store, bound, hub_terms)  # type: ignore[arg-type]
+
+
+ACCEPTED = [
+    f"SELECT ?p ?o WHERE {{ {HEZ} ?p ?o }}",
+    f"select ?s ?p where {{ ?s ?p {HEZ} . }}",
+    f"SELECT * {{ {HEZ} a ?type ; skos:prefLabel ?label , ?other . }} ORDER BY ?label LIMIT 5 OFFSET 1",
+    f"SELECT DISTINCT ?l WHERE {{ {HEZ} skos:altLabel ?l FILTER(lang(?l) = 'en') }} ORDER BY DESC(?l)",
+    f"SELECT ?l ?x WHERE {{ {HEZ} rdfs:label ?l OPTIONAL {{ {HEZ} skos:altLabel ?x }} BIND(STR(?l) AS ?s) }}",
+    f"PREFIX ex: <{AX}org/> SELECT ?o WHERE {{ ex:hezbollah skos:prefLabel ?o. }}",
+    f"ASK {{ {HEZ} a axo:ArmedGroup }}",
+    'ASK WHERE { ?s skos:altLabel "Hizbullah Brigades" }',
+    f"DESCRIBE {HEZ}",
+    "# a comment\nSELECT ?p ?o WHERE { <https://w3id.org/axiskg/id/org/hezbollah> ?p ?o } # another",
+]
+
+REFUSED = {
+    "unanchored": "SELECT * WHERE { ?s ?p ?o }",
+    "anchored only by predicate": "SELECT ?s WHERE { ?s skos:prefLabel ?o }",
+    "property path": f"SELECT ?o WHERE {{ {HEZ} skos:prefLabel/rdfs:label ?o }}",
+    "alternative path": f"SELECT ?o WHERE {{ {HEZ} skos:prefLabel|rdfs:label ?o }}",
+    "inverse path": f"SELECT ?o WHERE {{ {HEZ} ^org:memberOf ?o }}",
+    "repeated path": f"SELECT ?o WHERE {{ {HEZ} org:memberOf* ?o }}",
+    "optional path": f"SELECT ?o WHERE {{ {HEZ} org:memberOf? ?o }}",
+    "path after a": f"SELECT ?o WHERE {{ {HEZ} a/rdfs:subClassOf ?o }}",
+    "negated path": f"SELECT ?o WHERE {{ {HEZ} !rdf:type ?o }}",
+    "second pattern unanchored": f"SELECT * WHERE {{ {HEZ} ?p ?o . ?o ?q ?r }}",
+    "subquery": f"SELECT * WHERE {{ {HEZ} ?p ?o {{ SELECT ?x WHERE {{ ?x ?y ?z }} }} }}",
+    "exists": f"SELECT * WHERE {{ {HEZ} ?p ?o FILTER EXISTS {{ ?o ?q ?r }} }}",
+    "not exists in parens": f"SELECT * WHERE {{ {HEZ} ?p ?o FILTER(NOT EXISTS {{ ?o ?q ?r }}) }}",
+    "regex": f"SELECT * WHERE {{ {HEZ} ?p ?o FILTER regex(str(?o), 'a*') }}",
+    "replace": f"SELECT * WHERE {{ {HEZ} ?p ?o BIND(REPLACE(str(?o), 'a', 'b') AS ?x) }}",
+    "service": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/sparql> {{ {HEZ} ?p ?o }} }}",
+    "values": f"SELECT * WHERE {{ VALUES ?x {{ 1 2 }} {HEZ} ?p ?o }}",
+    "union": f"SELECT * WHERE {{ {{ {HEZ} ?p ?o }} UNION {{ {NASRALLAH} ?p ?o }} }}",
+    "graph": f"SELECT * WHERE {{ GRAPH ?g {{ {HEZ} ?p ?o }} }}",
+    "from": f"SELECT * FROM <{AX}graph/x> WHERE {{ {HEZ} ?p ?o }}",
+    "base": f"BASE <{AX}> SELECT * WHERE {{ <org/hezbollah> ?p ?o }}",
+    "relative iri": "SELECT * WHERE { <org/hezbollah> ?p ?o }",
+    "blank node label": "SELECT * WHERE { _:b ?p ?o }",
+    "blank node brackets": "SELECT * WHERE { [] ?p ?o }",
+    "escape": "SELECT * WHERE { <https://w3id.org/axiskg/id/org/hez\\u0062ollah> ?p ?o }",
+    "aggregate": f"SELECT (COUNT(*) AS ?n) WHERE {{ {HEZ} ?p ?o }}",
+    "group by": f"SELECT ?p WHERE {{ {HEZ} ?p ?o }} GROUP BY ?p",
+    "construct": f"CONSTRUCT {{ {HEZ} ?p ?o }} WHERE {{ {HEZ} ?p ?o }}",
+    "describe where": f"DESCRIBE ?s WHERE {{ ?s ?p {HEZ} }}",
+    "unknown prefix": "SELECT * WHERE { nope:x ?p ?o }",
+    "language-tagged anchor": 'SELECT ?s WHERE { ?s skos:prefLabel "Hezbollah"@en }',
+    "numeric anchor": "SELECT ?s WHERE { ?s ?p 42 }",
+    "long query": f"SELECT ?p ?o WHERE {{ {HEZ} ?p ?o }} #" + "x" * 1000,
+}
+
+
+@pytest.mark.parametrize("query", ACCEPTED)
+def test_bounded_queries_are_accepted(store: ox.Store, query: str) -> None:
+    n = estimate(store, query)
+    assert n is not None and 1 <= n <= 5000
+
+
+@pytest.mark.parametrize("query", list(REFUSED.values()), ids=list(REFUSED))
+def test_other_queries_go_to_a_worker(store: ox.Store, query: str) -> None:
+    assert estimate(store, query) is None
+    assert estimate(store, query, hub_terms=frozenset()) is None
+
+
+def test_a_pattern_anchored_on_a_hub_goes_to_a_worker(store: ox.Store) -> None:
+    claims = len(list(store.query(f"SELECT ?c WHERE {{ ?c a {CLAIM} }}", use_default_graph_as_union=True)))
+    assert claims > 100
+    query = f"SELECT ?c WHERE {{ ?c a {CLAIM} }}"
+    assert estimate(store, query, bound=claims + 10) is not None  # counted: under the bound
+    assert estimate(store, query, bound=claims - 1) is None  # counted: over it
+    hub_terms = hubs(store, 100)
+    assert (False, CLAIM) in hub_terms and (True, HEZ) not in hub_terms
+    assert estimate(store, query, bound=100, hub_terms=hub_terms) is None
+    assert estimate(store, f"SELECT * WHERE {{ {HEZ} ?p ?o }}", 100, hub_terms) == 100
+
+
+def test_the_product_of_the_counts_bounds_a_join(store: ox.Store) -> None:
+    one = len(list(store.quads_for_pattern(ox.NamedNode(HEZ[1:-1]), None, None)))
+    two = len(list(store.quads_for_pattern(ox.NamedNode(NASRALLAH[1:-1]), None, None)))
+    query = f"SELECT * WHERE {{ {HEZ} ?p ?o . {NASRALLAH} ?q ?r }}"
+    assert estimate(store, query, bound=one * two) == one * two
+    assert estimate(store, query, bound=one * two - 1) is None
+    # with the hub list, a join is still counted: only a lone pattern is bounded by not being a hub
+    assert estimate(store, query, one * two - 1, hubs(store, one * two - 1)) is None
+
+
+def test_one_shape_different_constants(store: ox.Store) -> None:
+    """The plan is cached by the query's shape; the constants, and so the decision, are each query's."""
+    hub_terms = hubs(store, 100)
+    assert estimate(store, f"SELECT ?s WHERE {{ ?s a {HEZ} }}", 100, hub_terms) == 100
+    assert estimate(store, f"SELECT ?s WHERE {{ ?s a {CLAIM} }}", 100, hub_terms) is None
+    assert estimate(store, "SELECT ?s WHERE { ?s a <relative> }", 100, hub_terms) is None
+    assert estimate(store, "SELECT ?s WHERE { ?s a nope:x }", 100, hub_terms) is None
+
+
+# ---------------------------------------------------------------- end to end, against real servers
+
+
+@pytest.fixture(scope="module")
+def worker_only_url(release_out: Path) -> Iterator[str]:
+    """A second server that runs every query in a worker (--inline-bound 0), to compare answers."""
+    proc, url = start_server(release_out, "--inline-bound", "0")
+    try:
+        yield url
+    finally:
+        stop_server(proc)
+
+
+def inline_count(url: str) -> int:
+    text = httpx.get(url + "/metrics").text
+    return sum(int(float(v)) for v in re.findall(r"^axiskg_inline_queries_total\{[^}]*\} (\S+)$", text, re.M))
+
+
+SAME_ANSWER = [
+    (q, accept)
+    for q in ACCEPTED[:7]
+    for accept in (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    )
+] + [(ACCEPTED[8], accept) for accept in ("text/turtle", "application/n-triples", "application/ld+json")]
+
+
+@pytest.mark.parametrize(("query", "accept"), SAME_ANSWER)
+def test_inline_answers_are_the_workers_answers(
+    server_url: str, worker_only_url: str, query: str, accept: str
+) -> None:
+    before = inline_count(server_url)
+    a = httpx.get(server_url + "/sparql", params={"query": query}, headers={"Accept": accept})
+    assert inline_count(server_url) == before + 1  # it did run inline
+    b = httpx.get(worker_only_url + "/sparql", params={"query": query}, headers={"Accept": accept})
+    assert inline_count(worker_only_url) == 0
+    assert a.status_code == b.status_code == 200, a.text
+    assert a.content == b.content
+    for h in ("content-type", "x-sparql-rows", "x-sparql-max-rows", "etag", "vary", "cache-control"):
+        assert a.headers.get(h) == b.headers.get(h), h
+
+
+def test_unbounded_queries_still_run_in_a_worker(server_url: str) -> None:
+    before = inline_count(server_url)
+    r = httpx.get(server_url + "/sparql", params={"query": REFUSED["unanchored"] + " LIMIT 3"})
+    assert r.status_code == 200 and r.headers["x-sparql-rows"] == "3"
+    assert inline_count(server_url) == before
+
+
+def test_an_inline_query_error_is_the_parsers_400(server_url: str, worker_only_url: str) -> None:
+    q = f"SELECT ?o WHERE {{ {HEZ} ?p ?o BIND(1 AS ?o) }}"  # passes the planner; the parser refuses it
+    a = httpx.get(server_url + "/sparql", params={"query": q})
+    b = httpx.get(worker_only_url + "/sparql", params={"query": q})
+    assert a.status_code == b.status_code == 400
+    assert a.text == b.text and "syntax error" in a.text.lower()
+
+
+def test_inline_queries_count_against_the_client_budget(release_out: Path) -> None:
+    proc, url = start_server(release_out, "--client-budget", "0.000001")
+    try:
+        q = {"query": ACCEPTED[0]}
+        assert httpx.get(url + "/sparql", params=q).status_code == 200
+        r = httpx.get(url + "/sparql", params=q, headers={"Cache-Control": "no-cache"})
+        if r.status_code == 200:  # the first answer may have come from the response cache
+            r = httpx.get(url + "/sparql", params={"query": ACCEPTED[1]})
+        assert r.status_code == 429 and "budget" in r.text
+        assert int(r.headers["retry-after"]) >= 1
+        assert inline_count(url) >= 1
+    finally:
+        stop_server(proc)
+
+
+def test_a_release_without_hubs_yet_still_counts(store: ox.Store) -> None:
+    """Before the hub list is ready (hub_terms None), a lone pattern is counted like a join."""
+    assert estimate(store, f"SELECT ?c WHERE {{ ?c a {CLAIM} }}", bound=100) is None
+    assert estimate(store, f"SELECT * WHERE {{ {HEZ} ?p ?o }}", bound=5000) == len(
+        list(store.quads_for_pattern(ox.NamedNode(HEZ[1:-1]), None, None))
+    )
