@@ -253,7 +253,7 @@ def test_timeline_renders_items(page: Page) -> None:
     page.page.wait_for_function("window.axiskgTimeline !== undefined", timeout=30_000)
     items = page.page.locator("#timeline .vis-item")
     if page.page.locator("#timeline-list tbody tr").count():
-        items.first.wait_for(state="attached", timeout=30_000)
+        items.first.wait_for(state="visible", timeout=30_000)
         assert items.count() > 0
     page.shot("timeline")
     page.check_clean()
