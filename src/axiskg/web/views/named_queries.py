@@ -19,19 +19,12 @@ MAX_ROWS = 1000
 
 
 def queries_dir(state: Any) -> Path:
-    """Where the named queries are: settings, the release's queries/, $AXISKG_QUERIES, the checkout."""
-    settings = getattr(state, "settings", None)
-    for attr in ("queries_dir", "queries"):
-        v = getattr(settings, attr, None)
-        if isinstance(v, str | Path) and Path(v).is_dir():
-            return Path(v)
+    """Where the named queries are: the release's queries/ (a release carries the queries it was built with),
+    else $AXISKG_QUERIES, else the checkout's queries/ (for releases built before they carried them)."""
     release = getattr(state, "release", None)
     shipped = getattr(release, "path", None)
     if isinstance(shipped, Path) and (shipped / "queries").is_dir():
-        return shipped / "queries"  # the release carries the named queries it was built with
-    root = getattr(settings, "root", None) or getattr(settings, "project_root", None)
-    if isinstance(root, str | Path) and (Path(root) / "queries").is_dir():
-        return Path(root) / "queries"
+        return shipped / "queries"
     env = os.environ.get("AXISKG_QUERIES")
     if env:
         return Path(env)
