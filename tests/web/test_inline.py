@@ -75,6 +75,7 @@ REFUSED = {
     "construct": f"CONSTRUCT {{ {HEZ} ?p ?o }} WHERE {{ {HEZ} ?p ?o }}",
     "describe where": f"DESCRIBE ?s WHERE {{ ?s ?p {HEZ} }}",
     "unknown prefix": "SELECT * WHERE { nope:x ?p ?o }",
+    "invalid IRI code point": "PREFIX ex: <http://example.org/> SELECT * WHERE { ex:a\uffff ?p ?o }",
     "language-tagged anchor": 'SELECT ?s WHERE { ?s skos:prefLabel "Hezbollah"@en }',
     "numeric anchor": "SELECT ?s WHERE { ?s ?p 42 }",
     "long query": f"SELECT ?p ?o WHERE {{ {HEZ} ?p ?o }} #" + "x" * 1000,

@@ -425,5 +425,5 @@ def inline_estimate(
             if estimate > bound:
                 return None
         return estimate
-    except _NotBounded:
+    except (_NotBounded, ValueError):  # ValueError: an IRI pyoxigraph refuses (its parser's 400, in a worker)
         return None
