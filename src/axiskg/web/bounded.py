@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -69,6 +70,9 @@ class Plan:
     prefix_decls: list[tuple[int, int]] = field(default_factory=list)  # (name token, IRI token)
     patterns: list[tuple[Slot, Slot, Slot]] = field(default_factory=list)
     described: list[int] = field(default_factory=list)
+    # every row of a SELECT binds a projected variable (one occurs in a pattern outside OPTIONAL): no row of
+    # its SPARQL JSON answer is `{}`, so count_json_rows can count them
+    rows_never_empty: bool = False
 
 
 def _split_dots(tokens: list[Token]) -> list[Token]:
@@ -98,6 +102,8 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.t = tokens
         self.i = 0
+        self.depth = 0
+        self.required: set[str] = set()  # variables of the patterns outside OPTIONAL
 
     # -- token helpers
     def peek(self) -> Token:
@@ -148,6 +154,8 @@ class _Parser:
         at = self.i
         kind, text = self.take()
         if kind == "var":
+            if self.depth == 0:
+                self.required.add(text[1:])
             return VAR
         if kind == "iri":
             return at
@@ -194,16 +202,17 @@ class _Parser:
         plan = Plan(form or "", decls)
         if form == "SELECT":
             self.keyword("DISTINCT", "REDUCED")
+            projected: set[str] | None = None
             if not self.punct("*"):
-                n = 0
+                projected = set()
                 while self.peek()[0] == "var":
-                    self.take()
-                    n += 1
-                if not n:
+                    projected.add(self.take()[1][1:])
+                if not projected:
                     raise _NotBounded
             self.keyword("WHERE")
             self.group(plan.patterns)
             self.modifiers()
+            plan.rows_never_empty = bool(self.required if projected is None else projected & self.required)
         elif form == "ASK":
             self.keyword("WHERE")
             self.group(plan.patterns)
@@ -219,15 +228,17 @@ class _Parser:
             raise _NotBounded
         return plan
 
-    def group(self, patterns: list[tuple[Slot, Slot, Slot]], depth: int = 0) -> None:
-        if depth > 3:
+    def group(self, patterns: list[tuple[Slot, Slot, Slot]]) -> None:
+        if self.depth > 3:
             raise _NotBounded
         self.expect("{")
         while not self.punct("}"):
             if self.punct("."):
                 continue
             if self.keyword("OPTIONAL"):
-                self.group(patterns, depth + 1)
+                self.depth += 1
+                self.group(patterns)
+                self.depth -= 1
             elif self.keyword("FILTER"):
                 if self.peek()[0] == "word" and self.take()[1].upper() in _UNSAFE_CALLS:
                     raise _NotBounded
@@ -377,13 +388,18 @@ def hubs(store: ox.Store, bound: int) -> frozenset[tuple[bool, str]]:
     return frozenset(found)
 
 
+class Bound(NamedTuple):
+    rows: int  # an upper bound of the rows any evaluation of the query builds
+    rows_never_empty: bool  # see Plan
+
+
 def inline_estimate(
     query: str,
     tokens: list[Token],
     store: ox.Store,
     bound: int,
     hub_terms: frozenset[tuple[bool, str]] | None = None,
-) -> int | None:
+) -> Bound | None:
     """An upper bound of the rows any evaluation of `query` can build, when at most `bound`; else None.
 
     With `hub_terms` (see hubs()), a query of one pattern, or a DESCRIBE of one IRI, whose constant is not
@@ -399,22 +415,22 @@ def inline_estimate(
         if plan.form == "DESCRIBE":
             nodes = [r.named(i) for i in plan.described]
             if hub_terms is not None and len(nodes) == 1:
-                return None if (True, str(nodes[0])) in hub_terms else bound
+                return None if (True, str(nodes[0])) in hub_terms else Bound(bound, False)
             total = 0
             for node in nodes:
                 total += _count(store, node, None, None, bound)
                 if total > bound:
                     return None
-            return total
+            return Bound(total, False)
         if hub_terms is not None and len(plan.patterns) == 1:
             s, p, o = plan.patterns[0]
             subject, obj = r.term(s), r.term(o)
             if p not in (VAR, A):
                 r.term(p)  # a predicate that does not resolve (say, an unknown prefix) is the worker's 400
             if subject is not None:
-                return None if (True, str(subject)) in hub_terms else bound
+                return None if (True, str(subject)) in hub_terms else Bound(bound, plan.rows_never_empty)
             if obj is not None:
-                return None if (False, str(obj)) in hub_terms else bound
+                return None if (False, str(obj)) in hub_terms else Bound(bound, plan.rows_never_empty)
             return None
         estimate = 1
         for s, p, o in plan.patterns:
@@ -424,6 +440,6 @@ def inline_estimate(
             estimate *= max(1, _count(store, subject, r.term(p), obj, bound))
             if estimate > bound:
                 return None
-        return estimate
+        return Bound(estimate, plan.rows_never_empty)
     except (_NotBounded, ValueError):  # ValueError: an IRI pyoxigraph refuses (its parser's 400, in a worker)
         return None

@@ -211,15 +211,18 @@ async def _sparql(request: Request, server: Any) -> Response:
             "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
             "prefixes": True,
         }
+        bound = None
         if (
             state.store is not None
             and not info.has_dataset
             and not default_graphs
             and not named_graphs
             and not info.mentions_service
-            and inline_estimate(query, info.tokens, state.store, settings.inline_bound, state.hubs)
-            is not None
         ):
+            bound = inline_estimate(query, info.tokens, state.store, settings.inline_bound, state.hubs)
+        if bound is not None:
+            if bound.rows_never_empty and bound.rows <= settings.max_rows:
+                req["count_json"] = True  # no row cap can apply: pyoxigraph may write SPARQL JSON itself
             body, rows, truncated = run_inline(request, server, state.store, req)
         else:
             body, rows, truncated = await run_in_worker(request, server, req)
