@@ -8,9 +8,11 @@ A failure or a kill at any point leaves `current` and every earlier release unto
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -134,6 +136,34 @@ def prune(out: str | Path, keep: int) -> list[Path]:
     return removed
 
 
+STORE_LOAD_BATCH = 100_000
+"""Quads per `bulk_extend` call when the on-disk store is loaded from axiskg.nq. Oxigraph's bulk loader keeps
+a batch of up to a million quads per thread in memory (one `bulk_load` of the 1M-triple benchmark's dump
+peaked at 1.1-1.2 GB); calls of 100k quads peak at ~160 MB, in about the same time."""
+
+
+def _load_store(path: Path, nquads: Path, batch: int | None = None) -> None:
+    """Write the on-disk store at `path` from the N-Quads dump, `batch` (STORE_LOAD_BATCH) quads at a time.
+
+    The quads go through `ox.parse`, which keeps blank node labels (`Store.bulk_load` relabels the blank nodes
+    of each call's input: a node whose quads fall into two calls would become two nodes)."""
+    disk = ox.Store(str(path))
+    quads = iter(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    while chunk := list(itertools.islice(quads, batch or STORE_LOAD_BATCH)):
+        disk.bulk_extend(chunk)
+    disk.flush()
+    del disk  # closes the RocksDB store before its files are checksummed and the dir renamed
+
+
+def _release_memory() -> None:
+    """Collect garbage and give the freed heap back to the system. pyoxigraph (its in-memory store, query
+    evaluation, the parsed quads) allocates with malloc, and glibc keeps freed memory mapped: without
+    `malloc_trim` a build kept ~1 GB resident after the in-memory store was freed. No-op off glibc."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 FULL_VALIDATION_ENV = "AXISKG_FULL_VALIDATION"
 """Set to 1 to make every build validate the whole graph (as `build(..., full=True)` does)."""
 
@@ -214,8 +244,10 @@ def _write_release(
     store.bulk_extend(q for p in parsed if p.source.folder in ("ontology", "data") for q in p.quads)
     for p in parsed:  # the store has them now (the validating child has its own copy): free the memory
         p.quads = []
+    _release_memory()
     step("derive")
     derive(store)
+    _release_memory()
     step("describe")
     stats = void_mod.statistics(store, exclude_graphs=[iris.GRAPH_VOID])
     reports = [
@@ -235,18 +267,16 @@ def _write_release(
         ox.RdfFormat.TURTLE,
         prefixes=turtle_prefixes(),
     )
+    _release_memory()
     step("dumps")
-    # the on-disk store is bulk-loaded (in Rust, GIL released) from the N-Quads dump by a thread, as soon as
-    # that file is written, while the other dumps are written
+    # with `parallel`, the on-disk store is loaded from the N-Quads dump by a thread as soon as that file is
+    # written, while the other dumps are written
     loading: list[threading.Thread] = []
     load_failures: list[BaseException] = []
 
     def load_disk_store(nquads: Path) -> None:
         try:
-            disk = ox.Store(str(tmp / STORE_DIR))
-            disk.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-            disk.flush()
-            del disk  # closes the RocksDB store before its files are checksummed and the dir renamed
+            _load_store(tmp / STORE_DIR, nquads)
         except BaseException as exc:  # re-raised below, in the build's thread
             load_failures.append(exc)
 
@@ -262,13 +292,13 @@ def _write_release(
         for t in loading:  # never leave a thread writing into a directory that may be removed
             t.join()
     step("store")
+    del store  # the dumps and the on-disk store hold it now
+    _release_memory()
     if not parallel:
-        del store  # free the in-memory store before RocksDB's bulk loader takes its memory
-        gc.collect()
         load_disk_store(tmp / "dumps" / "axiskg.nq")
     if load_failures:
         raise load_failures[0]
-    gc.collect()
+    _release_memory()
     report: ValidationReport | None = None
     if validation is not None:
         step("validate")
