@@ -58,7 +58,7 @@ class ReleaseState:
     cache: LRUCache
     raw_cache: ResponseCache
     store: ox.Store | None = None  # opened read-only here for the bounded queries run inline (bounded.py)
-    hubs: frozenset[tuple[bool, str]] | None = None  # bounded.hubs(store), once computed
+    hubs: frozenset[tuple[bool, str]] | None = None  # bounded.hubs(store)
     loaded_at: float = field(default_factory=time.time)
 
     @property
@@ -141,9 +141,13 @@ class Server:
             self.settings.worker_memory_mb,
         )
         await pool.start()
-        store = None
+        store = hub_terms = None
         if self.settings.inline_bound > 0:
             store = ox.Store.read_only(str(release.path / "store"))
+            try:  # before the release is served, so that which queries run inline never depends on timing
+                hub_terms = await asyncio.to_thread(bounded.hubs, store, self.settings.inline_bound)
+            except Exception:  # inline queries then count each of their patterns
+                log.exception("could not list the store's most connected terms")
         old, self.state = (
             self.state,
             ReleaseState(
@@ -152,11 +156,10 @@ class Server:
                 LRUCache(self.settings.cache_bytes),
                 ResponseCache(self.settings.cache_bytes),
                 store,
+                hub_terms,
             ),
         )
         self._seen_target = target
-        if store is not None:
-            asyncio.ensure_future(self._find_hubs(self.state))
         if self.app is not None:
             self.app.state.release = release
         if old is not None:
@@ -165,13 +168,6 @@ class Server:
             log.info("now serving release %s (was %s)", release.id, old.id)
         else:
             log.info("serving release %s with %d query workers", release.id, self.settings.query_workers)
-
-    async def _find_hubs(self, state: ReleaseState) -> None:
-        assert state.store is not None
-        try:
-            state.hubs = await asyncio.to_thread(bounded.hubs, state.store, self.settings.inline_bound)
-        except Exception:  # inline queries keep counting their patterns instead
-            log.exception("could not list the store's most connected terms")
 
     def _on_restart(self) -> None:
         self.metrics.worker_restarts += 1
