@@ -257,8 +257,9 @@ _FAST_METHODS = frozenset(("GET", "POST"))
 class App(Starlette):
     """Starlette, plus a direct path for GET/POST /sparql that does in one pass what the middleware stack
     does (access log and metrics, cached-answer fast path, body limit, gzip, CORS, error pages) and calls the
-    endpoint without routing. Every other request goes through the full stack. The query itself still runs
-    in a killable worker under the deadline and the client's fairness limits (sparql.run_in_worker)."""
+    endpoint without routing. Every other request goes through the full stack. The query itself runs in a
+    killable worker under the deadline and the client's fairness limits (sparql.run_in_worker), unless it is
+    proved small (bounded.py, sparql.run_inline)."""
 
     server: Server
 
