@@ -122,6 +122,18 @@ def test_the_product_of_the_counts_bounds_a_join(store: ox.Store) -> None:
     assert estimate(store, query, one * two - 1, hubs(store, one * two - 1)) is None
 
 
+def test_expressions_on_every_row_limit_the_rows(store: ox.Store) -> None:
+    query = f"SELECT ?c WHERE {{ ?c a {CLAIM} BIND(CONCAT(STR(?c), STR(?c)) AS ?x) }}"
+    claims = len(list(store.query(f"SELECT ?c WHERE {{ ?c a {CLAIM} }}", use_default_graph_as_union=True)))
+    assert estimate(store, f"SELECT ?c WHERE {{ ?c a {CLAIM} }}", bound=claims) == claims
+    assert estimate(store, query, bound=claims) is None  # (1 + 16 expression tokens) x claims > 4 x claims
+    assert estimate(store, query, bound=claims * 5) == claims
+    many = "CONCAT(" + ", ".join(["STR(?o)"] * 60) + ")"
+    lookup = f"SELECT ?o WHERE {{ {HEZ} ?p ?o BIND({many} AS ?x) }}"
+    assert estimate(store, lookup, 5000, hubs(store, 5000)) is not None  # a handful of rows
+    assert estimate(store, lookup, 50, hubs(store, 50)) is None  # 241 tokens x ~20 rows > 4 x 50
+
+
 def test_one_shape_different_constants(store: ox.Store) -> None:
     """The plan is cached by the query's shape; the constants, and so the decision, are each query's."""
     hub_terms = hubs(store, 100)

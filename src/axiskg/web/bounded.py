@@ -20,7 +20,8 @@ Accepted, and nothing else (anything outside this grammar goes to a worker as be
 
 Bound: each pattern must have a constant subject or object; its matches are counted in the store (stopping at
 the bound) and the product of the counts, an upper bound of every join's size, must stay under the bound.
-Queries are also short (INLINE_MAX_LENGTH), so their expressions are small. What this leaves out is served
+Queries are also short (INLINE_MAX_LENGTH), and the rows times the size of the expressions evaluated on each
+row (FILTER, BIND, ORDER BY) must stay under EXPRESSION_WORK times the bound. What this leaves out is served
 by the workers exactly as before.
 """
 
@@ -35,6 +36,9 @@ import pyoxigraph as ox
 from axiskg.iris import PREFIXES
 
 INLINE_MAX_LENGTH = 1000
+# rows x (1 + expression tokens) may reach EXPRESSION_WORK x the bound: a lookup with a short FILTER
+# (~10 tokens) may still have ~2,000 rows; CONCAT(?o, ?o, ...) over 5,000 rows may not
+EXPRESSION_WORK = 4
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ABSOLUTE = re.compile(r"^<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*>$")
@@ -73,6 +77,7 @@ class Plan:
     # every row of a SELECT binds a projected variable (one occurs in a pattern outside OPTIONAL): no row of
     # its SPARQL JSON answer is `{}`, so count_json_rows can count them
     rows_never_empty: bool = False
+    expression_tokens: int = 0  # in FILTER, BIND and ORDER BY: evaluated for each row
 
 
 def _split_dots(tokens: list[Token]) -> list[Token]:
@@ -104,6 +109,7 @@ class _Parser:
         self.i = 0
         self.depth = 0
         self.required: set[str] = set()  # variables of the patterns outside OPTIONAL
+        self.expression_tokens = 0
 
     # -- token helpers
     def peek(self) -> Token:
@@ -134,7 +140,9 @@ class _Parser:
             raise _NotBounded
 
     def balanced(self) -> None:
-        """Skip a parenthesised expression; braces (subqueries, EXISTS) and unsafe calls are refused."""
+        """Skip a parenthesised expression; braces (subqueries, EXISTS) and unsafe calls are refused. Its
+        tokens are counted: evaluated on every row, an expression's size multiplies the work."""
+        start = self.i
         self.expect("(")
         depth = 1
         while depth:
@@ -148,6 +156,7 @@ class _Parser:
                     raise _NotBounded
             elif kind == "word" and text.upper() in _UNSAFE_CALLS:
                 raise _NotBounded
+        self.expression_tokens += self.i - start
 
     # -- terms
     def term(self, *, verb: bool = False, subject: bool = False) -> Slot:
@@ -226,6 +235,7 @@ class _Parser:
             raise _NotBounded
         if self.i != len(self.t) or (form != "DESCRIBE" and not plan.patterns):
             raise _NotBounded
+        plan.expression_tokens = self.expression_tokens
         return plan
 
     def group(self, patterns: list[tuple[Slot, Slot, Slot]]) -> None:
@@ -422,7 +432,7 @@ def inline_estimate(
                 if total > bound:
                     return None
             return Bound(total, False)
-        if hub_terms is not None and len(plan.patterns) == 1:
+        if hub_terms is not None and len(plan.patterns) == 1 and not plan.expression_tokens:
             s, p, o = plan.patterns[0]
             subject, obj = r.term(s), r.term(o)
             if p not in (VAR, A):
@@ -440,6 +450,8 @@ def inline_estimate(
             estimate *= max(1, _count(store, subject, r.term(p), obj, bound))
             if estimate > bound:
                 return None
+        if estimate * (1 + plan.expression_tokens) > EXPRESSION_WORK * bound:
+            return None  # expressions on every row of a large answer: a worker's job
         return Bound(estimate, plan.rows_never_empty)
     except (_NotBounded, ValueError):  # ValueError: an IRI pyoxigraph refuses (its parser's 400, in a worker)
         return None

@@ -2,10 +2,10 @@
 
 A small lexer classifies the query (form, update or not, FROM clauses, nesting depth); its tokens also let
 bounded.py prove some queries small enough to run in the web process. The web process hands pyoxigraph only
-those (never one that mentions SERVICE); every other query goes to a killable worker. Queries that mention the word
-"service" anywhere are parsed exactly with rdflib's SPARQL parser, in the query worker and under the deadline,
-to find their SERVICE clauses, which are refused unless their endpoint is on the allowlist; only then does
-pyoxigraph parse and run the query (its syntax errors come back as 400 with pyoxigraph's message).
+those (never one that mentions SERVICE); every other query goes to a killable worker. Queries that mention
+the word "service" anywhere are parsed exactly with rdflib's SPARQL parser, in the query worker and under the
+deadline, to find their SERVICE clauses, which are refused unless their endpoint is on the allowlist; only
+then does pyoxigraph parse and run the query (its syntax errors come back as 400 with pyoxigraph's message).
 Why not pyoxigraph's parser in the web process: pyoxigraph exposes no parser, only `query()`, which would
 also evaluate (and call SERVICE endpoints).
 
