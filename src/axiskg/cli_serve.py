@@ -56,7 +56,7 @@ def serve(
         help="Address-space cap of each query worker in MB; beyond it the query fails (0: none)",
     ),
     inline_bound: int = typer.Option(
-        5000,
+        1000,
         "--inline-bound",
         min=0,
         help="Run a query in the web process, skipping the worker hop, when every triple pattern is "

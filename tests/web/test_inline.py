@@ -134,6 +134,14 @@ def test_expressions_on_every_row_limit_the_rows(store: ox.Store) -> None:
     assert estimate(store, lookup, 50, hubs(store, 50)) is None  # 241 tokens x ~20 rows > 4 x 50
 
 
+def test_an_order_by_sorts_few_rows_here(store: ox.Store) -> None:
+    claims = len(list(store.query(f"SELECT ?c WHERE {{ ?c a {CLAIM} }}", use_default_graph_as_union=True)))
+    query = f"SELECT ?c WHERE {{ ?c a {CLAIM} }} ORDER BY ?c"
+    assert estimate(store, query, bound=claims * 10) == claims
+    assert estimate(store, query, bound=claims * 10 - 1) is None
+    assert estimate(store, query, claims * 2, hubs(store, claims * 2)) is None  # not a hub, still counted
+
+
 def test_one_shape_different_constants(store: ox.Store) -> None:
     """The plan is cached by the query's shape; the constants, and so the decision, are each query's."""
     hub_terms = hubs(store, 100)
