@@ -36,6 +36,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from axiskg.iris import PREFIXES
+from axiskg.web.limits import ABSOLUTE_IRI
 
 INLINE_MAX_LENGTH = 1000
 # rows x (1 + expression tokens) may reach EXPRESSION_WORK x the bound: a lookup with a short FILTER
@@ -44,7 +45,6 @@ EXPRESSION_WORK = 4
 ORDER_COST = 10  # an ORDER BY may sort at most bound / ORDER_COST rows here
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_ABSOLUTE = re.compile(r"^<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*>$")
 # PN_LOCAL without escapes (the lexer's words run on over `/`, `|`, `*`... which SPARQL reads as paths)
 _PN_LOCAL = re.compile(
     r"(?:[A-Za-z0-9_:\u00C0-\uFFFF](?:[A-Za-z0-9_\-.:\u00B7-\uFFFF]*[A-Za-z0-9_\-:\u00B7-\uFFFF])?)?"
@@ -319,7 +319,7 @@ class _Resolver:
 
     @staticmethod
     def iri(text: str) -> ox.NamedNode:
-        if not _ABSOLUTE.match(text):
+        if not ABSOLUTE_IRI.match(text[1:-1]):
             raise _NotBounded  # relative IRIs need a base: leave them to the worker
         return ox.NamedNode(text[1:-1])
 

@@ -15,12 +15,11 @@ from starlette.responses import HTMLResponse, Response
 from axiskg.iris import PREFIXES
 from axiskg.web.bounded import inline_estimate
 from axiskg.web.http import HTTPError, client_id, error_response, etag, matches, remember
-from axiskg.web.limits import QueryRefusedError, check_query
+from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, check_query
 from axiskg.web.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Offer, negotiate
 from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError, execute
 
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FORMAT_ALIASES = {
@@ -132,7 +131,7 @@ async def read_protocol_request(request: Request) -> tuple[list[tuple[str, str]]
 def _graph_params(params: list[tuple[str, str]], name: str) -> list[str]:
     values = [v.strip() for k, v in params if k == name]
     for v in values:
-        if not _IRI.match(v):
+        if not ABSOLUTE_IRI.match(v):
             raise HTTPError(400, f"{name} must be an absolute IRI, got {v!r}", reason="syntax")
     return values
 
