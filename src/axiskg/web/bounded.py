@@ -84,19 +84,6 @@ class Plan:
     ordered: bool = False  # ORDER BY: ~25 us a row at 1M triples (the sort decodes terms), 5x a plain row
 
 
-def _split_dots(tokens: list[Token]) -> list[Token]:
-    """The lexer's words may swallow a final '.' (`ex:Person.`); a prefixed name never ends with one."""
-    out: list[Token] = []
-    for kind, text in tokens:
-        if kind == "word" and text.endswith(".") and len(text) > 1:
-            stripped = text.rstrip(".")
-            out.append((kind, stripped))
-            out.extend(("punct", ".") for _ in range(len(text) - len(stripped)))
-        else:
-            out.append((kind, text))
-    return out
-
-
 def _shape(tokens: list[Token]) -> tuple[str, ...]:
     """The tokens with every constant replaced by a marker of its kind (no token text starts with NUL)."""
     return tuple(
@@ -423,7 +410,6 @@ def inline_estimate(
     a hub needs no count: its one index scan matches at most `bound` triples."""
     if bound <= 0 or len(query) > INLINE_MAX_LENGTH or "\\" in query:
         return None
-    tokens = _split_dots(tokens)
     plan = plan_of(tokens)
     if plan is None:
         return None
