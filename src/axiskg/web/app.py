@@ -18,11 +18,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from axiskg.errors import AxiskgError
 from axiskg.release import CURRENT, Release, open_release
@@ -31,7 +31,6 @@ from axiskg.web import bounded, linked_data, pages, sparql
 from axiskg.web.http import (
     AccessLog,
     BodyLimit,
-    BodyTooLargeError,
     Fairness,
     FastPath,
     HTTPError,
@@ -39,6 +38,7 @@ from axiskg.web.http import (
     ResponseCache,
     cached_answer,
     error_response,
+    header_map,
     log_access,
 )
 from axiskg.web.limits import QueryLimits
@@ -300,72 +300,86 @@ class App(Starlette):
                 log_access(scope, status, size, elapsed)
 
     async def _answer(
-        self, scope: Scope, receive: Receive, headers: list[tuple[bytes, bytes]]
+        self, scope: Scope, receive: Receive, raw_headers: list[tuple[bytes, bytes]]
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
         server = self.server
-        settings = server.settings
-        origin = accept_encoding = None
-        max_body = settings.max_body
-        for k, v in headers:
-            if k == b"origin":
-                if origin is None:
-                    origin = v
-            elif k == b"accept-encoding":
-                if accept_encoding is None:
-                    accept_encoding = v
-            elif k == b"content-length":
-                try:
-                    n = int(v)
-                except ValueError:
-                    n = -1
-                if n < 0 or n > max_body:
-                    return self._finish(_too_large(max_body), origin, accept_encoding)
-        if scope["method"] == "POST":
-            seen = 0
-
-            async def limited() -> Message:
-                nonlocal seen
-                msg = await receive()
-                if msg["type"] == "http.request":
-                    seen += len(msg.get("body", b""))
-                    if seen > max_body:
-                        raise BodyTooLargeError
-                return msg
-
-            request = Request(scope, limited)
-        else:
-            request = Request(scope, receive)
+        max_body = server.settings.max_body
+        headers = header_map(raw_headers)
+        origin = headers.get(b"origin")
+        accept_encoding = headers.get(b"accept-encoding")
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                n = int(length)
+            except ValueError:
+                n = -1
+            if n < 0 or n > max_body:
+                return self._finish(_too_large(max_body), origin, accept_encoding)
         try:
-            response = await sparql.sparql_endpoint(request)
-        except BodyTooLargeError:
-            response = _too_large(max_body)
-        except HTTPError as exc:
-            response = error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
-        except ClientDisconnect:
-            return None
+            media = None
+            body = b""
+            if scope["method"] == "POST":
+                try:
+                    media = sparql.post_media_type(headers)
+                except HTTPError as exc:
+                    return self._finish(sparql.refused(server, exc, headers), origin, accept_encoding)
+                chunks = []
+                seen = 0
+                while True:
+                    msg = await receive()
+                    if msg["type"] != "http.request":  # http.disconnect
+                        return None
+                    chunk = msg.get("body", b"")
+                    seen += len(chunk)
+                    if seen > max_body:
+                        return self._finish(_too_large(max_body), origin, accept_encoding)
+                    chunks.append(chunk)
+                    if not msg.get("more_body", False):
+                        break
+                body = b"".join(chunks)
+            answer = await sparql.answer(server, scope, headers, media, body)
+        except HTTPError as exc:  # 503: no release loaded yet
+            answer = sparql.refused(server, exc, headers)
         except Exception:
             log.exception("error answering %s /sparql", scope["method"])
-            response = PlainTextResponse("Internal Server Error", status_code=500)
-        return self._finish(response, origin, accept_encoding)
+            answer = (
+                500,
+                [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21")],
+                b"Internal Server Error",
+            )
+        return self._finish(answer, origin, accept_encoding)
 
     def _finish(
-        self, response: Response, origin: bytes | None, accept_encoding: bytes | None
+        self,
+        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | Response,
+        origin: bytes | None,
+        accept_encoding: bytes | None,
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """What GZipMiddleware(minimum_size=1000) and CORSMiddleware would do to this response."""
-        body = bytes(response.body)
-        out = response.raw_headers
-        vary = [v for k, v in out if k == b"vary"]
-        if len(body) >= GZIP_MINIMUM and not any(k == b"content-encoding" for k, _ in out):
+        """What GZipMiddleware(minimum_size=1000) and CORSMiddleware would do to this answer."""
+        if isinstance(answer, Response):
+            answer = answer.status_code, answer.raw_headers, bytes(answer.body)
+        status, out, body = answer
+        vary = []
+        plain = []
+        gzipped = False
+        for k, v in out:
+            if k == b"vary":
+                vary.append(v)
+            else:
+                plain.append((k, v))
+                if k == b"content-encoding":
+                    gzipped = True
+        if len(body) >= GZIP_MINIMUM and not gzipped:
             vary.append(b"Accept-Encoding")
             if accept_encoding is not None and b"gzip" in accept_encoding:
                 body = gzip.compress(body, GZIP_LEVEL)
-                out = [(k, v) for k, v in out if k != b"content-length"]
-                out += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
-        out = [(k, v) for k, v in out if k != b"vary"]
-        out += self.server.cors_simple_headers(origin)
+                plain = [(k, v) for k, v in plain if k != b"content-length"]
+                plain += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
+        if origin is not None:
+            plain += self.server.cors_simple_headers(origin)
         vary.append(b"Origin")
-        out.append((b"vary", b", ".join(vary)))
-        return response.status_code, out, body
+        plain.append((b"vary", b", ".join(vary)))
+        return status, plain, body
 
 
 def _too_large(max_body: int) -> Response:

@@ -57,6 +57,20 @@ def matches(request: Request, tag: str) -> bool:
     return inm.strip() == "*" or tag in [t.strip() for t in inm.split(",")]
 
 
+def matches_tag(if_none_match: bytes | None, tag: str) -> bool:
+    """`matches` for the raw If-None-Match header value."""
+    if not if_none_match:
+        return False
+    inm = if_none_match.decode("latin-1")
+    return inm.strip() == "*" or tag in [t.strip() for t in inm.split(",")]
+
+
+def header_map(raw: Any) -> dict[bytes, bytes]:
+    """The ASGI scope's headers as a dict, the first value of a repeated name winning (as in starlette's
+    Request.headers.get)."""
+    return dict(reversed(raw if isinstance(raw, list) else list(raw)))
+
+
 # ---------------------------------------------------------------- response cache
 
 
@@ -129,6 +143,7 @@ class Fairness:
         self.window = window
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._used: dict[str, deque[tuple[float, float]]] = {}
+        self._total: dict[str, float] = {}  # the sum of each client's `_used` durations, kept as they change
 
     def check_budget(self, client: str) -> None:
         if self.budget <= 0:
@@ -137,9 +152,13 @@ class Fairness:
         if not used:
             return
         now = time.monotonic()
+        total = self._total[client]
         while used and used[0][0] < now - self.window:
-            used.popleft()
-        total = sum(d for _, d in used)
+            total -= used.popleft()[1]
+        if not used:  # forget the client (and the float error of the running sum)
+            del self._used[client], self._total[client]
+            return
+        self._total[client] = total
         if total >= self.budget:
             # wait until enough of the window has slid past to bring the total under budget
             excess, retry = total - self.budget, self.window
@@ -161,6 +180,7 @@ class Fairness:
         if self.budget <= 0:
             return
         self._used.setdefault(client, deque()).append((time.monotonic(), seconds))
+        self._total[client] = self._total.get(client, 0.0) + seconds
 
     def slot(self, client: str) -> asyncio.Semaphore | None:
         if self.concurrency <= 0:
@@ -176,9 +196,13 @@ class Fairness:
         return sem
 
 
-def client_id(scope: Scope, header: str | None) -> str:
+def client_id(scope: Scope, header: str | None, headers: dict[bytes, bytes] | None = None) -> str:
+    """Who the client is, for fairness: the first address of `header` (a trusted proxy's X-Forwarded-For,
+    say) when configured, else the peer address. `headers`: the scope's, as header_map gives them."""
     if header:
-        raw = dict(scope.get("headers") or []).get(header.lower().encode())
+        if headers is None:
+            headers = header_map(scope.get("headers") or [])
+        raw = headers.get(header.lower().encode())
         if raw:
             return str(raw.decode("latin-1").split(",")[0].strip())
     client = scope.get("client")
@@ -355,12 +379,29 @@ def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bytes, byte
 
 def remember(state: Any, request: Request, response: Response, vary_accept: bool) -> None:
     """Keep a finished 200 answer to a GET in the release's fast-path cache (see FastPath)."""
-    if not state.raw_cache.max_bytes > 0:
+    if request.method != "GET" or response.status_code != 200:
         return
-    if request.method != "GET" or "if-none-match" in request.headers or response.status_code != 200:
-        return
-    raw = [(k, v) for k, v in response.raw_headers if k not in (b"content-length", b"vary")]
-    raw.append((b"vary", b"Accept, Accept-Encoding" if vary_accept else b"Accept-Encoding"))
-    state.raw_cache.put(
-        raw_key(request.scope, dict(request.scope["headers"])), 200, raw, bytes(response.body)
+    remember_raw(
+        state,
+        request.scope,
+        header_map(request.scope["headers"]),
+        response.raw_headers,
+        bytes(response.body),
+        vary_accept,
     )
+
+
+def remember_raw(
+    state: Any,
+    scope: Scope,
+    headers: dict[bytes, bytes],
+    raw_headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    vary_accept: bool,
+) -> None:
+    """`remember` for a 200 answer to a GET given as raw headers and body."""
+    if not state.raw_cache.max_bytes > 0 or b"if-none-match" in headers:
+        return
+    raw = [(k, v) for k, v in raw_headers if k not in (b"content-length", b"vary")]
+    raw.append((b"vary", b"Accept, Accept-Encoding" if vary_accept else b"Accept-Encoding"))
+    state.raw_cache.put(raw_key(scope, dict(scope["headers"])), 200, raw, body)
