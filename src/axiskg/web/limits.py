@@ -27,22 +27,29 @@ ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$"
 # Functions whose value changes from one execution to the next: such queries are never cached.
 NONDETERMINISTIC = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
+# One match a token: its text in the group, whitespace before it skipped. Its kind (comment, string, iri, var,
+# num, word, punct) follows from its first character and length, see _tokens.
 _TOKEN = re.compile(
     r"""
-    \s*  # whitespace before a token is part of its match (half as many matches as a token of its own)
-    (?:(?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-  | (?P<num>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-  | (?P<word>[A-Za-z_\u00C0-\uFFFF](?:[A-Za-z0-9_\-.\u00B7-\uFFFF]*[A-Za-z0-9_\-\u00B7-\uFFFF])?
+    \s*
+    (\#[^\n\r]*  # comment
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''  # string
+  | "(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'
+  | <[^<>"{}|^`\\\x00-\x20]*>  # iri
+  | [?$][A-Za-z0-9_\u00B7-\uFFFF]+  # var
+  | [0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?  # num
+  | [A-Za-z_\u00C0-\uFFFF](?:[A-Za-z0-9_\-.\u00B7-\uFFFF]*[A-Za-z0-9_\-\u00B7-\uFFFF])?  # word
             (?::(?:[^\s{}()\[\];,<>"']*[^\s{}()\[\];,<>"'.])?)?
-            |:(?:[^\s{}()\[\];,<>"']*[^\s{}()\[\];,<>"'.])?)  # a name never ends with '.' (`ex:Person.`)
-  | (?P<punct>\S))
+            |:(?:[^\s{}()\[\];,<>"']*[^\s{}()\[\];,<>"'.])?  # a name never ends with '.' (`ex:Person.`)
+  | \S)  # punct
     """,
     re.VERBOSE | re.DOTALL,
 )
+_KIND = {
+    c: "comment" if c == "#" else "string" if c in "\"'" else "num" if c.isdigit() else "word"
+    for c in map(chr, range(128))
+    if c in "#\"'_:" or c.isalnum()
+}
 
 
 class QueryRefusedError(Exception):
@@ -70,19 +77,33 @@ class QueryInfo:
         str | None
     )  # SELECT / CONSTRUCT / DESCRIBE / ASK, or None if the lexer cannot tell (let the parser say)
     has_dataset: bool  # FROM / FROM NAMED in the query
-    depth: int
+    depth: int  # -1: not counted, the text has too few brackets to nest beyond the limit
     mentions_service: bool  # the word appears: the query worker checks its SERVICE clauses before running it
     cacheable: bool = True
     tokens: list[tuple[str, str]] = field(default_factory=list)  # the lexer's (kind, text), comments dropped
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:
+    """(kind, text) of each token, comments dropped. A token's first character tells its kind, but for a lone
+    `<`, `?`, `$` or quote, which are punctuation (`<` as an operator, a path's `?`, an unclosed string)."""
     out: list[tuple[str, str]] = []
     append = out.append
-    for m in _TOKEN.finditer(query):
-        kind = m.lastgroup or "punct"
-        if kind != "comment":
-            append((kind, m.group(kind)))
+    kind_of = _KIND.get
+    for text in _TOKEN.findall(query):
+        c = text[0]
+        kind = kind_of(c)
+        if kind is None:
+            if c == "<":
+                kind = "iri" if len(text) > 1 else "punct"
+            elif c == "?" or c == "$":
+                kind = "var" if len(text) > 1 else "punct"
+            else:
+                kind = "word" if "\u00c0" <= c <= "\uffff" else "punct"
+        elif kind == "comment":
+            continue
+        elif kind == "string" and len(text) == 1:
+            kind = "punct"
+        append((kind, text))
     return out
 
 
@@ -164,7 +185,9 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
             f"query is {len(query)} characters long; this endpoint accepts at most {limits.max_length}",
         )
     tokens = _tokens(query)
-    depth = nesting_depth(tokens)
+    # every bracket token is a bracket of the text: when the text has few, there is no need to count
+    few = query.count("{") + query.count("(") + query.count("[") <= limits.max_depth
+    depth = -1 if few else nesting_depth(tokens)
     if depth > limits.max_depth:
         raise QueryRefusedError(
             400,
