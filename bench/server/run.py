@@ -1,7 +1,9 @@
 """Benchmark `axiskg serve` against native `oxigraph serve-read-only` on the same store, with wrk.
 
 For each size (default 100k and 1M synthetic triples, see gen.py) it builds a release, then runs the same
-query mix against both servers, one server at a time, and writes throughput, p50/p99 latency and the peak
+query mix against both servers, one wrk at a time (the servers run side by side and are measured in
+turn, --rounds times for the lookup and the aggregate, so both see the same minutes of a shared machine),
+and writes throughput, p50/p99 latency and the peak
 memory (RSS summed over the server's process tree) to bench/server/RESULTS.md.
 
 Scenarios (8 connections, 2 wrk threads, --duration seconds each, after an unrecorded 2 s warm-up pass):
@@ -13,7 +15,7 @@ Scenarios (8 connections, 2 wrk threads, --duration seconds each, after an unrec
 axiskg runs with --client-concurrency 0 --client-budget 0 because wrk is a single client (the per-client
 limits would otherwise throttle it, as designed) and --no-access-log.
 
-Usage: python bench/server/run.py [--sizes 100000,1000000] [--duration 10] [--compare-servers]
+Usage: python bench/server/run.py [--sizes 100000,1000000] [--duration 10] [--rounds 3] [--compare-servers]
 (w = HTTP worker processes, q = query worker processes per HTTP worker.)
 Needs: wrk (apt-get install wrk), the oxigraph CLI (PyPI package `oxigraph`).
 """
@@ -26,6 +28,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,7 @@ import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +62,8 @@ class Result:
     peak_mb: float
     errors: int
     requests: int
+    ratios: list[float] = field(default_factory=list)  # each round's req/s over native's, sorted
+    p99_ratios: list[float] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -238,7 +243,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def bench_size(size: int, duration: int, compare_servers: bool) -> list[Result]:
+def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> list[Result]:
     out = ROOT / "bench" / "out" / f"server-{size}"
     if not (out / "current" / "release.json").is_file():
         shutil.rmtree(out, ignore_errors=True)
@@ -253,57 +258,87 @@ def bench_size(size: int, duration: int, compare_servers: bool) -> list[Result]:
 
     def measure(
         label: str, proc: subprocess.Popen[bytes], port: int, scenario: str, script: str, d: int
-    ) -> None:
+    ) -> Result:
         wrk(f"http://127.0.0.1:{port}", script, 2)  # warm-up pass, not recorded (workers, page cache)
         with PeakSampler(proc.pid) as sampler:
             r = wrk(f"http://127.0.0.1:{port}", script, d)
-        results.append(
-            Result(
-                size,
-                scenario,
-                label,
-                r["rps"],
-                r["p50"],
-                r["p99"],
-                sampler.peak,
-                int(r["errors"]),
-                int(r["requests"]),
-            )
+        result = Result(
+            size,
+            scenario,
+            label,
+            r["rps"],
+            r["p50"],
+            r["p99"],
+            sampler.peak,
+            int(r["errors"]),
+            int(r["requests"]),
         )
         print(
             f"  {size} {scenario:10} {label:28} {r['rps']:9.1f} req/s  p50 {r['p50']:8.2f} ms  "
             f"p99 {r['p99']:8.2f} ms  peak {sampler.peak:7.0f} MB  errors {int(r['errors'])}",
             flush=True,
         )
+        return result
 
-    # native oxigraph
-    port = free_port()
-    proc = start_native(store, port)
-    try:
-        native_lookup = lua_get(sparql_path(LOOKUP).replace("/sparql", "/query"), n_persons)
-        native_aggregate = lua_get(sparql_path(AGGREGATE).replace("/sparql", "/query"))
-        measure("oxigraph serve-read-only", proc, port, "lookup", native_lookup, duration)
-        measure("oxigraph serve-read-only", proc, port, "aggregate", native_aggregate, heavy_duration)
-        measure("oxigraph serve-read-only", proc, port, "canned", native_aggregate, heavy_duration)
-    finally:
-        stop(proc)
+    def alternate(
+        scenario: str, servers: list[tuple[str, subprocess.Popen[bytes], int, str]], d: int
+    ) -> None:
+        """`rounds` runs of each server in turn (native, axiskg, native, axiskg...), so that both see the
+        same minutes of this shared machine; the median run of each is recorded, with every round's
+        ratio to native's run of the same round."""
+        runs: dict[str, list[Result]] = {label: [] for label, _, _, _ in servers}
+        for _ in range(rounds):
+            for label, proc, port, script in servers:
+                runs[label].append(measure(label, proc, port, scenario, script, d))
+        native = runs[servers[0][0]]
+        for label, _, _, _ in servers:
+            rs = runs[label]
+            med = Result(
+                size,
+                scenario,
+                label,
+                statistics.median(r.rps for r in rs),
+                statistics.median(r.p50_ms for r in rs),
+                statistics.median(r.p99_ms for r in rs),
+                max(r.peak_mb for r in rs),
+                sum(r.errors for r in rs),
+                sum(r.requests for r in rs),
+            )
+            if label != servers[0][0]:
+                med.ratios = sorted(r.rps / n.rps for r, n in zip(rs, native, strict=True) if n.rps)
+                med.p99_ratios = sorted(
+                    r.p99_ms / n.p99_ms for r, n in zip(rs, native, strict=True) if n.p99_ms
+                )
+            results.append(med)
 
     variants = [("axiskg granian w2 q2", ("--server", "granian", "--workers", "2", "--query-workers", "2"))]
     if compare_servers:
         variants += [
             ("axiskg granian w1 q2", ("--server", "granian", "--workers", "1", "--query-workers", "2")),
-            ("axiskg uvicorn w1 q2", ("--server", "uvicorn", "--workers", "1", "--query-workers", "2")),
+            ("axiskg uvicorn w2 q1", ("--server", "uvicorn", "--workers", "2", "--query-workers", "1")),
         ]
-    for i, (label, args) in enumerate(variants):
+    # native oxigraph and every axiskg variant run side by side (an idle server costs nothing) and are
+    # measured in turn
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
         port = free_port()
-        proc = start_axiskg(out, port, "--cache-mb", "0", *args)
-        try:
-            measure(label, proc, port, "lookup", lookup, duration)
-            if i == 0:
-                measure(label, proc, port, "aggregate", aggregate, heavy_duration)
-                entity = lua_get("/id/person/pXIDX.ttl", n_persons)
-                measure(label, proc, port, "entity", entity, duration)
-        finally:
+        procs.append(start_native(store, port))
+        native = ("oxigraph serve-read-only", procs[-1], port)
+        axiskg = []
+        for label, args in variants:
+            port = free_port()
+            procs.append(start_axiskg(out, port, "--cache-mb", "0", *args))
+            axiskg.append((label, procs[-1], port))
+        time.sleep(2)
+        native_lookup = lua_get(sparql_path(LOOKUP).replace("/sparql", "/query"), n_persons)
+        native_aggregate = lua_get(sparql_path(AGGREGATE).replace("/sparql", "/query"))
+        alternate("lookup", [(*native, native_lookup)] + [(*v, lookup) for v in axiskg], duration)
+        alternate("aggregate", [(*native, native_aggregate), (*axiskg[0], aggregate)], heavy_duration)
+        results.append(measure(*native, "canned", native_aggregate, heavy_duration))
+        entity = lua_get("/id/person/pXIDX.ttl", n_persons)
+        results.append(measure(*axiskg[0], "entity", entity, duration))
+    finally:
+        for proc in procs:
             stop(proc)
     label, args = variants[0]
     port = free_port()
@@ -314,27 +349,30 @@ def bench_size(size: int, duration: int, compare_servers: bool) -> list[Result]:
         )
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda _: urllib.request.urlopen(request, timeout=300).read(), range(32)))
-        measure(label + " cached", proc, port, "canned", aggregate, duration)
+        results.append(measure(label + " cached", proc, port, "canned", aggregate, duration))
     finally:
         stop(proc)
     return results
 
 
 HEADER = """Written by `bench/server/run.py` on {when}: wrk, 2 threads, 8 connections, {duration} s
-per scenario (heavy ones at least 10 s), same store, one server at a time, on this {cpus}-core machine
-(shared with other work, so the figures are noisy). Peak memory is the RSS summed over the server's
-process tree (query workers included; store pages mapped by several processes count once per process).
+per scenario (heavy ones at least 10 s), same store, one wrk at a time, on this {cpus}-core machine
+(shared with other work, so the figures are noisy). Lookup and aggregate: {rounds} rounds, the servers
+measured in turn within each round (native first); each row is the median round, "vs native" the median of
+the rounds' ratios to native's run of the same round, with their range. Peak memory is the RSS summed
+over the server's process tree (query workers included; store pages mapped by several processes count once
+per process).
 w = HTTP worker processes, q = query worker processes per HTTP worker. Native runs with
 --union-default-graph so that both servers answer the same queries over the same default graph."""
 
 
-def write_markdown(results: list[Result], path: Path, duration: int) -> None:
+def write_markdown(results: list[Result], path: Path, duration: int, rounds: int = 1) -> None:
     native = {(r.size, r.scenario): r for r in results if r.server.startswith("oxigraph")}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [
         "# axiskg serve vs oxigraph serve-read-only",
         "",
-        HEADER.format(when=when, duration=duration, cpus=os.cpu_count()),
+        HEADER.format(when=when, duration=duration, cpus=os.cpu_count(), rounds=rounds),
         "",
         "| triples | scenario | server | req/s | vs native | p50 ms | p99 ms | p99 vs native | peak MB "
         "| errors |",
@@ -344,6 +382,9 @@ def write_markdown(results: list[Result], path: Path, duration: int) -> None:
         nat = native.get((r.size, r.scenario))
         ratio = f"{r.rps / nat.rps:.3g}x" if nat and nat.rps and r is not nat else ""
         p99r = f"{r.p99_ms / nat.p99_ms:.3g}x" if nat and nat.p99_ms and r is not nat else ""
+        if len(r.ratios) > 1:  # paired rounds: the median round's ratio and the range
+            ratio = f"{statistics.median(r.ratios):.3g}x ({r.ratios[0]:.2f}-{r.ratios[-1]:.2f})"
+            p99r = f"{statistics.median(r.p99_ratios):.3g}x ({r.p99_ratios[0]:.2f}-{r.p99_ratios[-1]:.2f})"
         lines.append(
             f"| {r.size:,} | {r.scenario} | {r.server} | {r.rps:,.1f} | {ratio} | {r.p50_ms:.2f} | "
             f"{r.p99_ms:.2f} | {p99r} | {r.peak_mb:,.0f} | {r.errors} |"
@@ -367,14 +408,17 @@ def main() -> None:
     ap.add_argument(
         "--compare-servers", action="store_true", help="also run granian w2 and uvicorn on lookup"
     )
+    ap.add_argument(
+        "--rounds", type=int, default=3, help="alternating runs of each server (lookup, aggregate)"
+    )
     ap.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
     results: list[Result] = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        results += bench_size(size, args.duration, args.compare_servers)
-        write_markdown(results, args.output, args.duration)
+        results += bench_size(size, args.duration, args.compare_servers, args.rounds)
+        write_markdown(results, args.output, args.duration, args.rounds)
     print(f"wrote {args.output}")
 
 
