@@ -311,7 +311,7 @@ def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> 
                 )
             results.append(med)
 
-    variants = [("axiskg granian w2 q2", ("--server", "granian", "--workers", "2", "--query-workers", "2"))]
+    variants = [("axiskg granian w2 q1", ("--server", "granian", "--workers", "2", "--query-workers", "1"))]
     if compare_servers:
         variants += [
             ("axiskg granian w1 q2", ("--server", "granian", "--workers", "1", "--query-workers", "2")),

@@ -11,7 +11,9 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,9 @@ class ServeSettings:
     access_log: bool = True
     reload_interval: float = 1.0
     server: str = "granian"
+    run_dir: str = (
+        ""  # shared by the HTTP worker processes (metrics snapshots); made by run() for --workers > 1
+    )
 
     @property
     def cache_control(self) -> str:
@@ -88,6 +93,14 @@ def run(settings: ServeSettings) -> None:
     if settings.server not in SERVERS:
         raise ValueError(f"unknown server {settings.server!r}; choose one of {', '.join(SERVERS)}")
     settings.release = settings.release.resolve()
+    if settings.workers > 1 and not settings.run_dir:  # each worker's metrics, for whichever answers /metrics
+        run_dir = tempfile.mkdtemp(prefix="axiskg-workers-")
+        settings.run_dir = run_dir
+        try:
+            run(settings)
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        return
     os.environ[SETTINGS_ENV] = settings.to_json()
     if settings.server == "granian":
         try:

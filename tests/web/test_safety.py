@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -327,5 +328,27 @@ def test_memory_hungry_query_fails_alone(tiny_out: Path) -> None:
         assert r.status_code == 500 and "worker died" in r.text
         r = httpx.get(url + "/sparql", params={"query": QUICK}, timeout=60)
         assert r.status_code == 200 and r.json()["boolean"] is True
+    finally:
+        stop_server(proc)
+
+
+def test_client_time_budget_spans_the_http_workers(tiny_out: Path) -> None:
+    """With two HTTP worker processes, a client's query time in either counts against its one budget:
+    after 2 s of runaway queries (budget 1.5 s, however they were spread), every worker refuses it."""
+    proc, url = start_server(
+        tiny_out, "--workers", "2", "--timeout", "1", "--client-budget", "1.5", "--client-header", "X-Client"
+    )
+    try:
+        for _ in range(2):  # a new connection each: the kernel picks the worker
+            r = httpx.get(url + "/sparql", params={"query": RUNAWAY}, headers={"X-Client": "hog"}, timeout=30)
+            assert r.status_code in (504, 429)
+        time.sleep(2.5)  # each worker publishes its clients' usage every second and reads the others'
+        statuses = [
+            httpx.get(url + "/sparql", params={"query": QUICK}, headers={"X-Client": "hog"}).status_code
+            for _ in range(16)
+        ]
+        assert statuses == [429] * 16
+        r = httpx.get(url + "/sparql", params={"query": QUICK}, headers={"X-Client": "someone-else"})
+        assert r.status_code == 200
     finally:
         stop_server(proc)

@@ -42,7 +42,7 @@ from axiskg.web.http import (
     log_access,
 )
 from axiskg.web.limits import QueryLimits
-from axiskg.web.metrics import Metrics
+from axiskg.web.metrics import SNAPSHOT_PREFIX, Metrics, Process, read_snapshots, render_all, write_snapshot
 from axiskg.web.workers import WorkerPool
 
 log = logging.getLogger("axiskg.serve")
@@ -172,6 +172,31 @@ class Server:
     def _on_restart(self) -> None:
         self.metrics.worker_restarts += 1
 
+    def process_metrics(self) -> Process:
+        state = self.current()
+        return Process(
+            os.getpid(), self.metrics, state.id if state else None, state.pool.in_flight if state else 0
+        )
+
+    async def write_snapshots(self, run_dir: Path, every: float = 1.0) -> None:
+        """Every `every` seconds: this process's metrics and its clients' query time into run_dir (for the
+        other HTTP workers' /metrics and budgets), and the others' query time into self.fairness.others."""
+        fairness = self.fairness
+        while True:
+            try:
+                process = self.process_metrics()
+                process.usage = fairness.usage(fairness.budget / 100)
+                write_snapshot(run_dir, process)
+                if fairness.budget > 0:
+                    others: dict[str, float] = {}
+                    for p in read_snapshots(run_dir, exclude=os.getpid()):
+                        for client, seconds in p.usage.items():
+                            others[client] = others.get(client, 0.0) + seconds
+                    fairness.others = others
+            except OSError:
+                log.warning("could not share metrics through %s", run_dir, exc_info=True)
+            await asyncio.sleep(every)
+
     def close(self) -> None:
         if self.state is not None:
             self.state.pool.kill_all()
@@ -218,8 +243,10 @@ async def health(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     server: Server = request.app.state.server
-    state = server.current()
-    body = server.metrics.render(state.id if state else None, state.pool.in_flight if state else 0)
+    processes = [server.process_metrics()]
+    if server.settings.run_dir:  # the other HTTP worker processes, as of their last snapshot
+        processes += read_snapshots(Path(server.settings.run_dir), exclude=os.getpid())
+    body = render_all(processes)
     return PlainTextResponse(
         body, headers={"Cache-Control": "no-store"}, media_type="text/plain; version=0.0.4; charset=utf-8"
     )
@@ -397,9 +424,16 @@ def create_app(settings: ServeSettings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await server.load()
+        snapshots = None
+        if settings.run_dir:
+            snapshots = asyncio.ensure_future(server.write_snapshots(Path(settings.run_dir)))
         try:
             yield
         finally:
+            if snapshots is not None:
+                snapshots.cancel()
+                with contextlib.suppress(OSError):
+                    (Path(settings.run_dir) / f"{SNAPSHOT_PREFIX}{os.getpid()}.json").unlink()
             server.close()
 
     middleware = [

@@ -135,7 +135,12 @@ class ResponseCache(LRUCache):
 
 class Fairness:
     """Each client gets at most `concurrency` queries at once (the rest wait their turn) and `budget`
-    seconds of query time per `window` seconds (beyond it: 429 with Retry-After), like WDQS."""
+    seconds of query time per `window` seconds (beyond it: 429 with Retry-After), like WDQS.
+
+    With several HTTP worker processes, the budget is the client's across all of them: each publishes its
+    clients' recent usage every second (`usage`, in its metrics snapshot) and counts the others' (`others`),
+    so a client spreading its connections over N workers gets only a few seconds more than its budget (the
+    others' usage is up to two seconds old). The concurrency cap stays per worker."""
 
     def __init__(self, concurrency: int, budget: float, window: float = 60.0) -> None:
         self.concurrency = concurrency
@@ -144,25 +149,33 @@ class Fairness:
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._used: dict[str, deque[tuple[float, float]]] = {}
         self._total: dict[str, float] = {}  # the sum of each client's `_used` durations, kept as they change
+        self.others: dict[str, float] = {}  # each client's usage in the other HTTP worker processes
 
-    def check_budget(self, client: str) -> None:
-        if self.budget <= 0:
-            return
-        used = self._used.get(client)
-        if not used:
-            return
-        now = time.monotonic()
+    def _expire(self, client: str, used: deque[tuple[float, float]], now: float) -> float:
+        """Drop the client's queries older than the window; its remaining total (0: forgotten)."""
         total = self._total[client]
         while used and used[0][0] < now - self.window:
             total -= used.popleft()[1]
         if not used:  # forget the client (and the float error of the running sum)
             del self._used[client], self._total[client]
-            return
+            return 0.0
         self._total[client] = total
+        return total
+
+    def check_budget(self, client: str) -> None:
+        if self.budget <= 0:
+            return
+        used = self._used.get(client)
+        other = self.others.get(client, 0.0) if self.others else 0.0
+        if not used and not other:
+            return
+        now = time.monotonic()
+        total = other + (self._expire(client, used, now) if used else 0.0)
         if total >= self.budget:
-            # wait until enough of the window has slid past to bring the total under budget
+            # wait until enough of the window has slid past to bring the total under budget (this worker's
+            # queries tell when; beyond them, a whole window)
             excess, retry = total - self.budget, self.window
-            for ended, d in used:
+            for ended, d in used or ():
                 excess -= d
                 if excess < 0:
                     retry = ended + self.window - now
@@ -181,6 +194,19 @@ class Fairness:
             return
         self._used.setdefault(client, deque()).append((time.monotonic(), seconds))
         self._total[client] = self._total.get(client, 0.0) + seconds
+
+    def usage(self, at_least: float) -> dict[str, float]:
+        """Each client's query time in the current window here, for those with at least `at_least` seconds
+        (smaller amounts cannot move another worker's decision much)."""
+        if self.budget <= 0:
+            return {}
+        now = time.monotonic()
+        out = {}
+        for client, used in list(self._used.items()):
+            total = self._expire(client, used, now)
+            if total >= at_least:
+                out[client] = total
+        return out
 
     def slot(self, client: str) -> asyncio.Semaphore | None:
         if self.concurrency <= 0:
