@@ -7,7 +7,8 @@ and writes throughput, p50/p99 latency and the peak
 memory (RSS summed over the server's process tree) to bench/server/RESULTS.md.
 
 Scenarios (8 connections, 2 wrk threads, --duration seconds each, after an unrecorded 2 s warm-up pass):
-- lookup:    one-entity lookup, a random person per request (uncacheable: axiskg runs with --cache-mb 0)
+- lookup:    one-entity lookup, a random person per request (uncacheable: axiskg runs with --cache-mb 0);
+             also served by floor_app.py, the least any ASGI app on pyoxigraph can do (the stack's floor)
 - aggregate: full-scan aggregate (GROUP BY over every triple), uncacheable (axiskg --cache-mb 0)
 - canned:    the aggregate repeated; axiskg answers from its per-release response cache (warmed once)
 - entity:    /id/person/pN.ttl Linked Data description (axiskg only; native has no equivalent)
@@ -48,6 +49,7 @@ from gen import write_release  # noqa: E402
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/axiskg/id/person/pXIDX> ?p ?o }"
 AGGREGATE = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n)"
 ACCEPT = "application/sparql-results+json"
+FLOOR = "floor: bare ASGI + pyoxigraph, granian w2"
 BIN = Path(sys.executable).parent
 
 
@@ -234,6 +236,33 @@ def start_axiskg(out: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     return proc
 
 
+def start_floor(store: Path, port: int) -> subprocess.Popen[bytes]:
+    """floor_app.py (the stack's floor: ASGI + pyoxigraph, nothing else) on granian, 2 worker processes."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--workers",
+        "2",
+        "--loop",
+        "uvloop",
+        "--no-ws",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "floor_app:app",
+    ]
+    env = {**os.environ, "FLOOR_STORE": str(store)}
+    proc = subprocess.Popen(
+        cmd, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    wait_ready(f"http://127.0.0.1:{port}/?query=ASK%7B%7D", proc)
+    return proc
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -324,6 +353,9 @@ def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> 
         port = free_port()
         procs.append(start_native(store, port))
         native = ("oxigraph serve-read-only", procs[-1], port)
+        port = free_port()
+        procs.append(start_floor(store, port))
+        floor = (FLOOR, procs[-1], port)
         axiskg = []
         for label, args in variants:
             port = free_port()
@@ -332,7 +364,9 @@ def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> 
         time.sleep(2)
         native_lookup = lua_get(sparql_path(LOOKUP).replace("/sparql", "/query"), n_persons)
         native_aggregate = lua_get(sparql_path(AGGREGATE).replace("/sparql", "/query"))
-        alternate("lookup", [(*native, native_lookup)] + [(*v, lookup) for v in axiskg], duration)
+        alternate(
+            "lookup", [(*native, native_lookup), (*floor, lookup)] + [(*v, lookup) for v in axiskg], duration
+        )
         alternate("aggregate", [(*native, native_aggregate), (*axiskg[0], aggregate)], heavy_duration)
         results.append(measure(*native, "canned", native_aggregate, heavy_duration))
         entity = lua_get("/id/person/pXIDX.ttl", n_persons)

@@ -74,3 +74,21 @@ def test_brackets_in_strings_iris_and_comments_do_not_nest() -> None:
     with pytest.raises(QueryRefusedError) as exc:
         check_query("SELECT * { { { { ?s ?p ?o } } } }", limits)
     assert exc.value.reason == "too_deep"
+
+
+@pytest.mark.parametrize(
+    ("query", "cacheable"),
+    [
+        ("SELECT * WHERE { <http://e/known> ?p ?o }", True),
+        ("SELECT * WHERE { ?s <http://e/brand> 'uuid' }", True),  # the words, but no call
+        ("SELECT (NOW() AS ?t) {}", False),
+        ("SELECT (now () AS ?t) {}", False),
+        ("SELECT (STRUUID() AS ?t) {}", False),
+        ("SELECT (rand() AS ?t) {}", False),
+        ("SELECT (BNODE() AS ?t) {}", False),
+        ("SELECT (N\\u004FW() AS ?t) {}", False),  # SPARQL 1.1 s. 19.2: escapes anywhere in the text
+        ("SELECT (\\U0000004EOW() AS ?t) {}", False),
+    ],
+)
+def test_answers_that_change_from_call_to_call_are_not_cached(query: str, cacheable: bool) -> None:
+    assert check_query(query, QueryLimits()).cacheable is cacheable

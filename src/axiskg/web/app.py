@@ -86,6 +86,7 @@ class Server:
         self._seen_target: str | None = None
         self._checked = 0.0
         self._loading = False
+        self.cache_control_header = (b"cache-control", settings.cache_control.encode("latin-1"))
         self._cors = [o.encode() for o in settings.cors_origins]
         self._cors_all = b"*" in self._cors
         # CORSMiddleware's simple-response headers (allow_credentials is off)

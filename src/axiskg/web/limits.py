@@ -26,7 +26,7 @@ UPDATE_KEYWORDS = frozenset(
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 # Functions whose value changes from one execution to the next: such queries are never cached.
 NONDETERMINISTIC = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
-
+# check_query searches for it only in a query whose lower-cased text holds now, rand, uu or bnode
 # One match a token: its text in the group, whitespace before it skipped. Its kind (comment, string, iri, var,
 # num, word, punct) follows from its first character and length, see _tokens.
 _TOKEN = re.compile(
@@ -206,7 +206,13 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
         kind == "word" and text.upper() == "FROM" for kind, text in tokens
     )
     mentions_service = "service" in lowered or ("\\u" in lowered and "service" in _unescape(query).lower())
-    return QueryInfo(form, has_dataset, depth, mentions_service, not NONDETERMINISTIC.search(query), tokens)
+    if "\\u" in lowered:  # SPARQL 1.1 s. 19.2: \u escapes may stand anywhere, so N\u004FW() may be NOW()
+        cacheable = not NONDETERMINISTIC.search(_unescape(query))
+    else:
+        cacheable = not (
+            "now" in lowered or "rand" in lowered or "uu" in lowered or "bnode" in lowered
+        ) or not NONDETERMINISTIC.search(query)
+    return QueryInfo(form, has_dataset, depth, mentions_service, cacheable, tokens)
 
 
 def check_services(query: str, allow_service: list[str] | tuple[str, ...]) -> None:

@@ -261,7 +261,7 @@ async def _answer(
         tag = etag(state.id, *key)
         out = [
             (b"etag", tag.encode()),
-            (b"cache-control", settings.cache_control.encode("latin-1")),
+            server.cache_control_header,
             _VARY_ACCEPT,
         ]
         if matches_tag(headers.get(b"if-none-match"), tag):
