@@ -7,6 +7,7 @@ import re
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -350,5 +351,71 @@ def test_client_time_budget_spans_the_http_workers(tiny_out: Path) -> None:
         assert statuses == [429] * 16
         r = httpx.get(url + "/sparql", params={"query": QUICK}, headers={"X-Client": "someone-else"})
         assert r.status_code == 200
+    finally:
+        stop_server(proc)
+
+
+def _send_query(url: str, query: str) -> socket.socket:
+    """A GET /sparql on a raw connection, left open: closing it is the client going away."""
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    target = "/sparql?query=" + urllib.parse.quote(query, safe="")
+    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n\r\n".encode())
+    return sock
+
+
+def _wait_metric(url: str, name: str, value: float, within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while metric(url, name) != value:
+        assert time.monotonic() < deadline, f"{name} stayed at {metric(url, name)}, expected {value}"
+        time.sleep(0.1)
+
+
+def test_a_client_that_goes_away_stops_its_query(tiny_out: Path) -> None:
+    """One query worker, deadline 120 s: a query whose client disconnects while it waits is never run, and
+    a running one is stopped (its worker killed and replaced) instead of holding the worker till the deadline.
+    """
+    proc, url = start_server(
+        tiny_out, "--query-workers", "1", "--timeout", "120", "--client-concurrency", "0"
+    )
+    try:
+        running = _send_query(url, RUNAWAY)
+        _wait_metric(url, "axiskg_queries_in_flight", 1)
+        waiting = _send_query(url, RUNAWAY + " ")
+        _wait_metric(url, "axiskg_queries_in_flight", 2)
+        waiting.close()
+        _wait_metric(url, "axiskg_client_gone_total", 1)
+        _wait_metric(url, "axiskg_queries_in_flight", 1)
+        assert metric(url, "axiskg_worker_restarts_total") == 0  # it never reached the worker
+        running.close()
+        _wait_metric(url, "axiskg_client_gone_total", 2)
+        _wait_metric(url, "axiskg_worker_restarts_total", 1)  # after the 1 s grace, not at the deadline
+        # the new worker answers a query that needs one (no constant to anchor it: not run inline)
+        r = httpx.get(url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}, timeout=20)
+        assert r.status_code == 200 and int(r.json()["results"]["bindings"][0]["n"]["value"]) > 0
+        log = Path(proc.log_path).read_text()  # type: ignore[attr-defined]
+        assert len(re.findall(r'"GET /sparql\?query=\S+" 499 0 ', log)) == 2, log[-2000:]
+    finally:
+        stop_server(proc)
+
+
+def test_a_short_query_whose_client_went_away_keeps_its_worker(tiny_out: Path) -> None:
+    """A query that finishes within the grace after its client left frees its worker as usual."""
+    proc, url = start_server(tiny_out, "--query-workers", "1", "--client-concurrency", "0")
+    try:
+        four = "{ 0 1 2 3 }"
+        slow = (  # 4 x 10^6 rows: about a quarter of a second
+            "SELECT (COUNT(*) AS ?n) WHERE { "
+            + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(3))
+            + f" VALUES ?w {four} }}"
+        )
+        sock = _send_query(url, slow)
+        _wait_metric(url, "axiskg_queries_in_flight", 1)
+        sock.close()
+        _wait_metric(url, "axiskg_client_gone_total", 1)
+        time.sleep(2)
+        assert metric(url, "axiskg_worker_restarts_total") == 0
+        r = httpx.get(url + "/sparql", params={"query": slow}, timeout=20)
+        assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "4000000"
     finally:
         stop_server(proc)

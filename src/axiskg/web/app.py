@@ -315,7 +315,8 @@ class App(Starlette):
                 status, out, body = hit
             else:
                 answer = await self._answer(scope, receive, headers)
-                if answer is None:  # the client went away while sending its body
+                if answer is None:  # the client went away (nginx logs that as 499)
+                    status = 499
                     return
                 status, out, body = answer
             await send({"type": "http.response.start", "status": status, "headers": out})
@@ -365,7 +366,9 @@ class App(Starlette):
                     if not msg.get("more_body", False):
                         break
                 body = b"".join(chunks)
-            answer = await sparql.answer(server, scope, headers, media, body)
+            answer = await sparql.answer(server, scope, headers, media, body, receive)
+        except sparql.ClientGoneError:
+            return None
         except HTTPError as exc:  # 503: no release loaded yet
             answer = sparql.refused(server, exc, headers)
         except Exception:

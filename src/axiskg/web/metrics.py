@@ -43,6 +43,7 @@ class Metrics:
         self.release_reloads = 0
         self.truncated = 0
         self.inline_queries = 0
+        self.client_gone = 0
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests[(route, method, status)] += 1
@@ -65,6 +66,7 @@ class Metrics:
         "release_reloads",
         "truncated",
         "inline_queries",
+        "client_gone",
     )
 
     def snapshot(self) -> dict[str, Any]:
@@ -89,7 +91,7 @@ class Metrics:
         m.latency_count.update({k: int(v) for k, v in data["latency_count"].items()})
         m.refusals.update({k: int(v) for k, v in data["refusals"].items()})
         for name in cls._COUNTERS:
-            setattr(m, name, int(data[name]))
+            setattr(m, name, int(data.get(name, 0)))
         return m
 
     def render(self, release_id: str | None, queries_in_flight: int) -> str:
@@ -153,6 +155,12 @@ def render_all(processes: list[Process]) -> str:
         "Queries proved bounded and run in the web process instead of a query worker.",
     )
     each("axiskg_inline_queries_total", lambda p: p.metrics.inline_queries)
+    head(
+        "axiskg_client_gone_total",
+        "counter",
+        "Queries whose client disconnected before the answer: taken out of the queue or stopped.",
+    )
+    each("axiskg_client_gone_total", lambda p: p.metrics.client_gone)
     head("axiskg_cache_hits_total", "counter", "Answers served from the per-release response cache.")
     each("axiskg_cache_hits_total", lambda p: p.metrics.cache_hits)
     head("axiskg_cache_misses_total", "counter", "Cacheable answers that had to be computed.")

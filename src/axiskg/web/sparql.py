@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import re
 import time
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Scope
+from starlette.types import Receive, Scope
 
 from axiskg.iris import PREFIXES
 from axiskg.web.bounded import inline_estimate
@@ -217,18 +218,29 @@ def refused(server: Any, exc: HTTPError | QueryRefusedError, headers: dict[bytes
 
 
 async def answer(
-    server: Any, scope: Scope, headers: dict[bytes, bytes], media: str | None, body: bytes
+    server: Any,
+    scope: Scope,
+    headers: dict[bytes, bytes],
+    media: str | None,
+    body: bytes,
+    receive: Receive | None = None,
 ) -> Answer:
     """The answer to a protocol request: `headers` as header_map gives them, `media` the POST's checked media
-    type (post_media_type; None for a GET) and `body` its body."""
+    type (post_media_type; None for a GET) and `body` its body; with `receive`, a query that goes to a worker
+    is stopped when the client disconnects (ClientGoneError, see run_in_worker)."""
     try:
-        return await _answer(server, scope, headers, media, body)
+        return await _answer(server, scope, headers, media, body, receive)
     except (HTTPError, QueryRefusedError) as exc:
         return refused(server, exc, headers)
 
 
 async def _answer(
-    server: Any, scope: Scope, headers: dict[bytes, bytes], media: str | None, body: bytes
+    server: Any,
+    scope: Scope,
+    headers: dict[bytes, bytes],
+    media: str | None,
+    body: bytes,
+    receive: Receive | None,
 ) -> Answer:
     settings = server.settings
     state = server.require()
@@ -298,7 +310,7 @@ async def _answer(
                 req["count_json"] = True  # no row cap can apply: pyoxigraph may write SPARQL JSON itself
             body, rows, truncated = run_inline(scope, headers, server, state.store, req)
         else:
-            body, rows, truncated = await run_in_worker(scope, server, req, headers)
+            body, rows, truncated = await run_in_worker(scope, server, req, headers, receive)
         if info.cacheable:
             server.metrics.cache_misses += 1
             state.cache.put(key, (body, rows, truncated), len(body))
@@ -336,10 +348,51 @@ def run_inline(
     return body, rows, truncated
 
 
+class ClientGoneError(Exception):
+    """The client closed its connection before its query's answer was ready: there is nobody to answer."""
+
+
+async def _client_gone(receive: Receive) -> None:
+    """Returns when the client disconnects (the request's body has been read: receive() waits for that)."""
+    for _ in range(2):
+        if (await receive())["type"] == "http.disconnect":
+            return
+    await asyncio.Future()  # a server that never says: wait until cancelled
+
+
 async def run_in_worker(
-    scope: Scope, server: Any, req: dict[str, Any], headers: dict[bytes, bytes] | None = None
+    scope: Scope,
+    server: Any,
+    req: dict[str, Any],
+    headers: dict[bytes, bytes] | None = None,
+    receive: Receive | None = None,
 ) -> tuple[bytes, int, bool]:
-    """Run `req` in a query worker under the deadline and the client's fairness limits."""
+    """Run `req` in a query worker under the deadline and the client's fairness limits. With `receive`
+    (the request's, its body already read), a client that disconnects stops its query: taken out of the
+    queue, or left to finish within workers.ABANDON_GRACE, else its worker is killed (ClientGoneError)."""
+    if receive is None:
+        return await _run_in_worker(scope, server, req, headers)
+    work = asyncio.ensure_future(_run_in_worker(scope, server, req, headers))
+    gone = asyncio.ensure_future(_client_gone(receive))
+    try:
+        await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # this request was cancelled: so is its query
+        work.cancel()
+        raise
+    finally:
+        gone.cancel()
+    if not work.done():
+        work.cancel()
+        with contextlib.suppress(BaseException):
+            await work
+        server.metrics.client_gone += 1
+        raise ClientGoneError
+    return work.result()
+
+
+async def _run_in_worker(
+    scope: Scope, server: Any, req: dict[str, Any], headers: dict[bytes, bytes] | None
+) -> tuple[bytes, int, bool]:
     settings = server.settings
     timeout = settings.timeout
     if req.get("allow_service"):  # may call an allowlisted endpoint: the outbound call gets its own timeout
@@ -347,6 +400,7 @@ async def run_in_worker(
     client = client_id(scope, settings.client_header, headers)
     server.fairness.check_budget(client)
     sem = server.fairness.slot(client)
+    start = time.perf_counter()
     try:
         if sem is not None:
             try:
@@ -384,6 +438,9 @@ async def run_in_worker(
             f"query timed out: {exc} (this endpoint stops {what} after {timeout:g} s; "
             "simplify it or add a LIMIT)",
         ) from exc
+    except asyncio.CancelledError:  # the client went away: the time its query ran still counts
+        server.fairness.charge(client, time.perf_counter() - start)
+        raise
     except WorkerCrashedError as exc:
         raise HTTPError(
             500, f"{exc}; it was replaced, the server is fine. The query may be too complex."

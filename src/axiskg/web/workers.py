@@ -211,6 +211,10 @@ class _Worker:
         threading.Thread(target=self.proc.wait, daemon=True).start()
 
 
+# a query whose client went away may finish for this long before its worker is killed and replaced
+ABANDON_GRACE = 1.0
+
+
 def _expire(fut: asyncio.Future[Any]) -> None:
     if not fut.done():
         fut.set_exception(TimeoutError())
@@ -303,9 +307,11 @@ class WorkerPool:
             except (ConnectionError, OSError) as exc:
                 await self._replace(w)
                 raise WorkerCrashedError("the query worker died while running the query") from exc
-            except asyncio.CancelledError:
-                # the client went away: the worker may still be busy, so it cannot be reused
-                asyncio.ensure_future(self._replace(w))
+            except asyncio.CancelledError:  # the client went away
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    self._release(w)  # its answer came just then
+                else:
+                    self._abandon(w, start + timeout)
                 raise
             finally:
                 timer.cancel()
@@ -318,6 +324,27 @@ class WorkerPool:
             return Answer(True, status, "", rows, truncated, body, time.monotonic() - start)
         finally:
             self.in_flight -= 1
+
+    def _abandon(self, w: _Worker, deadline: float) -> None:
+        """Nobody waits for `w`'s answer any more: reuse the worker if it finishes within ABANDON_GRACE
+        seconds (and the deadline), else kill and replace it. Runs before the answer can arrive (no await
+        since the cancellation), so the answer cannot slip past the new waiter."""
+        loop = asyncio.get_running_loop()
+        ch = w.channel
+        fut: asyncio.Future[tuple[int, int, bool, bytes, bytes]] = loop.create_future()
+        ch.waiter = fut
+        if ch.transport is None or ch.transport.is_closing():
+            fut.set_exception(ConnectionError("query worker connection closed"))
+        timer = loop.call_later(max(0.001, min(ABANDON_GRACE, deadline - time.monotonic())), _expire, fut)
+
+        def done(f: asyncio.Future[Any]) -> None:
+            timer.cancel()
+            if f.cancelled() or f.exception() is not None:
+                asyncio.ensure_future(self._replace(w))
+            else:
+                self._release(w)
+
+        fut.add_done_callback(done)
 
     def close(self) -> None:
         """Stop idle workers now; busy ones are stopped when they finish (see _release)."""
