@@ -81,12 +81,16 @@ def start_server(release_out: Path, *extra: str) -> tuple[subprocess.Popen[bytes
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server of start_server and remove its log (AXISKG_KEEP_SERVER_LOGS=1 keeps it)."""
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    log = getattr(proc, "log_path", None)
+    if log and not os.environ.get("AXISKG_KEEP_SERVER_LOGS"):
+        Path(log).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
