@@ -419,3 +419,30 @@ def test_a_short_query_whose_client_went_away_keeps_its_worker(tiny_out: Path) -
         assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "4000000"
     finally:
         stop_server(proc)
+
+
+def test_a_linked_data_request_whose_client_went_away_leaves_the_queue(tiny_out: Path) -> None:
+    """/id/ descriptions run in the query workers too: one queued behind a runaway query, whose client then
+    disconnects, is dropped without reaching a worker (and logged as 499)."""
+    proc, url = start_server(
+        tiny_out, "--query-workers", "1", "--timeout", "120", "--client-concurrency", "0", "--cache-mb", "0"
+    )
+    try:
+        running = _send_query(url, RUNAWAY)
+        _wait_metric(url, "axiskg_queries_in_flight", 1)
+        host, port = url.removeprefix("http://").split(":")
+        waiting = socket.create_connection((host, int(port)))
+        waiting.sendall(f"GET /id/person/alice.ttl HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        _wait_metric(url, "axiskg_queries_in_flight", 2)
+        waiting.close()
+        _wait_metric(url, "axiskg_client_gone_total", 1)
+        _wait_metric(url, "axiskg_queries_in_flight", 1)
+        assert metric(url, "axiskg_worker_restarts_total") == 0
+        running.close()
+        _wait_metric(url, "axiskg_worker_restarts_total", 1)
+        r = httpx.get(url + "/id/person/alice.ttl", timeout=20)
+        assert r.status_code == 200 and "alice" in r.text.lower()
+        log = Path(proc.log_path).read_text()  # type: ignore[attr-defined]
+        assert '"GET /id/person/alice.ttl" 499 ' in log, log[-2000:]
+    finally:
+        stop_server(proc)

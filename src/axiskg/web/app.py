@@ -277,6 +277,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """Nobody to answer (sparql.run_in_worker): the access log and metrics show 499, as nginx does."""
+    return Response(status_code=499)
+
+
 GZIP_MINIMUM = 1000  # as GZipMiddleware(minimum_size=1000) below
 GZIP_LEVEL = 6
 _FAST_METHODS = frozenset(("GET", "POST"))
@@ -455,7 +460,10 @@ def create_app(settings: ServeSettings) -> Starlette:
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM),
     ]
     app = App(
-        routes=routes(), middleware=middleware, lifespan=lifespan, exception_handlers={HTTPError: _http_error}
+        routes=routes(),
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPError: _http_error, sparql.ClientGoneError: _client_gone},
     )
     app.server = server
     app.state.server = server

@@ -101,7 +101,10 @@ async def _describe(
             found = state.cache.get(("exists", iri))
             if found is None:
                 body, _, _ = await run_in_worker(
-                    request.scope, server, {"query": ask, "format": "json", "max_rows": 1}
+                    request.scope,
+                    server,
+                    {"query": ask, "format": "json", "max_rows": 1},
+                    receive=request.receive,
                 )
                 found = json.loads(body)["boolean"]
                 state.cache.put(("exists", iri), found, 10)
@@ -121,7 +124,7 @@ async def _describe(
             "prefixes": True,
             "require_some": True,
         }
-        answer = await run_in_worker(request.scope, server, req)
+        answer = await run_in_worker(request.scope, server, req, receive=request.receive)
         state.cache.put(key, answer, len(answer[0]))
     body, rows, truncated = answer
     if rows == 0:

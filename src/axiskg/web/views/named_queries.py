@@ -77,7 +77,7 @@ async def run_guarded(
         "max_rows": min(MAX_ROWS, server.settings.max_rows),
         "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
     }
-    body, _rows, truncated = await run_in_worker(request.scope, server, req)
+    body, _rows, truncated = await run_in_worker(request.scope, server, req, receive=request.receive)
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     out = _table(release, parsed)
     out["truncated"] = truncated or out["truncated"]
