@@ -9,7 +9,8 @@ memory (RSS summed over the server's process tree) to bench/server/RESULTS.md.
 Scenarios (8 connections, 2 wrk threads, --duration seconds each, after an unrecorded 2 s warm-up pass):
 - lookup:    one-entity lookup, a random person per request (uncacheable: axiskg runs with --cache-mb 0);
              also served by floor_app.py, the least any ASGI app on pyoxigraph can do (the stack's floor)
-- aggregate: full-scan aggregate (GROUP BY over every triple), uncacheable (axiskg --cache-mb 0)
+- aggregate: full-scan aggregate (GROUP BY over every triple), uncacheable (axiskg --cache-mb 0), at least
+             20 s a run (about a second a query at 1M)
 - canned:    the aggregate repeated; axiskg answers from its per-release response cache (warmed once)
 - entity:    /id/person/pN.ttl Linked Data description (axiskg only; native has no equivalent)
 
@@ -283,7 +284,7 @@ def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> 
     results: list[Result] = []
     lookup = lua_get(sparql_path(LOOKUP), n_persons)
     aggregate = lua_get(sparql_path(AGGREGATE))
-    heavy_duration = max(duration, 10)
+    heavy_duration = max(duration, 20)  # a heavy query takes ~1 s at 1M: a window of ~100 answers
 
     def measure(
         label: str, proc: subprocess.Popen[bytes], port: int, scenario: str, script: str, d: int
@@ -390,7 +391,7 @@ def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> 
 
 
 HEADER = """Written by `bench/server/run.py` on {when}: wrk, 2 threads, 8 connections, {duration} s
-per scenario (heavy ones at least 10 s), same store, one wrk at a time, on this {cpus}-core machine
+per scenario (heavy ones at least 20 s), same store, one wrk at a time, on this {cpus}-core machine
 (shared with other work, so the figures are noisy). Lookup and aggregate: {rounds} rounds, the servers
 measured in turn within each round (native first); each row is the median round, "vs native" the median of
 the rounds' ratios to native's run of the same round, with their range. Peak memory is the RSS summed
