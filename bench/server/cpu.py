@@ -1,7 +1,7 @@
 """CPU time per request of `axiskg serve` (and optionally native oxigraph) on the lookup scenario.
 
 Throughput on a shared, busy machine is noisy; CPU seconds spent by the server's process tree divided by the
-requests wrk completed is not (much). The figure is split by process role: the granian main process, the
+requests wrk completed is not (much). The figure is split by process role: the ASGI server's main process, the
 HTTP worker process(es) and the query worker processes.
 
 Usage: python bench/server/cpu.py [--size 100000] [--duration 10] [--native] [--rounds 1] [-- serve args]

@@ -5,7 +5,7 @@ JSON: no protocol checks, negotiation, limits, deadline, fairness, caching heade
 not a server to deploy; run.py measures it beside native oxigraph and axiskg so that RESULTS.md shows how
 much of the gap to native is the stack itself (a Python ASGI server plus pyoxigraph) and how much is ours.
 
-    FLOOR_STORE=bench/out/server-100000/current/store granian --interface asgi --workers 2 floor_app:app
+    cd bench/server && FLOOR_STORE=../out/server-100000/current/store uvicorn --workers 2 floor_app:app
 """
 
 from __future__ import annotations

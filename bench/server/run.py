@@ -50,7 +50,7 @@ from gen import write_release  # noqa: E402
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/axiskg/id/person/pXIDX> ?p ?o }"
 AGGREGATE = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n)"
 ACCEPT = "application/sparql-results+json"
-FLOOR = "floor: bare ASGI + pyoxigraph, granian w2"
+FLOOR = "floor: bare ASGI + pyoxigraph, uvicorn w2"
 BIN = Path(sys.executable).parent
 
 
@@ -238,18 +238,21 @@ def start_axiskg(out: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
 
 
 def start_floor(store: Path, port: int) -> subprocess.Popen[bytes]:
-    """floor_app.py (the stack's floor: ASGI + pyoxigraph, nothing else) on granian, 2 worker processes."""
+    """floor_app.py (the stack's floor: ASGI + pyoxigraph, nothing else) on uvicorn (uvloop, httptools), two
+    worker processes: as axiskg runs by default."""
     cmd = [
         sys.executable,
         "-m",
-        "granian",
-        "--interface",
-        "asgi",
+        "uvicorn",
         "--workers",
         "2",
         "--loop",
         "uvloop",
-        "--no-ws",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
         "--host",
         "127.0.0.1",
         "--port",
@@ -341,11 +344,11 @@ def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> 
                 )
             results.append(med)
 
-    variants = [("axiskg granian w2 q1", ("--server", "granian", "--workers", "2", "--query-workers", "1"))]
+    variants = [("axiskg uvicorn w2 q1", ("--server", "uvicorn", "--workers", "2", "--query-workers", "1"))]
     if compare_servers:
         variants += [
-            ("axiskg granian w1 q2", ("--server", "granian", "--workers", "1", "--query-workers", "2")),
-            ("axiskg uvicorn w2 q1", ("--server", "uvicorn", "--workers", "2", "--query-workers", "1")),
+            ("axiskg granian w2 q1", ("--server", "granian", "--workers", "2", "--query-workers", "1")),
+            ("axiskg uvicorn w1 q2", ("--server", "uvicorn", "--workers", "1", "--query-workers", "2")),
         ]
     # native oxigraph and every axiskg variant run side by side (an idle server costs nothing) and are
     # measured in turn
@@ -441,7 +444,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument(
-        "--compare-servers", action="store_true", help="also run granian w2 and uvicorn on lookup"
+        "--compare-servers", action="store_true", help="also run granian w2 q1 and uvicorn w1 q2 on lookup"
     )
     ap.add_argument(
         "--rounds", type=int, default=3, help="alternating runs of each server (lookup, aggregate)"

@@ -63,7 +63,9 @@ def serve(
         "anchored on a constant and their match counts multiply to at most this (0: always a worker)",
     ),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
-    server: str = typer.Option("granian", "--server", help="ASGI server: granian or uvicorn"),
+    server: str = typer.Option(
+        "uvicorn", "--server", help="ASGI server: uvicorn (uvloop, httptools) or granian"
+    ),
 ) -> None:
     """Serve the built release: SPARQL endpoint, Linked Data and web pages.
 
@@ -73,12 +75,6 @@ def serve(
 
     if server not in SERVERS:
         raise typer.BadParameter(f"choose one of {', '.join(SERVERS)}", param_hint="--server")
-    if workers > 1 and server == "uvicorn":
-        typer.echo(
-            "warning: uvicorn --workers leaves TCP_NODELAY unset (44 ms per keep-alive request); "
-            "prefer --server granian",
-            err=True,
-        )
     try:
         resolve_release_dir(release)
     except AxiskgError as exc:  # not fatal: /health says 503 until a release is built

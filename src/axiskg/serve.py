@@ -1,5 +1,5 @@
-"""Run the web server: settings, the ASGI server (granian by default, chosen by measurement: see
-bench/server/RESULTS.md) and its HTTP worker processes.
+"""Run the web server: settings, the ASGI server (uvicorn with uvloop and httptools by default, chosen by
+measurement: see bench/server/README.md; granian on request) and its HTTP worker processes.
 
 Each HTTP worker process builds its own app (and its own pool of query workers) from the settings, which
 travel to it as JSON in the AXISKG_SERVE_SETTINGS environment variable.
@@ -49,7 +49,7 @@ class ServeSettings:
     cache_max_age: int = 300
     access_log: bool = True
     reload_interval: float = 1.0
-    server: str = "granian"
+    server: str = "uvicorn"
     run_dir: str = (
         ""  # shared by the HTTP worker processes (metrics snapshots); made by run() for --workers > 1
     )
