@@ -142,6 +142,7 @@ class _Channel(asyncio.Protocol):
         self.buf = bytearray()
         self.need = _HEAD.size
         self.waiter: asyncio.Future[tuple[int, int, bool, bytes, bytes]] | None = None
+        self.answers = 0  # complete answers received, waited for or not
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's transports are not asyncio's classes
@@ -160,6 +161,7 @@ class _Channel(asyncio.Protocol):
         body = bytes(buf[_HEAD.size + elen : total]) if blen else b""
         del buf[:total]
         self.need = _HEAD.size
+        self.answers += 1
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result((status, rows, bool(truncated), err, body))
@@ -297,6 +299,7 @@ class WorkerPool:
             except TimeoutError as exc:
                 raise QueryTimeoutError("no query worker became free before the deadline") from exc
             left = max(0.001, timeout - (time.monotonic() - start))
+            answers = w.channel.answers
             fut = w.call(payload)
             timer = asyncio.get_running_loop().call_later(left, _expire, fut)
             try:
@@ -310,6 +313,8 @@ class WorkerPool:
             except asyncio.CancelledError:  # the client went away
                 if fut.done() and not fut.cancelled() and fut.exception() is None:
                     self._release(w)  # its answer came just then
+                elif w.channel.answers > answers:
+                    self._release(w)  # its answer came after the cancellation, to nobody
                 else:
                     self._abandon(w, start + timeout)
                 raise
@@ -327,8 +332,8 @@ class WorkerPool:
 
     def _abandon(self, w: _Worker, deadline: float) -> None:
         """Nobody waits for `w`'s answer any more: reuse the worker if it finishes within ABANDON_GRACE
-        seconds (and the deadline), else kill and replace it. Runs before the answer can arrive (no await
-        since the cancellation), so the answer cannot slip past the new waiter."""
+        seconds (and the deadline), else kill and replace it. Called with no await since run() checked that
+        the answer has not come, so the answer cannot slip past the new waiter."""
         loop = asyncio.get_running_loop()
         ch = w.channel
         fut: asyncio.Future[tuple[int, int, bool, bytes, bytes]] = loop.create_future()
