@@ -277,7 +277,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
 
 
-async def _client_gone(request: Request, exc: Exception) -> Response:
+async def _client_gone_response(request: Request, exc: Exception) -> Response:
     """Nobody to answer (sparql.run_in_worker): the access log and metrics show 499, as nginx does."""
     return Response(status_code=499)
 
@@ -463,7 +463,7 @@ def create_app(settings: ServeSettings) -> Starlette:
         routes=routes(),
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPError: _http_error, sparql.ClientGoneError: _client_gone},
+        exception_handlers={HTTPError: _http_error, sparql.ClientGoneError: _client_gone_response},
     )
     app.server = server
     app.state.server = server

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import contextlib
 import re
 import time
 from typing import Any
@@ -383,8 +382,7 @@ async def run_in_worker(
         gone.cancel()
     if not work.done():
         work.cancel()
-        with contextlib.suppress(BaseException):
-            await work
+        await asyncio.wait((work,))  # its cleanup done (the queue left, the worker let finish or killed)
         server.metrics.client_gone += 1
         raise ClientGoneError
     return work.result()
