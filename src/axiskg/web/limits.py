@@ -26,7 +26,8 @@ UPDATE_KEYWORDS = frozenset(
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 # Functions whose value changes from one execution to the next: such queries are never cached.
 NONDETERMINISTIC = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
-# check_query searches for it only in a query whose lower-cased text holds now, rand, uu or bnode
+# check_query searches for it only in a query whose lower-cased text holds now, rand, uu or bnode.
+
 # One match a token: its text in the group, whitespace before it skipped. Its kind (comment, string, iri, var,
 # num, word, punct) follows from its first character and length, see _tokens.
 _TOKEN = re.compile(

@@ -190,15 +190,21 @@ class _Worker:
         loop = asyncio.get_running_loop()
         await loop.connect_accepted_socket(lambda: self.channel, sock=self.sock)
 
-    def call(self, payload: bytes) -> asyncio.Future[tuple[int, int, bool, bytes, bytes]]:
-        """Send a marshalled request; the future gets (status, rows, truncated, error, body)."""
+    def expect(self) -> asyncio.Future[tuple[int, int, bool, bytes, bytes]]:
+        """A future for the worker's next answer: (status, rows, truncated, error, body)."""
         ch = self.channel
         fut: asyncio.Future[tuple[int, int, bool, bytes, bytes]] = asyncio.get_running_loop().create_future()
         if ch.transport is None or ch.transport.is_closing():
             fut.set_exception(ConnectionError("query worker connection closed"))
-            return fut
-        ch.waiter = fut
-        ch.transport.write(_LEN.pack(len(payload)) + payload)
+        else:
+            ch.waiter = fut
+        return fut
+
+    def call(self, payload: bytes) -> asyncio.Future[tuple[int, int, bool, bytes, bytes]]:
+        """Send a marshalled request; the future gets its answer (see expect)."""
+        fut = self.expect()
+        if not fut.done():
+            self.channel.transport.write(_LEN.pack(len(payload)) + payload)  # type: ignore[union-attr]
         return fut
 
     def kill(self) -> None:
@@ -311,10 +317,8 @@ class WorkerPool:
                 await self._replace(w)
                 raise WorkerCrashedError("the query worker died while running the query") from exc
             except asyncio.CancelledError:  # the client went away
-                if fut.done() and not fut.cancelled() and fut.exception() is None:
-                    self._release(w)  # its answer came just then
-                elif w.channel.answers > answers:
-                    self._release(w)  # its answer came after the cancellation, to nobody
+                if w.channel.answers > answers:  # its answer came just then, or just after, to nobody
+                    self._release(w)
                 else:
                     self._abandon(w, start + timeout)
                 raise
@@ -335,11 +339,7 @@ class WorkerPool:
         seconds (and the deadline), else kill and replace it. Called with no await since run() checked that
         the answer has not come, so the answer cannot slip past the new waiter."""
         loop = asyncio.get_running_loop()
-        ch = w.channel
-        fut: asyncio.Future[tuple[int, int, bool, bytes, bytes]] = loop.create_future()
-        ch.waiter = fut
-        if ch.transport is None or ch.transport.is_closing():
-            fut.set_exception(ConnectionError("query worker connection closed"))
+        fut = w.expect()
         timer = loop.call_later(max(0.001, min(ABANDON_GRACE, deadline - time.monotonic())), _expire, fut)
 
         def done(f: asyncio.Future[Any]) -> None:
