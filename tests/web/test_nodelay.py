@@ -17,12 +17,20 @@ SYS_PIDFD_GETFD = 438  # the same number on x86_64 and aarch64
 
 
 def _tree(pid: int) -> list[int]:
+    """pid and its descendants (threads and processes may end while we look: those are skipped)."""
     out, stack = [], [pid]
     while stack:
         p = stack.pop()
         out.append(p)
-        for task in Path(f"/proc/{p}/task").iterdir():
-            stack += [int(c) for c in (task / "children").read_text().split()]
+        try:
+            tasks = list(Path(f"/proc/{p}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                stack += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
     return out
 
 
@@ -36,7 +44,11 @@ def _server_socket_nodelay(pids: list[int], server_port: int, client_port: int) 
             inodes.add(f[9])
     libc = ctypes.CDLL(None, use_errno=True)
     for pid in pids:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:  # gone
+            continue
+        for fd in fds:
             try:
                 link = os.readlink(f"/proc/{pid}/fd/{fd}")
             except OSError:
