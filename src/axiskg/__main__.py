@@ -1,3 +1,3 @@
-from axiskg.cli import app
+from axiskg.cli import main
 
-app()
+main()

@@ -414,3 +414,13 @@ def scaffold_report_cmd(
 from axiskg.cli_serve import serve  # noqa: E402
 
 app.command("serve")(serve)
+
+
+def main() -> None:
+    """The `axiskg` program. `axiskg serve` first restarts itself with the allocator tuning of
+    axiskg.serve.exec_tuned (glibc reads it only when a process starts)."""
+    if sys.argv[1:2] == ["serve"]:
+        from axiskg.serve import exec_tuned
+
+        exec_tuned(sys.argv)
+    app()
