@@ -176,6 +176,7 @@ def run(settings: ServeSettings) -> None:
             loop="uvloop",
             http="axiskg.web.coalesce:CoalescingHttpToolsProtocol",  # httptools, one write a response
             access_log=False,
+            server_header=False,  # no `server: uvicorn`: one header less a response, nothing to fingerprint
             timeout_graceful_shutdown=20,
             log_level="warning",
         )

@@ -31,6 +31,7 @@ def test_the_server_writes_each_response_in_one_system_call(release_out: Path) -
         with httpx.Client(base_url=url, timeout=30) as client:
             warm = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
             assert warm.status_code == 200 and warm.text.startswith("p,o")
+            assert "server" not in warm.headers  # uvicorn's `server: uvicorn` is turned off
             before = _write_calls(proc.pid)
             for i in range(n):
                 r = client.get(

@@ -251,3 +251,9 @@ def test_a_release_without_hubs_yet_still_counts(store: ox.Store) -> None:
     assert estimate(store, f"SELECT * WHERE {{ {HEZ} ?p ?o }}", bound=5000) == len(
         list(store.quads_for_pattern(ox.NamedNode(HEZ[1:-1]), None, None))
     )
+
+
+def test_an_empty_answer_counts_no_rows(store: ox.Store) -> None:
+    result = store.query("SELECT ?s WHERE { ?s <urn:x:nothing> ?o }", use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    assert count_json_rows(result.serialize(format=ox.QueryResultsFormat.JSON)) == 0

@@ -183,13 +183,15 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, st
 
 
 def count_json_rows(body: bytes) -> int | None:
-    """The rows of a SPARQL JSON answer as pyoxigraph writes it (compact, "type" first in each term), when
-    none is `{}`: every object that opens with a key (`{"`: a quote never follows a brace inside a JSON
-    string, where it is escaped) is the root, head, results, a row or a term (`{"type":"`). None when the
-    text holds RDF-star triple terms (or a "triple" key): count those by parsing."""
+    """The rows of a SPARQL JSON answer as pyoxigraph writes it (compact), when none is `{}`: rows are
+    separated by `},{"` (the next row's first key), which occurs nowhere else: between the terms of a row
+    a key follows `},` without a brace, and a quote inside a JSON string is escaped. None when the text holds
+    RDF-star triple terms (or a "triple" key): count those by parsing."""
     if b'"triple"' in body:
         return None
-    return body.count(b'{"') - 3 - body.count(b'{"type":"')
+    if body.endswith(b'"bindings":[]}}'):
+        return 0
+    return body.count(b'},{"') + 1
 
 
 def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
