@@ -177,6 +177,16 @@ def _unescape(query: str) -> str:
     )
 
 
+# Queries that differ only in their IRIs (a lookup of each entity) are classified once: check_query keeps
+# the QueryInfo of the query with every IRI emptied (`<>`), its template, and gives each such query that
+# QueryInfo with its own IRIs put back in the tokens. Only for text without comments, strings or escapes
+# (no #, quotes or backslashes), where every match of IRIREF is an IRI token of the lexer and nothing else is.
+IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_NOT_TEMPLATED = re.compile(r"[#\"'\\]")
+_TEMPLATES_MAX = 4096
+_templates: dict[tuple[str, QueryLimits], tuple[QueryInfo, list[int]]] = {}
+
+
 def check_query(query: str, limits: QueryLimits) -> QueryInfo:
     """Classify `query` and enforce the limits; raise QueryRefusedError with the right status."""
     if len(query) > limits.max_length:
@@ -185,6 +195,29 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
             "too_long",
             f"query is {len(query)} characters long; this endpoint accepts at most {limits.max_length}",
         )
+    if _NOT_TEMPLATED.search(query):
+        return _check(query, limits)
+    iris = IRIREF.findall(query)
+    key = (IRIREF.sub("<>", query) if iris else query, limits)
+    hit = _templates.get(key)
+    if hit is None:
+        info = _check(key[0], limits)  # refusals (depth, update) never depend on the IRIs
+        positions = [i for i, (kind, _) in enumerate(info.tokens) if kind == "iri"]
+        if len(positions) != len(iris):  # cannot happen (see above); if it did, no template
+            return _check(query, limits)
+        if len(_templates) >= _TEMPLATES_MAX:
+            _templates.clear()
+        _templates[key] = hit = (info, positions)
+    info, positions = hit
+    tokens = info.tokens
+    if positions:
+        tokens = tokens.copy()
+        for i, iri in zip(positions, iris, strict=True):
+            tokens[i] = ("iri", iri)
+    return QueryInfo(info.form, info.has_dataset, info.depth, info.mentions_service, info.cacheable, tokens)
+
+
+def _check(query: str, limits: QueryLimits) -> QueryInfo:
     tokens = _tokens(query)
     # every bracket token is a bracket of the text: when the text has few, there is no need to count
     few = query.count("{") + query.count("(") + query.count("[") <= limits.max_depth

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from json.encoder import encode_basestring as _q  # json.dumps(ensure_ascii=False)'s string encoder (C)
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -17,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from axiskg.iris import PREFIXES
+from axiskg.web.limits import IRIREF, check_services
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -32,7 +32,6 @@ NAME_TO_RDF_FORMAT = {
 DATASET_FORMATS = {"trig", "nq"}
 # `ax:` would print every entity as ax:person\/slug (Turtle escapes the slash): entities stay full IRIs
 OUTPUT_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "ax"}
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 NAME_TO_RESULTS_FORMAT = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -197,8 +196,6 @@ def count_json_rows(body: bytes) -> int | None:
 def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
     """Execute req["query"]; return (body, rows, truncated). Raises SyntaxError for a bad query."""
     if req.get("allow_service") is not None:
-        from axiskg.web.limits import check_services
-
         check_services(req["query"], req["allow_service"])
     kwargs: dict[str, Any] = {}
     if req.get("default_graphs") or req.get("named_graphs"):
@@ -213,7 +210,7 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
     # so a query with no colon outside its <IRIs> (no prefixed name) goes without; should that guess ever be
     # wrong, the parser's error sends it round again with them.
     query = req["query"]
-    if ":" in _IRIREF.sub("", query):
+    if ":" in IRIREF.sub("", query):
         result = store.query(query, prefixes=PREFIXES, **kwargs)
     else:
         try:
