@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from axiskg.iris import BASE
+from axiskg.web import reuseport
 
 SETTINGS_ENV = "AXISKG_SERVE_SETTINGS"
 SERVERS = ("granian", "uvicorn")
@@ -169,16 +170,33 @@ def run(settings: ServeSettings) -> None:
     else:
         import uvicorn
 
-        uvicorn.run(
-            "axiskg.serve:app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            loop="uvloop",
-            http="axiskg.web.coalesce:CoalescingHttpToolsProtocol",  # httptools, one write a response
-            access_log=False,
-            server_header=False,  # no `server: uvicorn`: one header less a response, nothing to fingerprint
-            timeout_graceful_shutdown=20,
-            log_level="warning",
-        )
+        options: dict[str, Any] = {
+            "factory": True,
+            "host": settings.host,
+            "port": settings.port,
+            "workers": settings.workers,
+            "loop": "uvloop",
+            "http": "axiskg.web.coalesce:CoalescingHttpToolsProtocol",  # httptools, one write a response
+            "access_log": False,
+            "server_header": False,  # no `server: uvicorn`: a header less a response, nothing to fingerprint
+            "timeout_graceful_shutdown": 20,
+            "log_level": "warning",
+        }
+        if settings.workers > 1 and reuseport.available():
+            _run_uvicorn_workers(uvicorn.Config("axiskg.serve:app_from_env", **options))
+        else:
+            uvicorn.run("axiskg.serve:app_from_env", **options)
+
+
+def _run_uvicorn_workers(config: Any) -> None:
+    """What `uvicorn.run` does for workers > 1, with one SO_REUSEPORT listening socket per worker process
+    (axiskg.web.reuseport) instead of one socket shared by all."""
+    from uvicorn.supervisors import Multiprocess
+
+    try:
+        sock = reuseport.bound(config.host, config.port)
+    except OSError as exc:
+        logging.getLogger("axiskg.serve").error("cannot listen on %s:%s: %s", config.host, config.port, exc)
+        sys.exit(3)  # uvicorn's STARTUP_FAILURE
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[sock]).run()

@@ -1,0 +1,87 @@
+"""`axiskg serve --workers N` (uvicorn): each HTTP worker listens on its own SO_REUSEPORT socket, so the
+kernel spreads a client's connections over the workers (axiskg.web.reuseport)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from multiprocessing.reduction import ForkingPickler
+from pathlib import Path
+
+from servers import start_server, stop_server
+
+from axiskg.web import reuseport
+
+
+def _inode_owners(pid: int) -> dict[str, int]:
+    """{socket inode: pid} over pid's process tree."""
+    owners: dict[str, int] = {}
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+            fds = os.listdir(f"/proc/{p}/fd")
+        except OSError:  # gone
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{p}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                owners[link[8:-1]] = p
+    return owners
+
+
+def _tcp(port: int) -> list[tuple[str, int, str]]:
+    """(state, remote port, inode) of the sockets whose local port is `port` (/proc/net/tcp)."""
+    out = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == port:
+            out.append((f[3], int(f[2].split(":")[1], 16), f[9]))
+    return out
+
+
+def test_a_pickled_socket_becomes_a_new_listener_on_the_same_port() -> None:
+    held = reuseport.bound("127.0.0.1", 0)
+    try:
+        copy = ForkingPickler.loads(ForkingPickler.dumps(held))  # what a worker process gets
+        try:
+            assert type(copy) is socket.socket and copy.fileno() != held.fileno()
+            assert copy.getsockname() == held.getsockname()
+            assert copy.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+            copy.listen()
+            with socket.create_connection(held.getsockname(), timeout=5) as client:  # reaches the copy
+                conn, _ = copy.accept()
+                conn.close()
+                assert client.getpeername() == held.getsockname()
+        finally:
+            copy.close()
+    finally:
+        held.close()
+
+
+def test_each_worker_listens_on_its_own_socket_and_gets_connections(release_out: Path) -> None:
+    proc, url = start_server(release_out, "--workers", "2", "--no-access-log")
+    port = int(url.rsplit(":", 1)[1])
+    clients = []
+    try:
+        for _ in range(24):
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            c.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert c.recv(65536).startswith(b"HTTP/1.1 200")
+            clients.append(c)
+        owners = _inode_owners(proc.pid)
+        sockets = _tcp(port)
+        listening = {owners[inode] for state, _, inode in sockets if state == "0A" and inode in owners}
+        assert len(listening) == 2 and proc.pid not in listening  # the two workers, not the supervisor
+        mine = {c.getsockname()[1] for c in clients}
+        serving = {owners[inode] for state, remote, inode in sockets if remote in mine and inode in owners}
+        assert serving == listening  # 24 connections: both workers have some (all on one: p = 2**-23)
+    finally:
+        for c in clients:
+            c.close()
+        stop_server(proc)
