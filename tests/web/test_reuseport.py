@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
@@ -69,6 +70,13 @@ def test_each_worker_listens_on_its_own_socket_and_gets_connections(release_out:
     port = int(url.rsplit(":", 1)[1])
     clients = []
     try:
+        listening: set[int] = set()
+        deadline = time.monotonic() + 30  # /health answered: one worker is up, the other may be starting
+        while len(listening) < 2 and time.monotonic() < deadline:
+            owners = _inode_owners(proc.pid)
+            listening = {owners[i] for state, _, i in _tcp(port) if state == "0A" and i in owners}
+            time.sleep(0.1)
+        assert len(listening) == 2 and proc.pid not in listening  # the two workers, not the supervisor
         for _ in range(24):
             c = socket.create_connection(("127.0.0.1", port), timeout=10)
             c.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -76,8 +84,6 @@ def test_each_worker_listens_on_its_own_socket_and_gets_connections(release_out:
             clients.append(c)
         owners = _inode_owners(proc.pid)
         sockets = _tcp(port)
-        listening = {owners[inode] for state, _, inode in sockets if state == "0A" and inode in owners}
-        assert len(listening) == 2 and proc.pid not in listening  # the two workers, not the supervisor
         mine = {c.getsockname()[1] for c in clients}
         serving = {owners[inode] for state, remote, inode in sockets if remote in mine and inode in owners}
         assert serving == listening  # 24 connections: both workers have some (all on one: p = 2**-23)
