@@ -9,6 +9,7 @@ import time
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
+import pytest
 from servers import start_server, stop_server
 
 from axiskg.web import reuseport
@@ -63,6 +64,17 @@ def test_a_pickled_socket_becomes_a_new_listener_on_the_same_port() -> None:
             copy.close()
     finally:
         held.close()
+
+
+@pytest.mark.parametrize("reuse_port", [False, True])
+def test_a_port_in_use_is_refused_even_to_another_reuseport_server(reuse_port: bool) -> None:
+    with socket.socket() as other:
+        if reuse_port:  # another `axiskg serve --workers N`, say
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        with pytest.raises(OSError):
+            reuseport.bound("127.0.0.1", other.getsockname()[1]).close()
 
 
 def test_each_worker_listens_on_its_own_socket_and_gets_connections(release_out: Path) -> None:

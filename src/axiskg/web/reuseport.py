@@ -39,7 +39,13 @@ class ReusePortSocket(socket.socket):
 
 
 def bound(host: str, port: int) -> ReusePortSocket:
-    """The supervisor's socket on (host, port) (port 0: a free port, the same for every worker)."""
+    """The supervisor's socket on (host, port) (port 0: a free port, the same for every worker). OSError when
+    something listens there already, even with SO_REUSEPORT (another `axiskg serve`, which would otherwise
+    silently share the port): a plain bind is tried first."""
+    with socket.socket(_family(host), socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        port = probe.getsockname()[1]
     sock = ReusePortSocket(_family(host), socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
