@@ -96,3 +96,53 @@ def make_release(out: Path, rid: str, turtle: dict[str, str]) -> Path:
 
 
 free_port = _root_conftest().free_port
+
+
+# ---------------------------------------------------------------- a server's sockets, read from /proc
+
+
+def process_tree(pid: int) -> list[int]:
+    """pid and its descendants (threads and processes may end while we look: those are skipped)."""
+    out, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        out.append(p)
+        try:
+            tasks = list(Path(f"/proc/{p}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                stack += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return out
+
+
+def socket_fds(pid: int) -> dict[str, tuple[int, int]]:
+    """{socket inode: (pid, fd)} over pid's process tree."""
+    found: dict[str, tuple[int, int]] = {}
+    for p in process_tree(pid):
+        try:
+            fds = os.listdir(f"/proc/{p}/fd")
+        except OSError:  # gone
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{p}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                found[link[8:-1]] = (p, int(fd))
+    return found
+
+
+def tcp_sockets(port: int) -> list[tuple[str, int, str]]:
+    """(state, remote port, inode) of the IPv4 TCP sockets whose local port is `port` (/proc/net/tcp; state
+    0A: listening, 01: established)."""
+    out = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == port:
+            out.append((f[3], int(f[2].split(":")[1], 16), f[9]))
+    return out

@@ -3,48 +3,19 @@ kernel spreads a client's connections over the workers (axiskg.web.reuseport).""
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 import pytest
-from servers import start_server, stop_server
+from servers import socket_fds, start_server, stop_server, tcp_sockets
 
 from axiskg.web import reuseport
 
 
-def _inode_owners(pid: int) -> dict[str, int]:
-    """{socket inode: pid} over pid's process tree."""
-    owners: dict[str, int] = {}
-    stack = [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            for task in Path(f"/proc/{p}/task").iterdir():
-                stack += [int(c) for c in (task / "children").read_text().split()]
-            fds = os.listdir(f"/proc/{p}/fd")
-        except OSError:  # gone
-            continue
-        for fd in fds:
-            try:
-                link = os.readlink(f"/proc/{p}/fd/{fd}")
-            except OSError:
-                continue
-            if link.startswith("socket:["):
-                owners[link[8:-1]] = p
-    return owners
-
-
-def _tcp(port: int) -> list[tuple[str, int, str]]:
-    """(state, remote port, inode) of the sockets whose local port is `port` (/proc/net/tcp)."""
-    out = []
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        f = line.split()
-        if int(f[1].split(":")[1], 16) == port:
-            out.append((f[3], int(f[2].split(":")[1], 16), f[9]))
-    return out
+def _owners(pid: int) -> dict[str, int]:
+    return {inode: p for inode, (p, _) in socket_fds(pid).items()}
 
 
 def test_a_pickled_socket_becomes_a_new_listener_on_the_same_port() -> None:
@@ -85,8 +56,8 @@ def test_each_worker_listens_on_its_own_socket_and_gets_connections(release_out:
         listening: set[int] = set()
         deadline = time.monotonic() + 30  # /health answered: one worker is up, the other may be starting
         while len(listening) < 2 and time.monotonic() < deadline:
-            owners = _inode_owners(proc.pid)
-            listening = {owners[i] for state, _, i in _tcp(port) if state == "0A" and i in owners}
+            owners = _owners(proc.pid)
+            listening = {owners[i] for state, _, i in tcp_sockets(port) if state == "0A" and i in owners}
             time.sleep(0.1)
         assert len(listening) == 2 and proc.pid not in listening  # the two workers, not the supervisor
         for _ in range(24):
@@ -94,8 +65,8 @@ def test_each_worker_listens_on_its_own_socket_and_gets_connections(release_out:
             c.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
             assert c.recv(65536).startswith(b"HTTP/1.1 200")
             clients.append(c)
-        owners = _inode_owners(proc.pid)
-        sockets = _tcp(port)
+        owners = _owners(proc.pid)
+        sockets = tcp_sockets(port)
         mine = {c.getsockname()[1] for c in clients}
         serving = {owners[inode] for state, remote, inode in sockets if remote in mine and inode in owners}
         assert serving == listening  # 24 connections: both workers have some (all on one: p = 2**-23)
