@@ -14,6 +14,7 @@ multiprocessing for a worker process, becomes that worker's own listening socket
 from __future__ import annotations
 
 import socket
+import sys
 from typing import Any
 
 
@@ -54,4 +55,6 @@ def bound(host: str, port: int) -> ReusePortSocket:
 
 
 def available() -> bool:
-    return hasattr(socket, "SO_REUSEPORT")
+    """Linux only: there SO_REUSEPORT spreads connections over the listening sockets; on macOS and the BSDs
+    (without SO_REUSEPORT_LB) one socket would get them all."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
