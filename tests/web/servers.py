@@ -6,8 +6,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -146,3 +149,14 @@ def tcp_sockets(port: int) -> list[tuple[str, int, str]]:
         if int(f[1].split(":")[1], 16) == port:
             out.append((f[3], int(f[2].split(":")[1], 16), f[9]))
     return out
+
+
+def server_log(proc: Any, until: Callable[[str], bool], timeout: float = 10.0) -> str:
+    """The server's log (start_server's file) once `until(text)` holds, or as it is after `timeout` seconds:
+    the server writes its log lines in batches, up to a quarter of a second late (BatchedStreamHandler)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = Path(proc.log_path).read_text(errors="replace")
+        if until(text) or time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)
