@@ -46,6 +46,7 @@ from axiskg.web.metrics import SNAPSHOT_PREFIX, Metrics, Process, read_snapshots
 from axiskg.web.workers import WorkerPool
 
 log = logging.getLogger("axiskg.serve")
+SNAPSHOT_EVERY = 1.0  # seconds between metrics snapshots of the HTTP worker processes
 STATIC_DIR = Path(__file__).parent / "static"
 
 
@@ -82,6 +83,8 @@ class Server:
         self.fairness = Fairness(concurrency, settings.client_budget)
         self.state: ReleaseState | None = None
         self.app: Starlette | None = None
+        self.others_in_flight = 0  # queries in the other HTTP worker processes (write_snapshots)
+        self._others_seen = -1e9
         self._link = Path(settings.release) / CURRENT
         self._seen_target: str | None = None
         self._checked = 0.0
@@ -135,11 +138,14 @@ class Server:
         if self.state is not None and release.id == self.state.id:
             self._seen_target = target
             return
+        borrow = (self.settings.workers - 1) * self.settings.query_workers if self.settings.run_dir else 0
         pool = WorkerPool(
             str(release.path / "store"),
             self.settings.query_workers,
             self._on_restart,
             self.settings.worker_memory_mb,
+            borrow,
+            self.others_idle,
         )
         await pool.start()
         store = hub_terms = None
@@ -179,7 +185,7 @@ class Server:
             os.getpid(), self.metrics, state.id if state else None, state.pool.in_flight if state else 0
         )
 
-    async def write_snapshots(self, run_dir: Path, every: float = 1.0) -> None:
+    async def write_snapshots(self, run_dir: Path, every: float = SNAPSHOT_EVERY) -> None:
         """Every `every` seconds: this process's metrics and its clients' query time into run_dir (for the
         other HTTP workers' /metrics and budgets), and the others' query time into self.fairness.others."""
         fairness = self.fairness
@@ -188,15 +194,22 @@ class Server:
                 process = self.process_metrics()
                 process.usage = fairness.usage(fairness.budget / 100)
                 write_snapshot(run_dir, process)
-                if fairness.budget > 0:
-                    others: dict[str, float] = {}
-                    for p in read_snapshots(run_dir, exclude=os.getpid()):
-                        for client, seconds in p.usage.items():
-                            others[client] = others.get(client, 0.0) + seconds
-                    fairness.others = others
+                others: dict[str, float] = {}
+                in_flight = 0
+                for p in read_snapshots(run_dir, exclude=os.getpid()):
+                    in_flight += p.queries_in_flight
+                    for client, seconds in p.usage.items():
+                        others[client] = others.get(client, 0.0) + seconds
+                fairness.others = others
+                self.others_in_flight, self._others_seen = in_flight, time.monotonic()
             except OSError:
                 log.warning("could not share metrics through %s", run_dir, exc_info=True)
             await asyncio.sleep(every)
+
+    def others_idle(self) -> bool:
+        """Whether the other HTTP worker processes had no query running or waiting, as of their latest
+        snapshots (at most a few seconds old): then this one's pool may borrow their share (WorkerPool)."""
+        return self.others_in_flight == 0 and time.monotonic() - self._others_seen < 3 * SNAPSHOT_EVERY
 
     def close(self) -> None:
         if self.state is not None:

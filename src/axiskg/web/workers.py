@@ -229,12 +229,29 @@ def _expire(fut: asyncio.Future[Any]) -> None:
 
 
 class WorkerPool:
-    """N query worker processes over one store; `run()` gives a query to a free worker under a deadline."""
+    """N query worker processes over one store; `run()` gives a query to a free worker under a deadline.
 
-    def __init__(self, store_dir: str, size: int, on_restart: Any = None, memory_mb: int = 0) -> None:
+    With several HTTP worker processes each has its own pool, so a query's capacity would depend on which
+    HTTP worker holds its connection: two clients on one HTTP worker would share its N query workers while
+    the other's idle. `borrow` extra workers (started when first needed) may therefore run queries here
+    while `may_borrow()` says the other HTTP workers have none (their metrics snapshots, a second or two
+    old), so that busy or not, the server as a whole runs about as many queries at once as it has
+    query workers in all."""
+
+    def __init__(
+        self,
+        store_dir: str,
+        size: int,
+        on_restart: Any = None,
+        memory_mb: int = 0,
+        borrow: int = 0,
+        may_borrow: Any = None,
+    ) -> None:
         self.store_dir = store_dir
         self.memory_mb = memory_mb
         self.size = max(1, size)
+        self.borrow = max(0, borrow) if may_borrow is not None else 0
+        self._may_borrow = may_borrow
         self._idle: deque[_Worker] = deque()
         self._waiters: deque[asyncio.Future[_Worker]] = deque()
         self._all: set[_Worker] = set()
@@ -242,6 +259,7 @@ class WorkerPool:
         self.restarts = 0
         self._on_restart = on_restart
         self.in_flight = 0
+        self.started_on_loan = 0  # borrowed workers started (they stay, idle, for the next time)
 
     async def start(self) -> None:
         for _ in range(self.size):
@@ -257,7 +275,8 @@ class WorkerPool:
         if self._closed:
             self._discard(w)
             return
-        while self._waiters:
+        # w counts as handed out until it is idle: handing it to a waiter keeps the count
+        while self._waiters and self._may_hand_out(self._handed_out() - 1):
             fut = self._waiters.popleft()
             if not fut.done():
                 fut.set_result(w)
@@ -268,11 +287,41 @@ class WorkerPool:
         self._all.discard(w)
         w.kill()
 
+    def _handed_out(self) -> int:
+        """Workers running a query (or being handed one): every live worker that is not idle."""
+        return len(self._all) - len(self._idle)
+
+    def _may_hand_out(self, running: int) -> bool:
+        """Whether one more query may run here when `running` already do."""
+        return running < self.size or (
+            running < self.size + self.borrow and bool(self._may_borrow and self._may_borrow())
+        )
+
+    def _pump(self) -> None:
+        """Hand idle workers to waiting queries while more may run (the borrowing allowance may have grown
+        since they started waiting)."""
+        while self._waiters and self._idle and self._may_hand_out(self._handed_out()):
+            fut = self._waiters.popleft()
+            if not fut.done():
+                fut.set_result(self._idle.popleft())
+
     async def _acquire(self, timeout: float) -> _Worker:
         if self._closed:
             raise PoolClosedError
-        if self._idle:
-            return self._idle.popleft()
+        self._pump()  # after it, an idle worker means nobody waits
+        if self._may_hand_out(self._handed_out()):
+            if self._idle:
+                return self._idle.popleft()
+            if len(self._all) < self.size + self.borrow:  # borrowed capacity: start one more worker
+                w = _Worker(self.store_dir, self.memory_mb)
+                self._all.add(w)  # handed out from now on
+                try:
+                    await w.connect()
+                except BaseException:
+                    self._discard(w)
+                    raise
+                self.started_on_loan += 1
+                return w
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[_Worker] = loop.create_future()
         self._waiters.append(fut)
