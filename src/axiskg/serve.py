@@ -145,10 +145,7 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
         line = f"{self._stamp},{int((now - second) * 1000):03d} {name} {message}{self.terminator}"
         with self.lock:  # type: ignore[union-attr]
-            self._pending.append(line)
-            self._size += len(line)
-            if self._size >= self.max_bytes:
-                self._write_pending()
+            self._append(line, at_once=False)
 
     def emit(self, record: logging.LogRecord) -> None:  # called with self.lock held (Handler.handle)
         try:
@@ -156,9 +153,12 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         except Exception:
             self.handleError(record)
             return
+        self._append(line, at_once=record.levelno >= logging.WARNING)
+
+    def _append(self, line: str, at_once: bool) -> None:  # with self.lock held
         self._pending.append(line)
         self._size += len(line)
-        if self._size >= self.max_bytes or record.levelno >= logging.WARNING:
+        if at_once or self._size >= self.max_bytes:
             self._write_pending()
 
     def _write_pending(self) -> None:

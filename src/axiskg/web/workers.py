@@ -265,23 +265,26 @@ class WorkerPool:
         for _ in range(self.size):
             await self._spawn()
 
-    async def _spawn(self) -> None:
+    async def _start_worker(self) -> _Worker:
+        """A new worker, counted as handed out (in `_all`, not idle) from the start."""
         w = _Worker(self.store_dir, self.memory_mb)
-        await w.connect()
         self._all.add(w)
-        self._release(w)
+        try:
+            await w.connect()
+        except BaseException:
+            self._discard(w)
+            raise
+        return w
+
+    async def _spawn(self) -> None:
+        self._release(await self._start_worker())
 
     def _release(self, w: _Worker) -> None:
         if self._closed:
             self._discard(w)
             return
-        # w counts as handed out until it is idle: handing it to a waiter keeps the count
-        while self._waiters and self._may_hand_out(self._handed_out() - 1):
-            fut = self._waiters.popleft()
-            if not fut.done():
-                fut.set_result(w)
-                return
         self._idle.append(w)
+        self._pump()
 
     def _discard(self, w: _Worker) -> None:
         self._all.discard(w)
@@ -298,8 +301,8 @@ class WorkerPool:
         )
 
     def _pump(self) -> None:
-        """Hand idle workers to waiting queries while more may run (the borrowing allowance may have grown
-        since they started waiting)."""
+        """Hand idle workers to waiting queries while more may run (on a release, and on an acquire: the
+        borrowing allowance may have grown since they started waiting)."""
         while self._waiters and self._idle and self._may_hand_out(self._handed_out()):
             fut = self._waiters.popleft()
             if not fut.done():
@@ -313,13 +316,7 @@ class WorkerPool:
             if self._idle:
                 return self._idle.popleft()
             if len(self._all) < self.size + self.borrow:  # borrowed capacity: start one more worker
-                w = _Worker(self.store_dir, self.memory_mb)
-                self._all.add(w)  # handed out from now on
-                try:
-                    await w.connect()
-                except BaseException:
-                    self._discard(w)
-                    raise
+                w = await self._start_worker()
                 self.started_on_loan += 1
                 return w
         loop = asyncio.get_running_loop()
