@@ -298,6 +298,11 @@ async def _client_gone_response(request: Request, exc: Exception) -> Response:
 GZIP_MINIMUM = 1000  # as GZipMiddleware(minimum_size=1000) below
 GZIP_LEVEL = 6
 _FAST_METHODS = frozenset(("GET", "POST"))
+_INTERNAL_ERROR = (
+    500,
+    [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21")],
+    b"Internal Server Error",
+)
 
 
 class App(Starlette):
@@ -327,12 +332,11 @@ class App(Starlette):
         status = 500
         size = 0
         try:
-            headers = scope["headers"]
             hit = cached_answer(server, scope) if scope["method"] == "GET" else None
             if hit is not None:
                 status, out, body = hit
             else:
-                answer = await self._answer(scope, receive, headers)
+                answer = await self._answer(scope, receive, scope["headers"])
                 if answer is None:  # the client went away (nginx logs that as 499)
                     status = 499
                     return
@@ -341,10 +345,40 @@ class App(Starlette):
             await send({"type": "http.response.body", "body": body})
             size = len(body)
         finally:
-            elapsed = time.perf_counter() - start
-            server.metrics.observe("/sparql", scope["method"], status, elapsed)
-            if server.settings.access_log:
-                log_access(scope, status, size, elapsed)
+            self._record(scope, status, size, start)
+
+    def answer_now(self, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """(status, headers, body) of a GET /sparql whose answer needs no waiting (what `_sparql` would
+        send: an error, a cached answer, a query proved small and run inline), counted and logged; None when
+        its query must go to a worker: then the request takes the ASGI path. For web.protocol.HttpProtocol,
+        which calls it for a complete GET /sparql without going through ASGI (no task, no messages)."""
+        server = self.server
+        start = time.perf_counter()
+        scope["app"] = self
+        answer = cached_answer(server, scope)
+        if answer is None:
+            headers = header_map(scope["headers"])
+            origin = headers.get(b"origin")
+            accept_encoding = headers.get(b"accept-encoding")
+            try:
+                answer = sparql.answer_now(server, scope, headers)
+            except HTTPError as exc:  # 503: no release loaded yet
+                answer = sparql.refused(server, exc, headers)
+            except Exception:
+                log.exception("error answering GET /sparql")
+                answer = _INTERNAL_ERROR
+            if answer is None:
+                return None
+            answer = self._finish(answer, origin, accept_encoding)
+        self._record(scope, answer[0], len(answer[2]), start)
+        return answer
+
+    def _record(self, scope: Scope, status: int, size: int, start: float) -> None:
+        elapsed = time.perf_counter() - start
+        server = self.server
+        server.metrics.observe("/sparql", scope["method"], status, elapsed)
+        if server.settings.access_log:
+            log_access(scope, status, size, elapsed)
 
     async def _answer(
         self, scope: Scope, receive: Receive, raw_headers: list[tuple[bytes, bytes]]
@@ -391,11 +425,7 @@ class App(Starlette):
             answer = sparql.refused(server, exc, headers)
         except Exception:
             log.exception("error answering %s /sparql", scope["method"])
-            answer = (
-                500,
-                [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21")],
-                b"Internal Server Error",
-            )
+            answer = _INTERNAL_ERROR
         return self._finish(answer, origin, accept_encoding)
 
     def _finish(
@@ -408,17 +438,9 @@ class App(Starlette):
         if isinstance(answer, Response):
             answer = answer.status_code, answer.raw_headers, bytes(answer.body)
         status, out, body = answer
-        vary = []
-        plain = []
-        gzipped = False
-        for k, v in out:
-            if k == b"vary":
-                vary.append(v)
-            else:
-                plain.append((k, v))
-                if k == b"content-encoding":
-                    gzipped = True
-        if len(body) >= GZIP_MINIMUM and not gzipped:
+        vary = [v for k, v in out if k == b"vary"]
+        plain = [h for h in out if h[0] != b"vary"] if vary else list(out)
+        if len(body) >= GZIP_MINIMUM and not [k for k, _ in plain if k == b"content-encoding"]:
             vary.append(b"Accept-Encoding")
             if accept_encoding is not None and b"gzip" in accept_encoding:
                 body = gzip.compress(body, GZIP_LEVEL)

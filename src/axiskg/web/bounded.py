@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -344,6 +344,18 @@ class _Resolver:
             return None
         return self.named(slot)
 
+    def anchor(self, slot: Slot) -> str | None:
+        """str(self.term(slot)), the constant's N-Triples form (as hubs() lists them), or None; an <IRI>
+        is checked and given back as written, without building its term."""
+        if isinstance(slot, int) and slot >= 0:
+            kind, text = self.t[slot]
+            if kind == "iri":
+                if not ABSOLUTE_IRI.match(text[1:-1]):
+                    raise _NotBounded
+                return text
+        term = self.term(slot)
+        return None if term is None else str(term)
+
 
 _plans: dict[tuple[str, ...], Plan | None] = {}
 
@@ -403,14 +415,22 @@ def inline_estimate(
     store: ox.Store,
     bound: int,
     hub_terms: frozenset[tuple[bool, str]] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> Bound | None:
     """An upper bound of the rows any evaluation of `query` can build, when at most `bound`; else None.
 
     With `hub_terms` (see hubs()), a query of one pattern, or a DESCRIBE of one IRI, whose constant is not
-    a hub needs no count: its one index scan matches at most `bound` triples."""
+    a hub needs no count: its one index scan matches at most `bound` triples. `memo`, the QueryInfo's of
+    check_query (shared by the queries of one template), keeps the plan."""
     if bound <= 0 or len(query) > INLINE_MAX_LENGTH or "\\" in query:
         return None
-    plan = plan_of(tokens)
+    if memo is None:
+        plan = plan_of(tokens)
+    else:
+        try:
+            plan = memo["plan"]
+        except KeyError:
+            plan = memo["plan"] = plan_of(tokens)
     if plan is None:
         return None
     try:
@@ -432,13 +452,13 @@ def inline_estimate(
             and not plan.ordered
         ):
             s, p, o = plan.patterns[0]
-            subject, obj = r.term(s), r.term(o)
+            subject_nt, object_nt = r.anchor(s), r.anchor(o)
             if p not in (VAR, A):
-                r.term(p)  # a predicate that does not resolve (say, an unknown prefix) is the worker's 400
-            if subject is not None:
-                return None if (True, str(subject)) in hub_terms else Bound(bound, plan.rows_never_empty)
-            if obj is not None:
-                return None if (False, str(obj)) in hub_terms else Bound(bound, plan.rows_never_empty)
+                r.anchor(p)  # a predicate that does not resolve (say, an unknown prefix) is the worker's 400
+            if subject_nt is not None:
+                return None if (True, subject_nt) in hub_terms else Bound(bound, plan.rows_never_empty)
+            if object_nt is not None:
+                return None if (False, object_nt) in hub_terms else Bound(bound, plan.rows_never_empty)
             return None
         estimate = 1
         for s, p, o in plan.patterns:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset(
@@ -70,7 +71,7 @@ class QueryLimits:
     allow_service: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class QueryInfo:
     """What the lexer learnt about a query."""
 
@@ -82,6 +83,9 @@ class QueryInfo:
     mentions_service: bool  # the word appears: the query worker checks its SERVICE clauses before running it
     cacheable: bool = True
     tokens: list[tuple[str, str]] = field(default_factory=list)  # the lexer's (kind, text), comments dropped
+    # shared by every query with the same template (check_query): later stages keep there what depends only
+    # on the template (bounded.inline_estimate its plan); None for a query without one
+    memo: dict[str, Any] | None = None
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:
@@ -184,7 +188,7 @@ def _unescape(query: str) -> str:
 IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _NOT_TEMPLATED = re.compile(r"[#\"'\\]")
 _TEMPLATES_MAX = 4096
-_templates: dict[tuple[str, QueryLimits], tuple[QueryInfo, list[int]]] = {}
+_templates: dict[tuple[str, QueryLimits], tuple[QueryInfo, list[int], dict[str, Any]]] = {}
 
 
 def check_query(query: str, limits: QueryLimits) -> QueryInfo:
@@ -207,14 +211,16 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
             return _check(query, limits)
         if len(_templates) >= _TEMPLATES_MAX:
             _templates.clear()
-        _templates[key] = hit = (info, positions)
-    info, positions = hit
+        _templates[key] = hit = (info, positions, {})
+    info, positions, memo = hit
     tokens = info.tokens
     if positions:
         tokens = tokens.copy()
         for i, iri in zip(positions, iris, strict=True):
             tokens[i] = ("iri", iri)
-    return QueryInfo(info.form, info.has_dataset, info.depth, info.mentions_service, info.cacheable, tokens)
+    return QueryInfo(
+        info.form, info.has_dataset, info.depth, info.mentions_service, info.cacheable, tokens, memo
+    )
 
 
 def _check(query: str, limits: QueryLimits) -> QueryInfo:

@@ -11,7 +11,7 @@ import asyncio
 import codecs
 import re
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -241,6 +241,39 @@ async def _answer(
     body: bytes,
     receive: Receive | None,
 ) -> Answer:
+    prepared = _prepare(server, scope, headers, media, body)
+    if not isinstance(prepared, _Work):
+        return prepared
+    work = prepared
+    body, rows, truncated = await run_in_worker(scope, server, work.req, headers, receive)
+    return _complete(server, scope, headers, work, body, rows, truncated)
+
+
+def answer_now(server: Any, scope: Scope, headers: dict[bytes, bytes]) -> Answer | None:
+    """The answer to a GET when it needs no waiting (an error, a cached answer, a 304, a query proved small
+    and run inline), as `answer` gives it; None when the query must go to a worker: then `answer` it."""
+    try:
+        prepared = _prepare(server, scope, headers, None, b"")
+    except (HTTPError, QueryRefusedError) as exc:
+        return refused(server, exc, headers)
+    return None if isinstance(prepared, _Work) else prepared
+
+
+class _Work(NamedTuple):
+    """A query that runs in a worker, and what its answer needs afterwards."""
+
+    req: dict[str, Any]
+    state: Any
+    key: tuple[Any, ...]
+    cacheable: bool
+    out: RawHeaders
+    offer: Offer
+
+
+def _prepare(
+    server: Any, scope: Scope, headers: dict[bytes, bytes], media: str | None, body: bytes
+) -> Answer | _Work:
+    """Everything of a protocol request but running a query in a worker: the answer, or the work left."""
     settings = server.settings
     state = server.require()
     params, queries = protocol_params(scope.get("query_string", b""), media, body)
@@ -284,35 +317,53 @@ async def _answer(
     if cached is not None:
         server.metrics.cache_hits += 1
         body, rows, truncated = cached
-    else:
-        req = {
-            "query": query,
-            "format": offer.name,
-            "max_rows": settings.max_rows,
-            "default_graphs": default_graphs or [],
-            "named_graphs": named_graphs or [],
-            "union": not info.has_dataset,
-            "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
-            "prefixes": True,
-        }
-        bound = None
-        if (
-            state.store is not None
-            and not info.has_dataset
-            and not default_graphs
-            and not named_graphs
-            and not info.mentions_service
-        ):
-            bound = inline_estimate(query, info.tokens, state.store, settings.inline_bound, state.hubs)
-        if bound is not None:
-            if bound.rows_never_empty and bound.rows <= settings.max_rows:
-                req["count_json"] = True  # no row cap can apply: pyoxigraph may write SPARQL JSON itself
-            body, rows, truncated = run_inline(scope, headers, server, state.store, req)
-        else:
-            body, rows, truncated = await run_in_worker(scope, server, req, headers, receive)
-        if info.cacheable:
-            server.metrics.cache_misses += 1
-            state.cache.put(key, (body, rows, truncated), len(body))
+        work = _Work({}, state, key, True, out, offer)
+        return _complete(server, scope, headers, work, body, rows, truncated, from_cache=True)
+    req = {
+        "query": query,
+        "format": offer.name,
+        "max_rows": settings.max_rows,
+        "default_graphs": default_graphs or [],
+        "named_graphs": named_graphs or [],
+        "union": not info.has_dataset,
+        "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
+        "prefixes": True,
+    }
+    work = _Work(req, state, key, info.cacheable, out, offer)
+    bound = None
+    if (
+        state.store is not None
+        and not info.has_dataset
+        and not default_graphs
+        and not named_graphs
+        and not info.mentions_service
+    ):
+        bound = inline_estimate(query, info.tokens, state.store, settings.inline_bound, state.hubs, info.memo)
+    if bound is None:
+        return work
+    if bound.rows_never_empty and bound.rows <= settings.max_rows:
+        req["count_json"] = True  # no row cap can apply: pyoxigraph may write SPARQL JSON itself
+    body, rows, truncated = run_inline(scope, headers, server, state.store, req)
+    return _complete(server, scope, headers, work, body, rows, truncated)
+
+
+def _complete(
+    server: Any,
+    scope: Scope,
+    headers: dict[bytes, bytes],
+    work: _Work,
+    body: bytes,
+    rows: int,
+    truncated: bool,
+    from_cache: bool = False,
+) -> Answer:
+    """The answer to a query that ran, or whose result was in the cache."""
+    settings = server.settings
+    state = work.state
+    out = work.out
+    if work.cacheable and not from_cache:
+        server.metrics.cache_misses += 1
+        state.cache.put(work.key, (body, rows, truncated), len(body))
     out.append((b"x-sparql-rows", str(rows).encode()))
     out.append((b"x-sparql-max-rows", str(settings.max_rows).encode()))
     if truncated:
@@ -321,8 +372,8 @@ async def _answer(
         warning = f'199 axiskg "results truncated at {settings.max_rows} rows (--max-rows)"'
         out.append((b"warning", warning.encode()))
     out.append((b"content-length", str(len(body)).encode()))
-    out.append((b"content-type", offer.content_type.encode("latin-1")))
-    if info.cacheable and scope["method"] == "GET":
+    out.append((b"content-type", work.offer.content_type.encode("latin-1")))
+    if work.cacheable and scope["method"] == "GET":
         remember_raw(state, scope, headers, out, body, vary_accept=True)
     return 200, out, body
 

@@ -1,0 +1,345 @@
+"""The direct path for GET /sparql (axiskg.web.protocol): which requests take it, that HTTP still works
+around it (keep-alive, pipelining, the keep-alive timer, bodies, proxies, errors), and that `axiskg serve`
+answers on it exactly as on its ASGI path."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from servers import start_server, stop_server
+
+from axiskg.web.protocol import HttpProtocol
+
+KEEP_ALIVE = 0.2  # the test server's keep-alive timeout, seconds
+
+
+class RecordingApp:
+    """An ASGI app with an `answer_now` like axiskg's App: it records which path each request took."""
+
+    def __init__(self) -> None:
+        self.direct: list[bytes] = []
+        self.asgi: list[tuple[str, bytes, bytes, Any]] = []
+
+    def answer_now(self, scope: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        qs = scope["query_string"]
+        self.direct.append(qs)
+        if qs.startswith(b"slow"):
+            return None  # "its query must wait for a worker"
+        if qs == b"fail":
+            raise RuntimeError("a bug")
+        if qs == b"badheader":
+            return 200, [(b"x-bad", b"a\x01b"), (b"content-length", b"0")], b""
+        if qs == b"nolength":
+            return 200, [(b"content-type", b"text/plain")], b"no length given"
+        if qs == b"notmodified":
+            return 304, [(b"etag", b'"x"')], b""
+        body = b"direct " + qs
+        return 200, [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())], body
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                msg = await receive()
+                await send({"type": msg["type"] + ".complete"})
+                if msg["type"] == "lifespan.shutdown":
+                    return
+        body = b""
+        more = True
+        while more:
+            msg = await receive()
+            body += msg.get("body", b"")
+            more = msg.get("more_body", False)
+        qs = scope["query_string"]
+        self.asgi.append((scope["method"], qs, body, scope["client"]))
+        if qs.startswith(b"slow"):
+            await asyncio.sleep(3 * KEEP_ALIVE)  # longer than the keep-alive timeout
+        out = b"asgi " + scope["method"].encode() + b" " + qs + b" " + body
+        headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(out)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": out})
+
+
+@pytest.fixture()
+def recording_server() -> Iterator[tuple[RecordingApp, int]]:
+    """uvicorn with HttpProtocol serving a RecordingApp (behind uvicorn's proxy-headers middleware, as by
+    default), in a thread, on 127.0.0.1."""
+    app = RecordingApp()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app,
+        http=HttpProtocol,
+        loop="uvloop",
+        log_level="critical",
+        access_log=False,  # uvicorn writes its access log from its request cycle: no direct path with it
+        timeout_keep_alive=KEEP_ALIVE,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.01)
+    try:
+        yield app, port
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def _request(
+    target: str, *headers: str, method: str = "GET", version: str = "1.1", body: bytes = b""
+) -> bytes:
+    lines = [f"{method} {target} HTTP/{version}", "Host: test", *headers]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+class Responses:
+    """Reads HTTP/1.1 responses (Content-Length framed) off a socket."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buf = b""
+
+    def _fill(self) -> bool:
+        chunk = self.sock.recv(65536)
+        self.buf += chunk
+        return bool(chunk)
+
+    def next(self, head_only: bool = False) -> tuple[int, dict[str, str], bytes]:
+        """The next final response (1xx ones skipped)."""
+        while True:
+            status, headers, body = self._next(head_only)
+            if status >= 200:
+                return status, headers, body
+
+    def _next(self, head_only: bool) -> tuple[int, dict[str, str], bytes]:
+        while b"\r\n\r\n" not in self.buf:
+            if not self._fill():
+                raise ConnectionError(f"connection closed; unread: {self.buf!r}")
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
+        status = int(status_line.split()[1])
+        length = 0 if head_only or status == 304 or status < 200 else int(headers.get("content-length", 0))
+        while len(self.buf) < length:
+            if not self._fill():
+                raise ConnectionError("connection closed in a body")
+        body, self.buf = self.buf[:length], self.buf[length:]
+        return status, headers, body
+
+    def closed(self) -> bool:
+        """True if the server closes the connection without sending anything more."""
+        return not self.buf and not self._fill()
+
+
+def _connect(port: int) -> tuple[socket.socket, Responses]:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return sock, Responses(sock)
+
+
+def test_a_keep_alive_get_of_sparql_is_answered_directly(recording_server: tuple[RecordingApp, int]) -> None:
+    app, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        for i in range(3):
+            sock.sendall(_request(f"/sparql?q{i}"))
+            status, headers, body = responses.next()
+            assert (status, body) == (200, f"direct q{i}".encode())
+            assert headers["content-type"] == "text/plain" and "date" in headers
+    assert app.direct == [b"q0", b"q1", b"q2"] and app.asgi == []
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "expected"),
+    [
+        (_request("/sparql?a", "Connection: close"), b"asgi GET a "),
+        (_request("/sparql?a", version="1.0"), b"asgi GET a "),
+        (_request("/sparql?a", method="POST", body=b"q=1"), b"asgi POST a q=1"),
+        (_request("/sparql?a", body=b"xyz"), b"asgi GET a xyz"),  # a GET with a body: the ASGI path reads it
+        (_request("/sparql/more?a"), b"asgi GET a "),
+        (_request("/sparqlx?a"), b"asgi GET a "),
+        (_request("/other?a"), b"asgi GET a "),
+        (_request("/sparql?a", "Expect: 100-continue"), b"asgi GET a "),
+    ],
+    ids=[
+        "connection-close",
+        "http-1.0",
+        "post",
+        "get-with-body",
+        "subpath",
+        "prefix",
+        "other-path",
+        "expect",
+    ],
+)
+def test_other_requests_take_the_asgi_path(
+    recording_server: tuple[RecordingApp, int], request_bytes: bytes, expected: bytes
+) -> None:
+    app, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(request_bytes)
+        status, _, body = responses.next()
+    assert (status, body) == (200, expected)
+    assert app.direct == [] and len(app.asgi) == 1
+
+
+def test_head_is_not_answered_directly(recording_server: tuple[RecordingApp, int]) -> None:
+    app, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?a", method="HEAD"))
+        status, headers, _ = responses.next(head_only=True)
+    assert status == 200 and int(headers["content-length"]) == len(b"asgi HEAD a ")
+    assert app.direct == [] and app.asgi[0][0] == "HEAD"
+
+
+def test_proxy_headers_take_the_asgi_path_where_the_client_address_is_rewritten(
+    recording_server: tuple[RecordingApp, int],
+) -> None:
+    app, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?a", "X-Forwarded-For: 203.0.113.7"))
+        assert responses.next()[2] == b"asgi GET a "
+    assert app.direct == [] and app.asgi[0][3][0] == "203.0.113.7"  # uvicorn's middleware did its work
+
+
+def test_a_query_that_must_wait_leaves_the_direct_path(recording_server: tuple[RecordingApp, int]) -> None:
+    app, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?slow"))
+        assert responses.next()[2] == b"asgi GET slow "
+        sock.sendall(_request("/sparql?after"))  # the connection is still usable, and direct again
+        assert responses.next()[2] == b"direct after"
+    assert app.direct == [b"slow", b"after"] and [a[1] for a in app.asgi] == [b"slow"]
+
+
+def test_pipelined_requests_are_answered_in_order_and_the_keep_alive_timer_spares_them(
+    recording_server: tuple[RecordingApp, int],
+) -> None:
+    """A direct answer written while uvicorn still parses the same data arms the keep-alive timer; the slow
+    request pipelined behind it (3x the keep-alive timeout) must still be answered, and so must the ones
+    queued behind that."""
+    app, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(
+            _request("/sparql?a") + _request("/sparql?slow1") + _request("/sparql?b") + _request("/sparql?c")
+        )
+        bodies = [responses.next()[2] for _ in range(4)]
+        # b and c wait behind slow1 in uvicorn's pipeline queue, and are answered from there, in order
+        assert bodies == [b"direct a", b"asgi GET slow1 ", b"asgi GET b ", b"asgi GET c "]
+        sock.sendall(_request("/sparql?d"))
+        assert responses.next()[2] == b"direct d"
+        time.sleep(3 * KEEP_ALIVE)  # now idle: the keep-alive timeout closes the connection
+        assert responses.closed()
+
+
+def test_an_idle_connection_is_closed_after_a_direct_answer(
+    recording_server: tuple[RecordingApp, int],
+) -> None:
+    _, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?a"))
+        assert responses.next()[2] == b"direct a"
+        started = time.monotonic()
+        assert responses.closed()
+        assert time.monotonic() - started < 10 * KEEP_ALIVE
+
+
+def test_direct_answers_get_a_content_length_and_a_304_no_body(
+    recording_server: tuple[RecordingApp, int],
+) -> None:
+    _, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?nolength") + _request("/sparql?notmodified") + _request("/sparql?x"))
+        status, headers, body = responses.next()
+        assert (status, headers["content-length"], body) == (200, "15", b"no length given")
+        status, headers, body = responses.next()
+        assert (status, body) == (304, b"") and "content-length" not in headers
+        assert responses.next()[2] == b"direct x"  # nothing was left between the responses
+
+
+def test_a_failing_answer_is_a_500_and_a_bad_header_closes_the_connection(
+    recording_server: tuple[RecordingApp, int],
+) -> None:
+    _, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?fail"))
+        status, _, body = responses.next()
+        assert (status, body) == (500, b"Internal Server Error")
+        sock.sendall(_request("/sparql?badheader"))  # uvicorn closes a connection whose answer it cannot send
+        assert responses.closed()
+
+
+# --- axiskg serve: both paths give the same answers ---------------------------------------------------
+
+LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/axiskg/id/org/axis-of-resistance> ?p ?o }"
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # not provably small: a worker runs it
+
+
+def _both_paths(client: httpx.Client, params: dict[str, str] | None, headers: dict[str, str]) -> None:
+    """The same GET on a kept-alive connection (the direct path) and with Connection: close (the ASGI
+    path) gets the same status, headers and body."""
+    direct = client.get("/sparql", params=params, headers=headers)
+    via_asgi = client.get("/sparql", params=params, headers={**headers, "Connection": "close"})
+    assert direct.status_code == via_asgi.status_code
+    assert direct.content == via_asgi.content
+    ignore = {"date", "connection"}
+    assert {k: v for k, v in direct.headers.items() if k not in ignore} == {
+        k: v for k, v in via_asgi.headers.items() if k not in ignore
+    }
+    assert "connection" not in direct.headers and via_asgi.headers["connection"] == "close"
+
+
+def _sparql_requests(metrics: str) -> float:
+    return sum(
+        float(m.group(1))
+        for m in re.finditer(r'^axiskg_requests_total\{[^}]*route="/sparql"[^}]*\} (\S+)$', metrics, re.M)
+    )
+
+
+def test_axiskg_serve_answers_alike_on_both_paths(release_out: Path) -> None:
+    proc, url = start_server(release_out, "--workers", "1", "--cache-mb", "0")
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            before = _sparql_requests(client.get("/metrics").text)
+            json_accept = {"Accept": "application/sparql-results+json"}
+            _both_paths(client, {"query": LOOKUP}, json_accept)  # inline
+            _both_paths(client, {"query": LOOKUP}, {"Accept": "text/csv", "Origin": "https://example.org"})
+            _both_paths(
+                client,
+                {"query": LOOKUP},
+                {"Accept": "application/sparql-results+json", "Accept-Encoding": "gzip"},
+            )
+            _both_paths(client, {"query": HEAVY}, json_accept)  # a worker's
+            _both_paths(client, {"query": "SELECT * WHERE {"}, json_accept)  # 400
+            _both_paths(client, {"query": LOOKUP}, {"Accept": "image/png"})  # 406
+            _both_paths(client, None, {"Accept": "text/turtle"})  # the service description
+            tag = client.get("/sparql", params={"query": LOOKUP}).headers["etag"]
+            _both_paths(client, {"query": LOOKUP}, {"If-None-Match": tag})  # 304
+            after = _sparql_requests(client.get("/metrics").text)
+    finally:
+        stop_server(proc)
+    assert after - before == 17  # every answer counted, on either path
