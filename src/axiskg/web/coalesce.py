@@ -76,6 +76,9 @@ class CoalescingTransport:
         self._size = 0
         self._transport.abort()
 
+    def is_closing(self) -> bool:  # asked for every request: defined, not found by __getattr__ (~0.7 us)
+        return self._transport.is_closing()
+
     def get_write_buffer_size(self) -> int:
         return self._transport.get_write_buffer_size() + self._size
 
