@@ -193,6 +193,12 @@ def count_json_rows(body: bytes) -> int | None:
     return body.count(b'},{"') + 1
 
 
+def has_prefixed_names(query: str) -> bool:
+    """Whether `query` may use a prefixed name (a colon outside its <IRIs>): the same for every query of a
+    check_query template (they differ only inside <IRIs>)."""
+    return ":" in IRIREF.sub("", query)
+
+
 def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
     """Execute req["query"]; return (body, rows, truncated). Raises SyntaxError for a bad query."""
     if req.get("allow_service") is not None:
@@ -210,7 +216,10 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
     # so a query with no colon outside its <IRIs> (no prefixed name) goes without; should that guess ever be
     # wrong, the parser's error sends it round again with them.
     query = req["query"]
-    if ":" in IRIREF.sub("", query):
+    prefixed = req.get("prefixed")  # has_prefixed_names(query), when the web process knew it
+    if prefixed is None:
+        prefixed = has_prefixed_names(query)
+    if prefixed:
         result = store.query(query, prefixes=PREFIXES, **kwargs)
     else:
         try:

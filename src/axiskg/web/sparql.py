@@ -32,6 +32,7 @@ from axiskg.web.http import (
 )
 from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, check_query
 from axiskg.web.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Offer, negotiate
+from axiskg.web.results import has_prefixed_names
 from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError, execute
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -329,6 +330,12 @@ def _prepare(
         "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
         "prefixes": True,
     }
+    memo = info.memo
+    if memo is not None:  # the same for every query of its template
+        prefixed = memo.get("prefixed")
+        if prefixed is None:
+            prefixed = memo["prefixed"] = has_prefixed_names(query)
+        req["prefixed"] = prefixed
     work = _Work(req, state, key, info.cacheable, out, offer)
     bound = None
     if (
