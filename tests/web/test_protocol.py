@@ -41,6 +41,8 @@ class RecordingApp:
             return 200, [(b"x-bad", b"a\x01b"), (b"content-length", b"0")], b""
         if qs == b"nolength":
             return 200, [(b"content-type", b"text/plain")], b"no length given"
+        if qs == b"closing":
+            return 200, [(b"connection", b"close"), (b"content-length", b"7")], b"closing"
         if qs == b"notmodified":
             return 304, [(b"etag", b'"x"')], b""
         body = b"direct " + qs
@@ -278,6 +280,16 @@ def test_direct_answers_get_a_content_length_and_a_304_no_body(
         status, headers, body = responses.next()
         assert (status, body) == (304, b"") and "content-length" not in headers
         assert responses.next()[2] == b"direct x"  # nothing was left between the responses
+
+
+def test_an_answer_that_says_connection_close_closes_it(recording_server: tuple[RecordingApp, int]) -> None:
+    _, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?closing") + _request("/sparql?never"))
+        status, headers, body = responses.next()
+        assert (status, headers["connection"], body) == (200, "close", b"closing")
+        assert responses.closed()
 
 
 def test_a_failing_answer_is_a_500_and_a_bad_header_closes_the_connection(

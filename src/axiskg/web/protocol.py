@@ -126,12 +126,14 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         for name, value in self.server_state.default_headers:
             content += (name, b": ", value, b"\r\n")
         values = []
-        has_length = False
+        has_length = close = False
         for name, value in headers:
             content += (name, b": ", value, b"\r\n")
             values.append(value)
             if name == b"content-length":
                 has_length = True
+            elif name == b"connection" and b"close" in value.lower():
+                close = True
         if HEADER_VALUE_RE.search(b"\t".join(values)):  # uvicorn's check of header values, in one search
             self.logger.error("Invalid HTTP header value in the answer to %r", self.url)
             self.transport.close()  # as uvicorn does when its check fails
@@ -142,4 +144,6 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             content += (b"content-length: ", str(len(body)).encode(), b"\r\n")
         content += (b"\r\n", body)
         self.transport.write(b"".join(content))
+        if close:  # the answer says so: as uvicorn's cycle does
+            self.transport.close()
         self.on_response_complete()  # uvicorn's: counts it, arms the keep-alive timer, resumes reading
