@@ -1,6 +1,6 @@
-"""The direct path for GET /sparql (axiskg.web.protocol): which requests take it, that HTTP still works
-around it (keep-alive, pipelining, the keep-alive timer, bodies, proxies, errors), and that `axiskg serve`
-answers on it exactly as on its ASGI path."""
+"""The direct path for GET and POST /sparql (axiskg.web.protocol): which requests take it, that HTTP still
+works around it (keep-alive, pipelining, the keep-alive timer, bodies, proxies, errors), and that
+`axiskg serve` answers on it exactly as on its ASGI path."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 import uvicorn
 from servers import start_server, stop_server
 
-from axiskg.web.protocol import HttpProtocol
+from axiskg.web.protocol import DIRECT_BODY_MAX, HttpProtocol
 
 KEEP_ALIVE = 0.2  # the test server's keep-alive timeout, seconds
 
@@ -28,11 +29,15 @@ class RecordingApp:
 
     def __init__(self) -> None:
         self.direct: list[bytes] = []
+        self.direct_bodies: list[bytes] = []
         self.asgi: list[tuple[str, bytes, bytes, Any]] = []
 
-    def answer_now(self, scope: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    def answer_now(
+        self, scope: dict[str, Any], body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
         qs = scope["query_string"]
         self.direct.append(qs)
+        self.direct_bodies.append(body)
         if qs.startswith(b"slow"):
             return None  # "its query must wait for a worker"
         if qs == b"fail":
@@ -45,8 +50,8 @@ class RecordingApp:
             return 200, [(b"connection", b"close"), (b"content-length", b"7")], b"closing"
         if qs == b"notmodified":
             return 304, [(b"etag", b'"x"')], b""
-        body = b"direct " + qs
-        return 200, [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())], body
+        out = b"direct " + scope["method"].encode() + b" " + qs + b" " + body
+        return 200, [(b"content-type", b"text/plain"), (b"content-length", str(len(out)).encode())], out
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -162,9 +167,28 @@ def test_a_keep_alive_get_of_sparql_is_answered_directly(recording_server: tuple
         for i in range(3):
             sock.sendall(_request(f"/sparql?q{i}"))
             status, headers, body = responses.next()
-            assert (status, body) == (200, f"direct q{i}".encode())
+            assert (status, body) == (200, f"direct GET q{i} ".encode())
             assert headers["content-type"] == "text/plain" and "date" in headers
     assert app.direct == [b"q0", b"q1", b"q2"] and app.asgi == []
+
+
+def test_a_short_post_is_answered_directly_with_its_whole_body(
+    recording_server: tuple[RecordingApp, int],
+) -> None:
+    app, port = recording_server
+    sock, responses = _connect(port)
+    with sock:
+        sock.sendall(_request("/sparql?p", method="POST", body=b"query=ASK{}"))
+        assert responses.next()[2] == b"direct POST p query=ASK{}"
+        request = _request("/sparql?q", method="POST", body=b"x" * 5000)
+        sock.sendall(request[:-3000])  # the body comes in two parts
+        time.sleep(0.05)
+        sock.sendall(request[-3000:])
+        assert responses.next()[2] == b"direct POST q " + b"x" * 5000
+        sock.sendall(_request("/sparql?slow", method="POST", body=b"query=heavy"))  # to a worker: ASGI
+        assert responses.next()[2] == b"asgi POST slow query=heavy"
+    assert app.direct_bodies == [b"query=ASK{}", b"x" * 5000, b"query=heavy"]
+    assert [(a[0], a[2]) for a in app.asgi] == [("POST", b"query=heavy")]
 
 
 @pytest.mark.parametrize(
@@ -172,7 +196,14 @@ def test_a_keep_alive_get_of_sparql_is_answered_directly(recording_server: tuple
     [
         (_request("/sparql?a", "Connection: close"), b"asgi GET a "),
         (_request("/sparql?a", version="1.0"), b"asgi GET a "),
-        (_request("/sparql?a", method="POST", body=b"q=1"), b"asgi POST a q=1"),
+        (
+            _request("/sparql?a", "Transfer-Encoding: chunked", method="POST") + b"3\r\nq=1\r\n0\r\n\r\n",
+            b"asgi POST a q=1",
+        ),
+        (
+            _request("/sparql?a", method="POST", body=b"q" * (DIRECT_BODY_MAX + 1)),
+            b"asgi POST a " + b"q" * (DIRECT_BODY_MAX + 1),
+        ),
         (_request("/sparql?a", body=b"xyz"), b"asgi GET a xyz"),  # a GET with a body: the ASGI path reads it
         (_request("/sparql/more?a"), b"asgi GET a "),
         (_request("/sparqlx?a"), b"asgi GET a "),
@@ -182,7 +213,8 @@ def test_a_keep_alive_get_of_sparql_is_answered_directly(recording_server: tuple
     ids=[
         "connection-close",
         "http-1.0",
-        "post",
+        "post-chunked",
+        "post-long",
         "get-with-body",
         "subpath",
         "prefix",
@@ -230,7 +262,7 @@ def test_a_query_that_must_wait_leaves_the_direct_path(recording_server: tuple[R
         sock.sendall(_request("/sparql?slow"))
         assert responses.next()[2] == b"asgi GET slow "
         sock.sendall(_request("/sparql?after"))  # the connection is still usable, and direct again
-        assert responses.next()[2] == b"direct after"
+        assert responses.next()[2] == b"direct GET after "
     assert app.direct == [b"slow", b"after"] and [a[1] for a in app.asgi] == [b"slow"]
 
 
@@ -248,9 +280,9 @@ def test_pipelined_requests_are_answered_in_order_and_the_keep_alive_timer_spare
         )
         bodies = [responses.next()[2] for _ in range(4)]
         # b and c wait behind slow1 in uvicorn's pipeline queue, and are answered from there, in order
-        assert bodies == [b"direct a", b"asgi GET slow1 ", b"asgi GET b ", b"asgi GET c "]
+        assert bodies == [b"direct GET a ", b"asgi GET slow1 ", b"asgi GET b ", b"asgi GET c "]
         sock.sendall(_request("/sparql?d"))
-        assert responses.next()[2] == b"direct d"
+        assert responses.next()[2] == b"direct GET d "
         time.sleep(3 * KEEP_ALIVE)  # now idle: the keep-alive timeout closes the connection
         assert responses.closed()
 
@@ -262,7 +294,7 @@ def test_an_idle_connection_is_closed_after_a_direct_answer(
     sock, responses = _connect(port)
     with sock:
         sock.sendall(_request("/sparql?a"))
-        assert responses.next()[2] == b"direct a"
+        assert responses.next()[2] == b"direct GET a "
         started = time.monotonic()
         assert responses.closed()
         assert time.monotonic() - started < 10 * KEEP_ALIVE
@@ -279,7 +311,7 @@ def test_direct_answers_get_a_content_length_and_a_304_no_body(
         assert (status, headers["content-length"], body) == (200, "15", b"no length given")
         status, headers, body = responses.next()
         assert (status, body) == (304, b"") and "content-length" not in headers
-        assert responses.next()[2] == b"direct x"  # nothing was left between the responses
+        assert responses.next()[2] == b"direct GET x "  # nothing was left between the responses
 
 
 def test_an_answer_that_says_connection_close_closes_it(recording_server: tuple[RecordingApp, int]) -> None:
@@ -311,11 +343,16 @@ LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/axiskg/id/org/axis-of-resistanc
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # not provably small: a worker runs it
 
 
-def _both_paths(client: httpx.Client, params: dict[str, str] | None, headers: dict[str, str]) -> None:
-    """The same GET on a kept-alive connection (the direct path) and with Connection: close (the ASGI
-    path) gets the same status, headers and body."""
-    direct = client.get("/sparql", params=params, headers=headers)
-    via_asgi = client.get("/sparql", params=params, headers={**headers, "Connection": "close"})
+def _both_paths(
+    client: httpx.Client, params: dict[str, str] | None, headers: dict[str, str], body: bytes | None = None
+) -> None:
+    """The same GET (or POST of `body`) on a kept-alive connection (the direct path) and with
+    Connection: close (the ASGI path) gets the same status, headers and body."""
+    method = "GET" if body is None else "POST"
+    direct = client.request(method, "/sparql", params=params, headers=headers, content=body)
+    via_asgi = client.request(
+        method, "/sparql", params=params, headers={**headers, "Connection": "close"}, content=body
+    )
     assert direct.status_code == via_asgi.status_code
     assert direct.content == via_asgi.content
     ignore = {"date", "connection"}
@@ -351,7 +388,16 @@ def test_axiskg_serve_answers_alike_on_both_paths(release_out: Path) -> None:
             _both_paths(client, None, {"Accept": "text/turtle"})  # the service description
             tag = client.get("/sparql", params={"query": LOOKUP}).headers["etag"]
             _both_paths(client, {"query": LOOKUP}, {"If-None-Match": tag})  # 304
+            form = {"Content-Type": "application/x-www-form-urlencoded", **json_accept}
+            direct_query = {"Content-Type": "application/sparql-query", **json_accept}
+            _both_paths(client, None, form, urlencode({"query": LOOKUP}).encode())  # POST, inline
+            _both_paths(client, None, direct_query, LOOKUP.encode())
+            _both_paths(client, None, direct_query, HEAVY.encode())  # a worker's
+            _both_paths(client, None, form, b"update=DROP+ALL")  # 403
+            _both_paths(client, None, {"Content-Type": "text/plain"}, LOOKUP.encode())  # 400
+            _both_paths(client, None, {}, LOOKUP.encode())  # no Content-Type: 400
+            _both_paths(client, None, form, b"query=%zz")  # malformed percent-encoding: 400
             after = _sparql_requests(client.get("/metrics").text)
     finally:
         stop_server(proc)
-    assert after - before == 17  # every answer counted, on either path
+    assert after - before == 31  # every answer counted, on either path

@@ -347,25 +347,33 @@ class App(Starlette):
         finally:
             self._record(scope, status, size, start)
 
-    def answer_now(self, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
-        """(status, headers, body) of a GET /sparql whose answer needs no waiting (what `_sparql` would
-        send: an error, a cached answer, a query proved small and run inline), counted and logged; None when
-        its query must go to a worker: then the request takes the ASGI path. For web.protocol.HttpProtocol,
-        which calls it for a complete GET /sparql without going through ASGI (no task, no messages)."""
+    def answer_now(
+        self, scope: Scope, body: bytes = b""
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """(status, headers, body) of a GET or POST /sparql (with its whole `body`) whose answer needs no
+        waiting (what `_sparql` would send: an error, a cached answer, a query proved small and run inline),
+        counted and logged; None when its query must go to a worker: then the request takes the ASGI path.
+        For web.protocol.HttpProtocol, which calls it without going through ASGI (no task, no messages)."""
         server = self.server
         start = time.perf_counter()
         scope["app"] = self
-        answer = cached_answer(server, scope)
+        method = scope["method"]
+        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | Response | None
+        answer = cached_answer(server, scope) if method == "GET" else None
         if answer is None:
             headers = header_map(scope["headers"])
             origin = headers.get(b"origin")
             accept_encoding = headers.get(b"accept-encoding")
             try:
-                answer = sparql.answer_now(server, scope, headers)
-            except HTTPError as exc:  # 503: no release loaded yet
+                if len(body) > server.settings.max_body:  # as _answer checks, and in its order
+                    answer = _too_large(server.settings.max_body)
+                else:
+                    media = sparql.post_media_type(headers) if method == "POST" else None
+                    answer = sparql.answer_now(server, scope, headers, media, body)
+            except HTTPError as exc:  # the POST's media type; 503: no release loaded yet
                 answer = sparql.refused(server, exc, headers)
             except Exception:
-                log.exception("error answering GET /sparql")
+                log.exception("error answering %s /sparql", method)
                 answer = _INTERNAL_ERROR
             if answer is None:
                 return None

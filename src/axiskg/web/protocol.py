@@ -1,4 +1,4 @@
-"""uvicorn's httptools protocol with a direct path for GET /sparql: no ASGI task, one write.
+"""uvicorn's httptools protocol with a direct path for GET and POST /sparql: no ASGI task, one write.
 
 `axiskg serve` hands uvicorn `HttpProtocol` as its `--http` protocol class. For every request uvicorn builds
 a request cycle, starts an asyncio Task running the app, which the event loop runs on its next turn, and
@@ -6,14 +6,15 @@ writes the response from two ASGI messages, checking each header with regular ex
 that the app answers from memory in a few tens of microseconds (a query proved small runs inline) that
 machinery costs as much again: ~27 us of CPU a lookup under load, 15% (bench/server/README.md).
 
-So a complete GET /sparql goes straight to the app's `answer_now(scope)` (web.app.App), which answers it
-synchronously, as its ASGI path would (same checks, caches, metrics and access log), or returns None when
-the query must wait for a worker; the response is written in one piece, and uvicorn's own
-`on_response_complete` does what follows a response (keep-alive timer, request count, reading resumed).
-Everything else, and a GET /sparql that does not fit the direct path (a body, `Connection: close`,
-HTTP/1.0, an upgrade, a pipelined request behind an unfinished one, a paused transport, proxy headers,
-a root path or a concurrency limit), takes uvicorn's ordinary path, unchanged; so does a query the app
-sends to a worker (it then starts the request cycle as uvicorn would have).
+So a complete GET or POST /sparql (a POST with a body of at most DIRECT_BODY_MAX bytes, its Content-Length
+given) goes straight to the app's `answer_now(scope, body)` (web.app.App), which answers it synchronously,
+as its ASGI path would (same checks, caches, metrics and access log), or returns None when the query must
+wait for a worker; the response is written in one piece, and uvicorn's own `on_response_complete` does what
+follows a response (keep-alive timer, request count, reading resumed). Everything else, and a request that
+does not fit the direct path (a GET with a body, a chunked or long POST, `Connection: close`, HTTP/1.0, an
+upgrade, `Expect: 100-continue`, a pipelined request behind an unfinished one, a paused transport, proxy
+headers, a root path or a concurrency limit), takes uvicorn's ordinary path, unchanged; so does a query the
+app sends to a worker (the request cycle then starts as uvicorn would have started it, with the body so far).
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from axiskg.web.coalesce import CoalescingHttpToolsProtocol
 
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 _PROXY_HEADERS = (b"x-forwarded-for", b"x-forwarded-proto")
+DIRECT_BODY_MAX = 64 * 1024  # a POST with a longer body (or none declared) takes the ASGI path
 _NO_BODY = (204, 304)
 
 
-def direct_entry(app: Any) -> tuple[Callable[[Any], Answer | None] | None, bool]:
+def direct_entry(app: Any) -> tuple[Callable[[Any, bytes], Answer | None] | None, bool]:
     """(the app's answer_now or None, whether uvicorn's proxy-headers middleware wraps it)."""
     proxied = isinstance(app, ProxyHeadersMiddleware)
     if proxied:
@@ -42,11 +44,12 @@ def direct_entry(app: Any) -> tuple[Callable[[Any], Answer | None] | None, bool]
 
 class HttpProtocol(CoalescingHttpToolsProtocol):
     """uvicorn's HttpToolsProtocol (writing through a CoalescingTransport) with a direct path for
-    GET /sparql (module docstring)."""
+    GET and POST /sparql (module docstring)."""
 
-    _direct: Callable[[Any], Answer | None] | None = None
+    _direct: Callable[[Any, bytes], Answer | None] | None = None
     _proxied = False
     _on_direct_path = False  # this request's headers qualified; its message has not ended yet
+    _body: list[bytes] | None = None  # the body of a POST on the direct path, as it comes
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
@@ -58,6 +61,7 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         # keep-alive timer: a pipelined request that follows must not be cut off by it.
         self._unset_keepalive_if_required()
         self._on_direct_path = False
+        self._body = None
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
@@ -69,8 +73,9 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
     def _qualifies(self) -> bool:
         """Whether this request may take the direct path; if so, fills in its scope as uvicorn would."""
         parser = self.parser
+        method = parser.get_method()
         if (
-            parser.get_method() != b"GET"
+            (method != b"GET" and method != b"POST")
             or not self.url.startswith(b"/sparql")
             or parser.get_http_version() != "1.1"
             or not parser.should_keep_alive()
@@ -89,8 +94,13 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         url = httptools.parse_url(self.url)
         if url.path != b"/sparql":
             return False
+        if method == b"POST":
+            framing = [v for k, v in self.headers if k in (b"content-length", b"transfer-encoding")]
+            if len(framing) != 1 or not framing[0].isdigit() or int(framing[0]) > DIRECT_BODY_MAX:
+                return False  # chunked, undeclared or long: the ASGI path streams it
+            self._body = []
         scope = self.scope
-        scope["method"] = "GET"
+        scope["method"] = method.decode()
         scope["path"] = "/sparql"
         scope["raw_path"] = b"/sparql"
         scope["query_string"] = url.query or b""
@@ -99,10 +109,16 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
     def _leave_direct_path(self) -> None:
         self._on_direct_path = False
         super().on_headers_complete()  # the request cycle and its task, as uvicorn would have started them
+        if self._body:
+            super().on_body(b"".join(self._body))  # what came of the body so far
+        self._body = None
 
     def on_body(self, body: bytes) -> None:
-        if self._on_direct_path:  # a GET with a body: the ASGI path reads it
-            self._leave_direct_path()
+        if self._on_direct_path:
+            if self._body is not None:  # a POST's (its declared length is at most DIRECT_BODY_MAX)
+                self._body.append(body)
+                return
+            self._leave_direct_path()  # a GET with a body: the ASGI path reads it
         super().on_body(body)
 
     def on_message_complete(self) -> None:
@@ -110,8 +126,9 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             super().on_message_complete()
             return
         self._on_direct_path = False
+        body = b"".join(self._body) if self._body else b""
         try:
-            answer = self._direct(self.scope)  # type: ignore[misc]  # set: _on_direct_path
+            answer = self._direct(self.scope, body)  # type: ignore[misc]  # set: _on_direct_path
         except Exception:  # answer_now answers its own errors: this is a bug, answered as uvicorn would
             self.logger.exception("Exception in the direct path")
             answer = (500, [(b"content-type", b"text/plain; charset=utf-8")], b"Internal Server Error")

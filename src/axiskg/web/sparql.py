@@ -250,11 +250,14 @@ async def _answer(
     return _complete(server, scope, headers, work, body, rows, truncated)
 
 
-def answer_now(server: Any, scope: Scope, headers: dict[bytes, bytes]) -> Answer | None:
-    """The answer to a GET when it needs no waiting (an error, a cached answer, a 304, a query proved small
-    and run inline), as `answer` gives it; None when the query must go to a worker: then `answer` it."""
+def answer_now(
+    server: Any, scope: Scope, headers: dict[bytes, bytes], media: str | None = None, body: bytes = b""
+) -> Answer | None:
+    """The answer to a protocol request (arguments as for `answer`) when it needs no waiting (an error, a
+    cached answer, a 304, a query proved small and run inline), as `answer` gives it; None when the query
+    must go to a worker: then `answer` it."""
     try:
-        prepared = _prepare(server, scope, headers, None, b"")
+        prepared = _prepare(server, scope, headers, media, body)
     except (HTTPError, QueryRefusedError) as exc:
         return refused(server, exc, headers)
     return None if isinstance(prepared, _Work) else prepared
