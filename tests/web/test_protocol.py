@@ -107,6 +107,18 @@ def recording_server() -> Iterator[tuple[RecordingApp, int]]:
         sock.close()
 
 
+Connection = tuple[RecordingApp, socket.socket, "Responses"]
+
+
+@pytest.fixture()
+def connection(recording_server: tuple[RecordingApp, int]) -> Iterator[Connection]:
+    """The recording app, and a connection to its server with a response reader."""
+    app, port = recording_server
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    with sock:
+        yield app, sock, Responses(sock)
+
+
 def _request(
     target: str, *headers: str, method: str = "GET", version: str = "1.1", body: bytes = b""
 ) -> bytes:
@@ -155,38 +167,27 @@ class Responses:
         return not self.buf and not self._fill()
 
 
-def _connect(port: int) -> tuple[socket.socket, Responses]:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    return sock, Responses(sock)
-
-
-def test_a_keep_alive_get_of_sparql_is_answered_directly(recording_server: tuple[RecordingApp, int]) -> None:
-    app, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        for i in range(3):
-            sock.sendall(_request(f"/sparql?q{i}"))
-            status, headers, body = responses.next()
-            assert (status, body) == (200, f"direct GET q{i} ".encode())
-            assert headers["content-type"] == "text/plain" and "date" in headers
+def test_a_keep_alive_get_of_sparql_is_answered_directly(connection: Connection) -> None:
+    app, sock, responses = connection
+    for i in range(3):
+        sock.sendall(_request(f"/sparql?q{i}"))
+        status, headers, body = responses.next()
+        assert (status, body) == (200, f"direct GET q{i} ".encode())
+        assert headers["content-type"] == "text/plain" and "date" in headers
     assert app.direct == [b"q0", b"q1", b"q2"] and app.asgi == []
 
 
-def test_a_short_post_is_answered_directly_with_its_whole_body(
-    recording_server: tuple[RecordingApp, int],
-) -> None:
-    app, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?p", method="POST", body=b"query=ASK{}"))
-        assert responses.next()[2] == b"direct POST p query=ASK{}"
-        request = _request("/sparql?q", method="POST", body=b"x" * 5000)
-        sock.sendall(request[:-3000])  # the body comes in two parts
-        time.sleep(0.05)
-        sock.sendall(request[-3000:])
-        assert responses.next()[2] == b"direct POST q " + b"x" * 5000
-        sock.sendall(_request("/sparql?slow", method="POST", body=b"query=heavy"))  # to a worker: ASGI
-        assert responses.next()[2] == b"asgi POST slow query=heavy"
+def test_a_short_post_is_answered_directly_with_its_whole_body(connection: Connection) -> None:
+    app, sock, responses = connection
+    sock.sendall(_request("/sparql?p", method="POST", body=b"query=ASK{}"))
+    assert responses.next()[2] == b"direct POST p query=ASK{}"
+    request = _request("/sparql?q", method="POST", body=b"x" * 5000)
+    sock.sendall(request[:-3000])  # the body comes in two parts
+    time.sleep(0.05)
+    sock.sendall(request[-3000:])
+    assert responses.next()[2] == b"direct POST q " + b"x" * 5000
+    sock.sendall(_request("/sparql?slow", method="POST", body=b"query=heavy"))  # to a worker: ASGI
+    assert responses.next()[2] == b"asgi POST slow query=heavy"
     assert app.direct_bodies == [b"query=ASK{}", b"x" * 5000, b"query=heavy"]
     assert [(a[0], a[2]) for a in app.asgi] == [("POST", b"query=heavy")]
 
@@ -223,118 +224,91 @@ def test_a_short_post_is_answered_directly_with_its_whole_body(
     ],
 )
 def test_other_requests_take_the_asgi_path(
-    recording_server: tuple[RecordingApp, int], request_bytes: bytes, expected: bytes
+    connection: Connection, request_bytes: bytes, expected: bytes
 ) -> None:
-    app, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(request_bytes)
-        status, _, body = responses.next()
+    app, sock, responses = connection
+    sock.sendall(request_bytes)
+    status, _, body = responses.next()
     assert (status, body) == (200, expected)
     assert app.direct == [] and len(app.asgi) == 1
 
 
-def test_head_is_not_answered_directly(recording_server: tuple[RecordingApp, int]) -> None:
-    app, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?a", method="HEAD"))
-        status, headers, _ = responses.next(head_only=True)
+def test_head_is_not_answered_directly(connection: Connection) -> None:
+    app, sock, responses = connection
+    sock.sendall(_request("/sparql?a", method="HEAD"))
+    status, headers, _ = responses.next(head_only=True)
     assert status == 200 and int(headers["content-length"]) == len(b"asgi HEAD a ")
     assert app.direct == [] and app.asgi[0][0] == "HEAD"
 
 
 def test_proxy_headers_take_the_asgi_path_where_the_client_address_is_rewritten(
-    recording_server: tuple[RecordingApp, int],
+    connection: Connection,
 ) -> None:
-    app, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?a", "X-Forwarded-For: 203.0.113.7"))
-        assert responses.next()[2] == b"asgi GET a "
+    app, sock, responses = connection
+    sock.sendall(_request("/sparql?a", "X-Forwarded-For: 203.0.113.7"))
+    assert responses.next()[2] == b"asgi GET a "
     assert app.direct == [] and app.asgi[0][3][0] == "203.0.113.7"  # uvicorn's middleware did its work
 
 
-def test_a_query_that_must_wait_leaves_the_direct_path(recording_server: tuple[RecordingApp, int]) -> None:
-    app, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?slow"))
-        assert responses.next()[2] == b"asgi GET slow "
-        sock.sendall(_request("/sparql?after"))  # the connection is still usable, and direct again
-        assert responses.next()[2] == b"direct GET after "
+def test_a_query_that_must_wait_leaves_the_direct_path(connection: Connection) -> None:
+    app, sock, responses = connection
+    sock.sendall(_request("/sparql?slow"))
+    assert responses.next()[2] == b"asgi GET slow "
+    sock.sendall(_request("/sparql?after"))  # the connection is still usable, and direct again
+    assert responses.next()[2] == b"direct GET after "
     assert app.direct == [b"slow", b"after"] and [a[1] for a in app.asgi] == [b"slow"]
 
 
 def test_pipelined_requests_are_answered_in_order_and_the_keep_alive_timer_spares_them(
-    recording_server: tuple[RecordingApp, int],
+    connection: Connection,
 ) -> None:
-    """A direct answer written while uvicorn still parses the same data arms the keep-alive timer; the slow
-    request pipelined behind it (3x the keep-alive timeout) must still be answered, and so must the ones
-    queued behind that."""
-    app, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(
-            _request("/sparql?a") + _request("/sparql?slow1") + _request("/sparql?b") + _request("/sparql?c")
-        )
-        bodies = [responses.next()[2] for _ in range(4)]
-        # b and c wait behind slow1 in uvicorn's pipeline queue, and are answered from there, in order
-        assert bodies == [b"direct GET a ", b"asgi GET slow1 ", b"asgi GET b ", b"asgi GET c "]
-        sock.sendall(_request("/sparql?d"))
-        assert responses.next()[2] == b"direct GET d "
-        time.sleep(3 * KEEP_ALIVE)  # now idle: the keep-alive timeout closes the connection
-        assert responses.closed()
+    app, sock, responses = connection
+    sock.sendall(
+        _request("/sparql?a") + _request("/sparql?slow1") + _request("/sparql?b") + _request("/sparql?c")
+    )
+    bodies = [responses.next()[2] for _ in range(4)]
+    # b and c wait behind slow1 in uvicorn's pipeline queue, and are answered from there, in order
+    assert bodies == [b"direct GET a ", b"asgi GET slow1 ", b"asgi GET b ", b"asgi GET c "]
+    sock.sendall(_request("/sparql?d"))
+    assert responses.next()[2] == b"direct GET d "
+    time.sleep(3 * KEEP_ALIVE)  # now idle: the keep-alive timeout closes the connection
+    assert responses.closed()
 
 
-def test_an_idle_connection_is_closed_after_a_direct_answer(
-    recording_server: tuple[RecordingApp, int],
-) -> None:
-    _, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?a"))
-        assert responses.next()[2] == b"direct GET a "
-        started = time.monotonic()
-        assert responses.closed()
-        assert time.monotonic() - started < 10 * KEEP_ALIVE
+def test_an_idle_connection_is_closed_after_a_direct_answer(connection: Connection) -> None:
+    _, sock, responses = connection
+    sock.sendall(_request("/sparql?a"))
+    assert responses.next()[2] == b"direct GET a "
+    started = time.monotonic()
+    assert responses.closed()
+    assert time.monotonic() - started < 10 * KEEP_ALIVE
 
 
-def test_direct_answers_get_a_content_length_and_a_304_no_body(
-    recording_server: tuple[RecordingApp, int],
-) -> None:
-    _, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?nolength") + _request("/sparql?notmodified") + _request("/sparql?x"))
-        status, headers, body = responses.next()
-        assert (status, headers["content-length"], body) == (200, "15", b"no length given")
-        status, headers, body = responses.next()
-        assert (status, body) == (304, b"") and "content-length" not in headers
-        assert responses.next()[2] == b"direct GET x "  # nothing was left between the responses
+def test_direct_answers_get_a_content_length_and_a_304_no_body(connection: Connection) -> None:
+    _, sock, responses = connection
+    sock.sendall(_request("/sparql?nolength") + _request("/sparql?notmodified") + _request("/sparql?x"))
+    status, headers, body = responses.next()
+    assert (status, headers["content-length"], body) == (200, "15", b"no length given")
+    status, headers, body = responses.next()
+    assert (status, body) == (304, b"") and "content-length" not in headers
+    assert responses.next()[2] == b"direct GET x "  # nothing was left between the responses
 
 
-def test_an_answer_that_says_connection_close_closes_it(recording_server: tuple[RecordingApp, int]) -> None:
-    _, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?closing") + _request("/sparql?never"))
-        status, headers, body = responses.next()
-        assert (status, headers["connection"], body) == (200, "close", b"closing")
-        assert responses.closed()
+def test_an_answer_that_says_connection_close_closes_it(connection: Connection) -> None:
+    _, sock, responses = connection
+    sock.sendall(_request("/sparql?closing") + _request("/sparql?never"))
+    status, headers, body = responses.next()
+    assert (status, headers["connection"], body) == (200, "close", b"closing")
+    assert responses.closed()
 
 
-def test_a_failing_answer_is_a_500_and_a_bad_header_closes_the_connection(
-    recording_server: tuple[RecordingApp, int],
-) -> None:
-    _, port = recording_server
-    sock, responses = _connect(port)
-    with sock:
-        sock.sendall(_request("/sparql?fail"))
-        status, _, body = responses.next()
-        assert (status, body) == (500, b"Internal Server Error")
-        sock.sendall(_request("/sparql?badheader"))  # uvicorn closes a connection whose answer it cannot send
-        assert responses.closed()
+def test_a_failing_answer_is_a_500_and_a_bad_header_closes_the_connection(connection: Connection) -> None:
+    _, sock, responses = connection
+    sock.sendall(_request("/sparql?fail"))
+    status, _, body = responses.next()
+    assert (status, body) == (500, b"Internal Server Error")
+    sock.sendall(_request("/sparql?badheader"))  # uvicorn closes a connection whose answer it cannot send
+    assert responses.closed()
 
 
 # --- axiskg serve: both paths give the same answers ---------------------------------------------------
