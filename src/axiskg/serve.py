@@ -1,6 +1,6 @@
 """Run the web server: settings, the ASGI server (uvicorn with uvloop and httptools by default, chosen by
 measurement: see bench/server/README.md; granian on request) and its HTTP worker processes. uvicorn runs
-with axiskg.web.protocol's protocol (a direct path for GET /sparql, one write a response) and every process
+with axiskg.web.protocol's protocol (a direct path for /sparql, one write a response) and every process
 of the server with glibc's per-thread allocator cache enlarged (MALLOC_TUNING).
 
 Each HTTP worker process builds its own app (and its own pool of query workers) from the settings, which
@@ -246,7 +246,7 @@ def run(settings: ServeSettings) -> None:
             "port": settings.port,
             "workers": settings.workers,
             "loop": "uvloop",
-            "http": "axiskg.web.protocol:HttpProtocol",  # httptools; a direct path for GET /sparql, one write
+            "http": "axiskg.web.protocol:HttpProtocol",  # httptools; a direct path for /sparql, one write
             "access_log": False,
             "server_header": False,  # no `server: uvicorn`: a header less a response, nothing to fingerprint
             "timeout_graceful_shutdown": 20,
