@@ -298,6 +298,7 @@ async def _client_gone_response(request: Request, exc: Exception) -> Response:
 GZIP_MINIMUM = 1000  # as GZipMiddleware(minimum_size=1000) below
 GZIP_LEVEL = 6
 _FAST_METHODS = frozenset(("GET", "POST"))
+_WORK = "axiskg.sparql_work"  # scope key: a query's work prepared by App.answer_now, for the ASGI path
 _INTERNAL_ERROR = (
     500,
     [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21")],
@@ -352,34 +353,39 @@ class App(Starlette):
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
         """(status, headers, body) of a GET or POST /sparql (with its whole `body`) whose answer needs no
         waiting (what `_sparql` would send: an error, a cached answer, a query proved small and run inline),
-        counted and logged; None when its query must go to a worker: then the request takes the ASGI path.
-        For web.protocol.HttpProtocol, which calls it without going through ASGI (no task, no messages)."""
+        counted and logged; None when its query must go to a worker: then the request takes the ASGI path,
+        which finds the prepared work in the scope. For web.protocol.HttpProtocol, which calls it without
+        going through ASGI (no task, no messages)."""
         server = self.server
         start = time.perf_counter()
         scope["app"] = self
-        method = scope["method"]
-        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | Response | None
-        answer = cached_answer(server, scope) if method == "GET" else None
+        answer = cached_answer(server, scope) if scope["method"] == "GET" else None
         if answer is None:
             headers = header_map(scope["headers"])
-            origin = headers.get(b"origin")
-            accept_encoding = headers.get(b"accept-encoding")
-            try:
-                if len(body) > server.settings.max_body:  # as _answer checks, and in its order
-                    answer = _too_large(server.settings.max_body)
-                else:
-                    media = sparql.post_media_type(headers) if method == "POST" else None
-                    answer = sparql.answer_now(server, scope, headers, media, body)
-            except HTTPError as exc:  # the POST's media type; 503: no release loaded yet
-                answer = sparql.refused(server, exc, headers)
-            except Exception:
-                log.exception("error answering %s /sparql", method)
-                answer = _INTERNAL_ERROR
-            if answer is None:
+            ready = self._answer_now(scope, headers, body)
+            if isinstance(ready, sparql.Work):
+                scope[_WORK] = ready
                 return None
-            answer = self._finish(answer, origin, accept_encoding)
+            answer = self._finish(ready, headers.get(b"origin"), headers.get(b"accept-encoding"))
         self._record(scope, answer[0], len(answer[2]), start)
         return answer
+
+    def _answer_now(
+        self, scope: Scope, headers: dict[bytes, bytes], body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | Response | sparql.Work:
+        """sparql.answer_now for a request whose whole body is here, a body too large, a media type refused
+        and an unexpected error answered too."""
+        server = self.server
+        if len(body) > server.settings.max_body:
+            return _too_large(server.settings.max_body)
+        try:
+            media = sparql.post_media_type(headers) if scope["method"] == "POST" else None
+            return sparql.answer_now(server, scope, headers, media, body)
+        except HTTPError as exc:  # the POST's media type; 503: no release loaded yet
+            return sparql.refused(server, exc, headers)
+        except Exception:
+            log.exception("error answering %s /sparql", scope["method"])
+            return _INTERNAL_ERROR
 
     def _record(self, scope: Scope, status: int, size: int, start: float) -> None:
         elapsed = time.perf_counter() - start
@@ -396,20 +402,20 @@ class App(Starlette):
         headers = header_map(raw_headers)
         origin = headers.get(b"origin")
         accept_encoding = headers.get(b"accept-encoding")
-        length = headers.get(b"content-length")
-        if length is not None:
-            try:
-                n = int(length)
-            except ValueError:
-                n = -1
-            if n < 0 or n > max_body:
-                return self._finish(_too_large(max_body), origin, accept_encoding)
-        try:
-            media = None
+        ready = scope.pop(_WORK, None)  # prepared by answer_now
+        if ready is None:
+            length = headers.get(b"content-length")
+            if length is not None:
+                try:
+                    n = int(length)
+                except ValueError:
+                    n = -1
+                if n < 0 or n > max_body:
+                    return self._finish(_too_large(max_body), origin, accept_encoding)
             body = b""
             if scope["method"] == "POST":
-                try:
-                    media = sparql.post_media_type(headers)
+                try:  # refused before its body is read
+                    sparql.post_media_type(headers)
                 except HTTPError as exc:
                     return self._finish(sparql.refused(server, exc, headers), origin, accept_encoding)
                 chunks = []
@@ -426,15 +432,16 @@ class App(Starlette):
                     if not msg.get("more_body", False):
                         break
                 body = b"".join(chunks)
-            answer = await sparql.answer(server, scope, headers, media, body, receive)
-        except sparql.ClientGoneError:
-            return None
-        except HTTPError as exc:  # 503: no release loaded yet
-            answer = sparql.refused(server, exc, headers)
-        except Exception:
-            log.exception("error answering %s /sparql", scope["method"])
-            answer = _INTERNAL_ERROR
-        return self._finish(answer, origin, accept_encoding)
+            ready = self._answer_now(scope, headers, body)
+        if isinstance(ready, sparql.Work):
+            try:
+                ready = await sparql.answer_later(server, scope, headers, ready, receive)
+            except sparql.ClientGoneError:
+                return None
+            except Exception:
+                log.exception("error answering %s /sparql", scope["method"])
+                ready = _INTERNAL_ERROR
+        return self._finish(ready, origin, accept_encoding)
 
     def _finish(
         self,

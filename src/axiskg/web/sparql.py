@@ -228,42 +228,35 @@ async def answer(
     """The answer to a protocol request: `headers` as header_map gives them, `media` the POST's checked media
     type (post_media_type; None for a GET) and `body` its body; with `receive`, a query that goes to a worker
     is stopped when the client disconnects (ClientGoneError, see run_in_worker)."""
-    try:
-        return await _answer(server, scope, headers, media, body, receive)
-    except (HTTPError, QueryRefusedError) as exc:
-        return refused(server, exc, headers)
-
-
-async def _answer(
-    server: Any,
-    scope: Scope,
-    headers: dict[bytes, bytes],
-    media: str | None,
-    body: bytes,
-    receive: Receive | None,
-) -> Answer:
-    prepared = _prepare(server, scope, headers, media, body)
-    if not isinstance(prepared, _Work):
-        return prepared
-    work = prepared
-    body, rows, truncated = await run_in_worker(scope, server, work.req, headers, receive)
-    return _complete(server, scope, headers, work, body, rows, truncated)
+    prepared = answer_now(server, scope, headers, media, body)
+    if isinstance(prepared, Work):
+        return await answer_later(server, scope, headers, prepared, receive)
+    return prepared
 
 
 def answer_now(
     server: Any, scope: Scope, headers: dict[bytes, bytes], media: str | None = None, body: bytes = b""
-) -> Answer | None:
-    """The answer to a protocol request (arguments as for `answer`) when it needs no waiting (an error, a
-    cached answer, a 304, a query proved small and run inline), as `answer` gives it; None when the query
-    must go to a worker: then `answer` it."""
+) -> Answer | Work:
+    """`answer`'s work but a worker's: the answer when it needs no waiting (an error, a cached answer, a 304,
+    a query proved small and run inline), else the Work for a worker, which `answer_later` finishes."""
     try:
-        prepared = _prepare(server, scope, headers, media, body)
+        return _prepare(server, scope, headers, media, body)
     except (HTTPError, QueryRefusedError) as exc:
         return refused(server, exc, headers)
-    return None if isinstance(prepared, _Work) else prepared
 
 
-class _Work(NamedTuple):
+async def answer_later(
+    server: Any, scope: Scope, headers: dict[bytes, bytes], work: Work, receive: Receive | None = None
+) -> Answer:
+    """The answer to the Work of answer_now, run in a worker (see `answer` for `receive`)."""
+    try:
+        body, rows, truncated = await run_in_worker(scope, server, work.req, headers, receive)
+    except (HTTPError, QueryRefusedError) as exc:
+        return refused(server, exc, headers)
+    return _complete(server, scope, headers, work, body, rows, truncated)
+
+
+class Work(NamedTuple):
     """A query that runs in a worker, and what its answer needs afterwards."""
 
     req: dict[str, Any]
@@ -276,7 +269,7 @@ class _Work(NamedTuple):
 
 def _prepare(
     server: Any, scope: Scope, headers: dict[bytes, bytes], media: str | None, body: bytes
-) -> Answer | _Work:
+) -> Answer | Work:
     """Everything of a protocol request but running a query in a worker: the answer, or the work left."""
     settings = server.settings
     state = server.require()
@@ -321,7 +314,7 @@ def _prepare(
     if cached is not None:
         server.metrics.cache_hits += 1
         body, rows, truncated = cached
-        work = _Work({}, state, key, True, out, offer)
+        work = Work({}, state, key, True, out, offer)
         return _complete(server, scope, headers, work, body, rows, truncated, from_cache=True)
     req = {
         "query": query,
@@ -339,7 +332,7 @@ def _prepare(
         if prefixed is None:
             prefixed = memo["prefixed"] = has_prefixed_names(query)
         req["prefixed"] = prefixed
-    work = _Work(req, state, key, info.cacheable, out, offer)
+    work = Work(req, state, key, info.cacheable, out, offer)
     bound = None
     if (
         state.store is not None
@@ -361,7 +354,7 @@ def _complete(
     server: Any,
     scope: Scope,
     headers: dict[bytes, bytes],
-    work: _Work,
+    work: Work,
     body: bytes,
     rows: int,
     truncated: bool,
