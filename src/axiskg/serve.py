@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import json
 import logging
 import os
@@ -240,13 +241,20 @@ def run(settings: ServeSettings) -> None:
     else:
         import uvicorn
 
+        http: Any = "httptools"
+        try:  # httptools with a direct path for /sparql and one write a response
+            from axiskg.web.protocol import HttpProtocol
+
+            http = HttpProtocol  # a class: uvicorn 0.34 takes no import string here
+        except ImportError as exc:  # a uvicorn whose protocol module moved what it builds on
+            logging.getLogger("axiskg.serve").warning("uvicorn's own httptools protocol (slower): %s", exc)
         options: dict[str, Any] = {
             "factory": True,
             "host": settings.host,
             "port": settings.port,
             "workers": settings.workers,
             "loop": "uvloop",
-            "http": "axiskg.web.protocol:HttpProtocol",  # httptools; a direct path for /sparql, one write
+            "http": http,
             "access_log": False,
             "server_header": False,  # no `server: uvicorn`: a header less a response, nothing to fingerprint
             "timeout_graceful_shutdown": 20,
@@ -269,4 +277,9 @@ def _run_uvicorn_workers(config: Any) -> None:
         logging.getLogger("axiskg.serve").error("cannot listen on %s:%s: %s", config.host, config.port, exc)
         sys.exit(3)  # uvicorn's STARTUP_FAILURE
     with contextlib.suppress(KeyboardInterrupt):
-        Multiprocess(config, sockets=[sock]).run()
+        if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn < 0.51
+            import uvicorn
+
+            Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()  # type: ignore[call-arg]
+        else:
+            Multiprocess(config, sockets=[sock]).run()

@@ -80,13 +80,17 @@ class RecordingApp:
 def recording_server() -> Iterator[tuple[RecordingApp, int]]:
     """uvicorn with HttpProtocol serving a RecordingApp (behind uvicorn's proxy-headers middleware, as by
     default), in a thread, on 127.0.0.1."""
+    yield from _recording_server(HttpProtocol)
+
+
+def _recording_server(protocol: type[HttpProtocol]) -> Iterator[tuple[RecordingApp, int]]:
     app = RecordingApp()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
-        http=HttpProtocol,
+        http=protocol,
         loop="uvloop",
         log_level="critical",
         access_log=False,  # uvicorn writes its access log from its request cycle: no direct path with it
@@ -231,6 +235,25 @@ def test_other_requests_take_the_asgi_path(
     status, _, body = responses.next()
     assert (status, body) == (200, expected)
     assert app.direct == [] and len(app.asgi) == 1
+
+
+class _Unfit(HttpProtocol):
+    """HttpProtocol on a uvicorn whose protocol lacks something the direct path uses."""
+
+    UVICORN_INTERNALS = (*HttpProtocol.UVICORN_INTERNALS, "renamed_in_a_future_uvicorn")
+    fits_uvicorn = None
+
+
+def test_a_uvicorn_without_what_the_direct_path_uses_serves_everything_on_its_own_path() -> None:
+    for app, port in _recording_server(_Unfit):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            responses = Responses(sock)
+            sock.sendall(_request("/sparql?a"))
+            assert responses.next()[:3:2] == (200, b"asgi GET a ")
+            sock.sendall(_request("/sparql?b", method="POST", body=b"query=ASK{}"))
+            assert responses.next()[:3:2] == (200, b"asgi POST b query=ASK{}")
+        assert app.direct == [] and len(app.asgi) == 2
+    assert _Unfit.fits_uvicorn is False and HttpProtocol.fits_uvicorn is not False
 
 
 def test_head_is_not_answered_directly(connection: Connection) -> None:

@@ -46,6 +46,23 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
     """uvicorn's HttpToolsProtocol (writing through a CoalescingTransport) with a direct path for
     GET and POST /sparql (module docstring)."""
 
+    # what the direct path uses of uvicorn's protocol beyond its public callbacks (checked on uvicorn
+    # 0.34.0 and 0.55.0): with a uvicorn that lacks one of them, every request takes the ASGI path
+    UVICORN_INTERNALS: tuple[str, ...] = (
+        "cycle",
+        "pipeline",
+        "flow",
+        "expect_100_continue",
+        "root_path",
+        "limit_concurrency",
+        "server_state",
+        "parser",
+        "scope",
+        "on_response_complete",
+        "_unset_keepalive_if_required",
+    )
+    fits_uvicorn: bool | None = None  # whether it has them all, found on the first connection
+
     _direct: Callable[[Any, bytes], Answer | None] | None = None
     _proxied = False
     _on_direct_path = False  # this request's headers qualified; its message has not ended yet
@@ -53,7 +70,18 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
-        if not self.config.access_log:  # uvicorn's own access log is written by its request cycle
+        if self.config.access_log:  # uvicorn's own access log is written by its request cycle
+            return
+        cls = type(self)
+        if cls.fits_uvicorn is None:
+            missing = [name for name in cls.UVICORN_INTERNALS if not hasattr(self, name)]
+            cls.fits_uvicorn = not missing
+            if missing:
+                self.logger.warning(
+                    "this uvicorn's protocol has no %s: /sparql takes uvicorn's ordinary path (slower)",
+                    ", ".join(missing),
+                )
+        if cls.fits_uvicorn:
             self._direct, self._proxied = direct_entry(self.app)
 
     def on_message_begin(self) -> None:
