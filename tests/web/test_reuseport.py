@@ -4,10 +4,10 @@ kernel spreads a client's connections over the workers (axiskg.web.reuseport).""
 from __future__ import annotations
 
 import socket
-import time
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
+import httpx
 import pytest
 from servers import socket_fds, start_server, stop_server, tcp_sockets
 
@@ -48,18 +48,30 @@ def test_a_port_in_use_is_refused_even_to_another_reuseport_server(reuse_port: b
             reuseport.bound("127.0.0.1", other.getsockname()[1]).close()
 
 
+def test_a_worker_tells_whether_it_listens_on_its_sockets() -> None:
+    held = reuseport.bound("127.0.0.1", 0)
+    sock = reuseport.listener(held.family, *held.getsockname()[:2])
+    try:
+        assert not reuseport.listening()  # bound: connections to the port do not reach it yet
+        sock.listen()
+        assert reuseport.listening()
+    finally:
+        sock.close()
+        held.close()
+    assert reuseport.listening()  # a closed one is not waited for
+
+
 def test_each_worker_listens_on_its_own_socket_and_gets_connections(release_out: Path) -> None:
     proc, url = start_server(release_out, "--workers", "2", "--no-access-log")
     port = int(url.rsplit(":", 1)[1])
     clients = []
     try:
-        listening: set[int] = set()
-        deadline = time.monotonic() + 30  # /health answered: one worker is up, the other may be starting
-        while len(listening) < 2 and time.monotonic() < deadline:
-            owners = _owners(proc.pid)
-            listening = {owners[i] for state, _, i in tcp_sockets(port) if state == "0A" and i in owners}
-            time.sleep(0.1)
+        # /health said ready: every worker listens (before, the first one up answered it alone and got
+        # all the connections opened in that moment)
+        owners = _owners(proc.pid)
+        listening = {owners[i] for state, _, i in tcp_sockets(port) if state == "0A" and i in owners}
         assert len(listening) == 2 and proc.pid not in listening  # the two workers, not the supervisor
+        assert httpx.get(url + "/health").json()["workers"] == {"ready": 2, "of": 2}
         for _ in range(24):
             c = socket.create_connection(("127.0.0.1", port), timeout=10)
             c.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")

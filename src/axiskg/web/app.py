@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 from axiskg.errors import AxiskgError
 from axiskg.release import CURRENT, Release, open_release
 from axiskg.serve import ServeSettings
-from axiskg.web import bounded, linked_data, pages, sparql
+from axiskg.web import bounded, linked_data, pages, reuseport, sparql
 from axiskg.web.http import (
     AccessLog,
     BodyLimit,
@@ -85,6 +85,7 @@ class Server:
         self.app: Starlette | None = None
         self.others_in_flight = 0  # queries in the other HTTP worker processes (write_snapshots)
         self._others_seen = -1e9
+        self._all_started = settings.workers <= 1 or not settings.run_dir  # see workers_ready
         self._link = Path(settings.release) / CURRENT
         self._seen_target: str | None = None
         self._checked = 0.0
@@ -190,9 +191,11 @@ class Server:
         other HTTP workers' /metrics and budgets), and the others' query time into self.fairness.others."""
         fairness = self.fairness
         while True:
+            listening = reuseport.listening()
             try:
                 process = self.process_metrics()
                 process.usage = fairness.usage(fairness.budget / 100)
+                process.listening = listening
                 write_snapshot(run_dir, process)
                 others: dict[str, float] = {}
                 in_flight = 0
@@ -204,7 +207,20 @@ class Server:
                 self.others_in_flight, self._others_seen = in_flight, time.monotonic()
             except OSError:
                 log.warning("could not share metrics through %s", run_dir, exc_info=True)
-            await asyncio.sleep(every)
+            await asyncio.sleep(every if listening else min(every, 0.02))  # tell the others soon
+
+    def workers_ready(self) -> tuple[int, bool]:
+        """(HTTP worker processes that accept connections, whether all of them do). Until every worker has
+        started, the ones already listening get every connection (each listens on a socket of its own,
+        web.reuseport): a client that opens its keep-alive connections in that moment keeps them all on
+        one worker. Once all have started it stays so (a worker that is replaced later does not make the
+        server unready)."""
+        if self._all_started:
+            return self.settings.workers, True
+        others = read_snapshots(Path(self.settings.run_dir), exclude=os.getpid())
+        ready = reuseport.listening() + sum(p.listening for p in others)
+        self._all_started = ready >= self.settings.workers
+        return ready, self._all_started
 
     def others_idle(self) -> bool:
         """Whether the other HTTP worker processes had no query running or waiting, as of their latest
@@ -249,8 +265,21 @@ async def health(request: Request) -> Response:
         return JSONResponse(
             {"status": "starting", "release": None}, 503, {"Cache-Control": "no-store", "Retry-After": "5"}
         )
+    ready, everyone = server.workers_ready()
+    workers = {"ready": ready, "of": server.settings.workers}
+    if not everyone:
+        return JSONResponse(
+            {"status": "starting", "release": state.id, "workers": workers},
+            503,
+            {"Cache-Control": "no-store", "Retry-After": "1"},
+        )
     return JSONResponse(
-        {"status": "ready", "release": state.id, "query_workers": server.settings.query_workers},
+        {
+            "status": "ready",
+            "release": state.id,
+            "workers": workers,
+            "query_workers": server.settings.query_workers,
+        },
         headers={"Cache-Control": "no-store"},
     )
 

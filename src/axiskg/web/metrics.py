@@ -108,6 +108,7 @@ class Process:
     release_id: str | None
     queries_in_flight: int
     usage: dict[str, float] = field(default_factory=dict)  # query seconds per client (http.Fairness)
+    listening: bool = True  # it accepts connections (web.reuseport.listening)
 
 
 def render_all(processes: list[Process]) -> str:
@@ -193,6 +194,7 @@ def write_snapshot(run_dir: Path, process: Process) -> None:
         "queries_in_flight": process.queries_in_flight,
         "metrics": process.metrics.snapshot(),
         "usage": process.usage,
+        "listening": process.listening,
     }
     tmp = run_dir / f".{SNAPSHOT_PREFIX}{process.pid}.tmp"
     tmp.write_text(json.dumps(data), encoding="utf-8")
@@ -222,6 +224,7 @@ def read_snapshots(run_dir: Path, exclude: int) -> list[Process]:
                     data["release_id"],
                     data["queries_in_flight"],
                     {str(k): float(v) for k, v in data.get("usage", {}).items()},
+                    bool(data.get("listening", True)),
                 )
             )
         except (OSError, ValueError, KeyError, TypeError):

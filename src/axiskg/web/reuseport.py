@@ -22,13 +22,26 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
+_listeners: list[socket.socket] = []  # this process's (a worker's), made by `listener`
+
+
 def listener(family: int, host: str, port: int) -> socket.socket:
     """A socket bound to (host, port) with SO_REUSEPORT; the server calls listen() on it."""
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
+    _listeners.append(sock)
     return sock
+
+
+def listening() -> bool:
+    """Whether this process listens on its sockets from `listener` (True when it has none: then it gets its
+    connections some other way). Until it does, connections to the port go to the workers that already
+    listen: /health waits for every worker (web.app.Server.workers_ready)."""
+    return all(
+        sock.fileno() == -1 or sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) for sock in _listeners
+    )
 
 
 class ReusePortSocket(socket.socket):
