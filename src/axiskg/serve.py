@@ -276,10 +276,10 @@ def _run_uvicorn_workers(config: Any) -> None:
     except OSError as exc:
         logging.getLogger("axiskg.serve").error("cannot listen on %s:%s: %s", config.host, config.port, exc)
         sys.exit(3)  # uvicorn's STARTUP_FAILURE
-    with contextlib.suppress(KeyboardInterrupt):
-        if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn < 0.51
-            import uvicorn
+    options: dict[str, Any] = {"sockets": [sock]}
+    if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn < 0.51
+        import uvicorn
 
-            Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()  # type: ignore[call-arg]
-        else:
-            Multiprocess(config, sockets=[sock]).run()
+        options["target"] = uvicorn.Server(config).run
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, **options).run()
