@@ -140,6 +140,32 @@ def _ms(text: str) -> float:
     return {"us": v / 1000, "ms": v, "s": v * 1000, "m": v * 60_000}[unit]
 
 
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all CPUs since boot (/proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+def wait_idle(threshold: float = 0.85, window: float = 0.5, limit: float = 60.0) -> float:
+    """Wait until the machine's CPUs are at least `threshold` idle over `window` seconds (at most `limit`
+    seconds); the seconds waited. A server whose client went away may go on running its queries: native
+    oxigraph runs every accepted query to its end (up to 8 full scans of ~1 s after a heavy round), which
+    would otherwise run into the next server's measured round."""
+    if not os.path.exists("/proc/stat"):
+        return 0.0
+    start = time.monotonic()
+    idle0, total0 = _cpu_times()
+    while time.monotonic() - start < limit:
+        time.sleep(window)
+        idle1, total1 = _cpu_times()
+        busy = 1 - (idle1 - idle0) / max(1, total1 - total0)
+        idle0, total0 = idle1, total1
+        if busy <= 1 - threshold:
+            break
+    return time.monotonic() - start
+
+
 def wrk(url: str, script: str, duration: int, connections: int = 8) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
@@ -292,7 +318,9 @@ def bench_size(size: int, duration: int, compare_servers: bool, rounds: int) -> 
     def measure(
         label: str, proc: subprocess.Popen[bytes], port: int, scenario: str, script: str, d: int
     ) -> Result:
+        wait_idle()  # what the server measured before left running (wait_idle)
         wrk(f"http://127.0.0.1:{port}", script, 2)  # warm-up pass, not recorded (workers, page cache)
+        wait_idle()
         with PeakSampler(proc.pid) as sampler:
             r = wrk(f"http://127.0.0.1:{port}", script, d)
         result = Result(
