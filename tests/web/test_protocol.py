@@ -398,3 +398,75 @@ def test_axiskg_serve_answers_alike_on_both_paths(release_out: Path) -> None:
     finally:
         stop_server(proc)
     assert after - before == 31  # every answer counted, on either path
+
+
+class _Guarded(HttpProtocol):
+    """HttpProtocol with its clocks and header limit scaled down for the tests."""
+
+    HEAD_TIMEOUT = 0.4
+    BODY_TIMEOUT = 0.4
+    HEAD_MAX = 4096
+    SWEEP_EVERY = 0.05
+
+
+@pytest.fixture()
+def guarded() -> Iterator[Connection]:
+    for app, port in _recording_server(_Guarded):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            yield app, sock, Responses(sock)
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_keep_alive_timeout(guarded: Connection) -> None:
+    _, _, responses = guarded
+    started = time.monotonic()
+    assert responses.closed()  # before: kept open for ever (the socket's 10 s timeout would raise here)
+    assert KEEP_ALIVE <= time.monotonic() - started < 5
+
+
+def test_headers_that_trickle_in_get_a_408_when_their_time_is_up(guarded: Connection) -> None:
+    app, sock, responses = guarded
+    started = time.monotonic()
+    sock.sendall(b"GET /sparql?a HTTP/1.1\r\n")
+    for i in range(3):  # a header line now and then (slowloris) does not restart the clock
+        time.sleep(0.1)
+        sock.sendall(f"X-Slow-{i}: x\r\n".encode())
+    status, headers, body = responses.next()
+    waited = time.monotonic() - started
+    assert (status, headers["connection"]) == (408, "close") and b"headers did not arrive" in body
+    assert _Guarded.HEAD_TIMEOUT <= waited < 3
+    assert responses.closed()
+    assert app.direct == [] and app.asgi == []
+
+
+@pytest.mark.parametrize("declared", [100, DIRECT_BODY_MAX + 100], ids=["direct-path", "asgi-path"])
+def test_a_body_that_does_not_arrive_in_time_gets_a_408(guarded: Connection, declared: int) -> None:
+    app, sock, responses = guarded
+    head = _request("/sparql?b", f"Content-Length: {declared}", method="POST")
+    sock.sendall(head + b"query=ASK")
+    status, headers, body = responses.next()
+    assert (status, headers["connection"]) == (408, "close") and b"body did not arrive" in body
+    assert responses.closed()  # and nothing after the 408: the app's answer, if any, was dropped
+    assert app.direct == []
+    if declared > DIRECT_BODY_MAX:  # the ASGI app was reading it: told the client went away
+        assert [(a[0], a[1]) for a in app.asgi] == [("POST", b"b")]
+
+
+def test_headers_beyond_the_limit_get_a_431(guarded: Connection) -> None:
+    app, sock, responses = guarded
+    sock.sendall(b"GET /sparql?a HTTP/1.1\r\nX-Big: ")
+    with pytest.raises(OSError):  # the server answers and closes before the header ends
+        for _ in range(1000):
+            sock.sendall(b"a" * 1024)
+            time.sleep(0.002)
+    status, headers, body = responses.next()
+    assert (status, headers["connection"]) == (431, "close") and b"exceed 4096 bytes" in body
+    assert app.direct == [] and app.asgi == []
+
+
+def test_requests_read_in_time_are_not_cut_off_however_long_the_answer_takes(guarded: Connection) -> None:
+    app, sock, responses = guarded
+    sock.sendall(_request("/sparql?slow"))  # the app takes 0.6 s, longer than every timeout above
+    assert responses.next()[2] == b"asgi GET slow "
+    time.sleep(0.5 * KEEP_ALIVE)
+    sock.sendall(_request("/sparql?a", method="POST", body=b"query=ASK{}"))
+    assert responses.next()[2] == b"direct POST a query=ASK{}"

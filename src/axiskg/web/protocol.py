@@ -15,6 +15,14 @@ does not fit the direct path (a GET with a body, a chunked or long POST, `Connec
 upgrade, `Expect: 100-continue`, a pipelined request behind an unfinished one, a paused transport, proxy
 headers, a root path or a concurrency limit), takes uvicorn's ordinary path, unchanged; so does a query the
 app sends to a worker (the request cycle then starts as uvicorn would have started it, with the body so far).
+
+It also bounds what a client may hold, which uvicorn leaves open: a connection that sends nothing was kept
+for ever, one whose headers never ended (slowloris) likewise, and the request line and headers grew in
+memory without limit (a 400 MB header took the server from 138 to 631 MB). Now a new connection that sends
+no request within the keep-alive timeout is closed, a request's headers must arrive within HEAD_TIMEOUT
+and its body within BODY_TIMEOUT after them (else 408), and headers beyond HEAD_MAX bytes get a 431; the
+connection is then closed and the refusal counted in /metrics. The clocks cost no timer per request: a
+sweep once a second (while the server has connections) compares each connection's phase with its start.
 """
 
 from __future__ import annotations
@@ -30,6 +38,9 @@ from axiskg.web.coalesce import CoalescingHttpToolsProtocol
 
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 _PROXY_HEADERS = (b"x-forwarded-for", b"x-forwarded-proto")
+# a connection's phase, for the timeouts: connected (no request yet), reading a request's headers, reading
+# its body, and the request read (answering it, or kept alive after: uvicorn's keep-alive timer applies)
+_NEW, _HEAD, _BODY, _READ = range(4)
 DIRECT_BODY_MAX = 64 * 1024  # a POST with a longer body (or none declared) takes the ASGI path
 _NO_BODY = (204, 304)
 
@@ -63,6 +74,16 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
     )
     fits_uvicorn: bool | None = None  # whether it has them all, found on the first connection
 
+    HEAD_TIMEOUT = 30.0  # seconds from a request's first byte to the end of its headers
+    BODY_TIMEOUT = 60.0  # seconds from the end of its headers to the end of its body (1 MB at 17 KB/s)
+    HEAD_MAX = 512 * 1024  # bytes of request line and headers (a GET of a 100,000-character query fits)
+    SWEEP_EVERY = 1.0  # seconds between two checks of the connections' clocks
+
+    _phase = _NEW
+    _clock: _Clock
+    _since = 0  # the clock's sweep count when the phase began
+    _head_bytes = 0  # bytes received since the headers began, after the packet that began them
+
     _direct: Callable[[Any, bytes], Answer | None] | None = None
     _proxied = False
     _on_direct_path = False  # this request's headers qualified; its message has not ended yet
@@ -70,6 +91,8 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        self._clock = _Clock.of(self)
+        self._since = self._clock.sweeps
         if self.config.access_log:  # uvicorn's own access log is written by its request cycle
             return
         cls = type(self)
@@ -84,15 +107,27 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         if cls.fits_uvicorn:
             self._direct, self._proxied = direct_entry(self.app)
 
+    def data_received(self, data: bytes) -> None:
+        if self._phase == _HEAD:
+            self._head_bytes += len(data)
+            if self._head_bytes > self.HEAD_MAX:
+                self._refuse(
+                    431, "header_too_large", f"the request line and headers exceed {self.HEAD_MAX} bytes"
+                )
+                return
+        super().data_received(data)
+
     def on_message_begin(self) -> None:
         # A direct answer written while the parser was still reading this connection's data armed the
         # keep-alive timer: a pipelined request that follows must not be cut off by it.
         self._unset_keepalive_if_required()
         self._on_direct_path = False
         self._body = None
+        self._phase, self._since, self._head_bytes = _HEAD, self._clock.sweeps, 0
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
+        self._phase, self._since = _BODY, self._clock.sweeps
         if self._direct is not None and self._qualifies():
             self._on_direct_path = True
             return
@@ -150,6 +185,7 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         super().on_body(body)
 
     def on_message_complete(self) -> None:
+        self._phase = _READ
         if not self._on_direct_path:
             super().on_message_complete()
             return
@@ -192,3 +228,89 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         if close:  # the answer says so: as uvicorn's cycle does
             self.transport.close()
         self.on_response_complete()  # uvicorn's: counts it, arms the keep-alive timer, resumes reading
+
+    def check_clock(self, sweeps: int) -> None:
+        """Close the connection if its phase has lasted too long (called by the sweep; module docstring)."""
+        if self._phase == _READ or self.transport.is_closing():
+            return
+        waited = (sweeps - self._since - 1) * self.SWEEP_EVERY  # at least this long (a sweep's granularity)
+        if self._phase == _NEW:
+            if waited >= self.timeout_keep_alive:
+                self.transport.close()  # as uvicorn closes a kept-alive connection that sends nothing more
+        elif self._phase == _HEAD:
+            if waited >= self.HEAD_TIMEOUT:
+                self._refuse(
+                    408,
+                    "header_timeout",
+                    f"the request's headers did not arrive within {self.HEAD_TIMEOUT:g} s",
+                )
+        elif waited >= self.BODY_TIMEOUT:
+            self._refuse(
+                408, "body_timeout", f"the request's body did not arrive within {self.BODY_TIMEOUT:g} s"
+            )
+
+    def _refuse(self, status: int, reason: str, message: str) -> None:
+        """Answer `status` with `message` (unless a response to this request has begun), close the
+        connection, count the refusal."""
+        self._phase = _READ
+        self._on_direct_path = False
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            started = cycle.response_started
+            # what connection_lost does: the app's receive() says disconnected and its sends are dropped
+            cycle.disconnected = True
+            cycle.message_event.set()
+            if started:
+                self.transport.close()
+                return
+        body = message.encode() + b"\n"
+        self.transport.write(
+            STATUS_LINE[status]
+            + b"content-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+        self.transport.close()
+        app = self.app.app if isinstance(self.app, ProxyHeadersMiddleware) else self.app
+        server = getattr(app, "server", None)  # axiskg's App: its metrics
+        if server is not None:
+            server.metrics.refuse(reason)
+
+
+class _Clock:
+    """The sweep of one uvicorn server's connections: every `every` seconds while it has connections (so no
+    timer is left behind when the server stops), each HttpProtocol checks how long its phase has lasted."""
+
+    __slots__ = ("sweeps", "running", "state", "loop", "every")
+
+    def __init__(self, state: Any, loop: Any, every: float) -> None:
+        self.sweeps = 0
+        self.running = False
+        self.state = state  # uvicorn's ServerState: its `connections`
+        self.loop = loop
+        self.every = every
+
+    @classmethod
+    def of(cls, protocol: HttpProtocol) -> _Clock:
+        """The clock of the protocol's server, running."""
+        state = vars(protocol.server_state)
+        clock: _Clock | None = state.get("axiskg_clock")
+        if clock is None:
+            clock = state["axiskg_clock"] = cls(protocol.server_state, protocol.loop, protocol.SWEEP_EVERY)
+        if not clock.running:
+            clock.running = True
+            clock.loop.call_later(clock.every, clock.sweep)
+        return clock
+
+    def sweep(self) -> None:
+        self.sweeps += 1
+        connections = self.state.connections
+        for connection in list(connections):
+            check = getattr(connection, "check_clock", None)
+            if check is not None:
+                check(self.sweeps)
+        if connections:
+            self.loop.call_later(self.every, self.sweep)
+        else:
+            self.running = False
