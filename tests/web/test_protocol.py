@@ -5,6 +5,7 @@ works around it (keep-alive, pipelining, the keep-alive timer, bodies, proxies, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 import threading
@@ -22,6 +23,7 @@ from servers import start_server, stop_server
 from axiskg.web.protocol import DIRECT_BODY_MAX, HttpProtocol
 
 KEEP_ALIVE = 0.2  # the test server's keep-alive timeout, seconds
+BIG = b"x" * (32 << 20)  # an answer larger than the sockets' buffers on loopback
 
 
 class RecordingApp:
@@ -50,6 +52,8 @@ class RecordingApp:
             return 200, [(b"connection", b"close"), (b"content-length", b"7")], b"closing"
         if qs == b"notmodified":
             return 304, [(b"etag", b'"x"')], b""
+        if qs == b"big":
+            return 200, [(b"content-length", str(len(BIG)).encode())], BIG
         out = b"direct " + scope["method"].encode() + b" " + qs + b" " + body
         return 200, [(b"content-type", b"text/plain"), (b"content-length", str(len(out)).encode())], out
 
@@ -70,7 +74,7 @@ class RecordingApp:
         self.asgi.append((scope["method"], qs, body, scope["client"]))
         if qs.startswith(b"slow"):
             await asyncio.sleep(3 * KEEP_ALIVE)  # longer than the keep-alive timeout
-        out = b"asgi " + scope["method"].encode() + b" " + qs + b" " + body
+        out = BIG if qs == b"big" else b"asgi " + scope["method"].encode() + b" " + qs + b" " + body
         headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(out)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": out})
@@ -406,6 +410,7 @@ class _Guarded(HttpProtocol):
     HEAD_TIMEOUT = 0.4
     BODY_TIMEOUT = 0.4
     HEAD_MAX = 4096
+    SEND_TIMEOUT = 0.4
     SWEEP_EVERY = 0.05
 
 
@@ -470,3 +475,29 @@ def test_requests_read_in_time_are_not_cut_off_however_long_the_answer_takes(gua
     time.sleep(0.5 * KEEP_ALIVE)
     sock.sendall(_request("/sparql?a", method="POST", body=b"query=ASK{}"))
     assert responses.next()[2] == b"direct POST a query=ASK{}"
+
+
+def _read_all(responses: Responses, pause: float = 0.0) -> int:
+    """Bytes read until the server closes or resets the connection (in 1 MB reads, `pause` s apart)."""
+    total = len(responses.buf)
+    with contextlib.suppress(ConnectionResetError):
+        while chunk := responses.sock.recv(1 << 20):
+            total += len(chunk)
+            time.sleep(pause)
+    return total
+
+
+@pytest.mark.parametrize("extra", [(), ("Connection: close",)], ids=["direct-path", "asgi-path"])
+def test_a_client_that_stops_reading_is_cut_off(guarded: Connection, extra: tuple[str, ...]) -> None:
+    _, sock, responses = guarded
+    sock.sendall(_request("/sparql?big", *extra))
+    time.sleep(_Guarded.SEND_TIMEOUT + 1.0)  # reads nothing
+    assert _read_all(responses) < len(BIG)  # before: all of it, whenever the client came back
+
+
+def test_a_slow_reader_that_keeps_reading_gets_the_whole_answer(guarded: Connection) -> None:
+    _, sock, responses = guarded
+    sock.sendall(_request("/sparql?big"))
+    started = time.monotonic()
+    total = _read_all(responses, pause=0.1)  # 1 MB every 0.1 s: 3 s for 32 MB, gaps under SEND_TIMEOUT
+    assert total > len(BIG) and time.monotonic() - started > 3 * _Guarded.SEND_TIMEOUT

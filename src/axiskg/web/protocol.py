@@ -21,8 +21,10 @@ for ever, one whose headers never ended (slowloris) likewise, and the request li
 memory without limit (a 400 MB header took the server from 138 to 631 MB). Now a new connection that sends
 no request within the keep-alive timeout is closed, a request's headers must arrive within HEAD_TIMEOUT
 and its body within BODY_TIMEOUT after them (else 408), and headers beyond HEAD_MAX bytes get a 431; the
-connection is then closed and the refusal counted in /metrics. The clocks cost no timer per request: a
-sweep once a second (while the server has connections) compares each connection's phase with its start.
+connection is then closed and the refusal counted in /metrics. A client that stops reading an answer is
+cut off after SEND_TIMEOUT seconds without progress (else it held the answer's memory for ever). The clocks
+cost no timer per request: a sweep once a second (while the server has connections) compares each
+connection's phase with its start.
 """
 
 from __future__ import annotations
@@ -77,12 +79,15 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
     HEAD_TIMEOUT = 30.0  # seconds from a request's first byte to the end of its headers
     BODY_TIMEOUT = 60.0  # seconds from the end of its headers to the end of its body (1 MB at 17 KB/s)
     HEAD_MAX = 512 * 1024  # bytes of request line and headers (a GET of a 100,000-character query fits)
+    SEND_TIMEOUT = 60.0  # seconds an answer may wait for a client that has stopped reading it
     SWEEP_EVERY = 1.0  # seconds between two checks of the connections' clocks
 
     _phase = _NEW
     _clock: _Clock
     _since = 0  # the clock's sweep count when the phase began
     _head_bytes = 0  # bytes received since the headers began, after the packet that began them
+    _resumes = 0  # times the transport asked for more to write (the client read what was sent)
+    _stalled: tuple[int, int, int] | None = None  # writing paused since: (sweep count, resumes, bytes unsent)
 
     _direct: Callable[[Any, bytes], Answer | None] | None = None
     _proxied = False
@@ -229,9 +234,16 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             self.transport.close()
         self.on_response_complete()  # uvicorn's: counts it, arms the keep-alive timer, resumes reading
 
+    def resume_writing(self) -> None:
+        self._resumes += 1
+        super().resume_writing()
+
     def check_clock(self, sweeps: int) -> None:
         """Close the connection if its phase has lasted too long (called by the sweep; module docstring)."""
-        if self._phase == _READ or self.transport.is_closing():
+        if self._phase == _READ:
+            self._check_sending(sweeps)
+            return
+        if self.transport.is_closing():
             return
         waited = (sweeps - self._since - 1) * self.SWEEP_EVERY  # at least this long (a sweep's granularity)
         if self._phase == _NEW:
@@ -248,6 +260,21 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             self._refuse(
                 408, "body_timeout", f"the request's body did not arrive within {self.BODY_TIMEOUT:g} s"
             )
+
+    def _check_sending(self, sweeps: int) -> None:
+        """Abort the connection when the client has read nothing of an answer for SEND_TIMEOUT seconds:
+        writing paused all along, with as many bytes unsent and no resume since. A slow reader that makes
+        progress is not cut off (an answer of any size may take as long as it needs)."""
+        if self.flow is None or not self.flow.write_paused:
+            self._stalled = None
+            return
+        unsent = self.transport.get_write_buffer_size()
+        stalled = self._stalled
+        if stalled is None or stalled[1] != self._resumes or unsent < stalled[2]:
+            self._stalled = (sweeps, self._resumes, unsent)
+        elif (sweeps - stalled[0] - 1) * self.SWEEP_EVERY >= self.SEND_TIMEOUT:
+            self._stalled = None
+            self.transport.abort()  # uvicorn's connection_lost then tells the app that the client is gone
 
     def _refuse(self, status: int, reason: str, message: str) -> None:
         """Answer `status` with `message` (unless a response to this request has begun), close the
