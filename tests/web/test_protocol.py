@@ -84,9 +84,11 @@ class RecordingApp:
 def recording_server() -> Iterator[tuple[RecordingApp, int]]:
     """uvicorn with HttpProtocol serving a RecordingApp (behind uvicorn's proxy-headers middleware, as by
     default), in a thread, on 127.0.0.1."""
-    yield from _recording_server(HttpProtocol)
+    with _recording_server(HttpProtocol) as served:
+        yield served
 
 
+@contextlib.contextmanager
 def _recording_server(protocol: type[HttpProtocol]) -> Iterator[tuple[RecordingApp, int]]:
     app = RecordingApp()
     sock = socket.socket()
@@ -249,7 +251,7 @@ class _Unfit(HttpProtocol):
 
 
 def test_a_uvicorn_without_what_the_direct_path_uses_serves_everything_on_its_own_path() -> None:
-    for app, port in _recording_server(_Unfit):
+    with _recording_server(_Unfit) as (app, port):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             responses = Responses(sock)
             sock.sendall(_request("/sparql?a"))
@@ -416,9 +418,11 @@ class _Guarded(HttpProtocol):
 
 @pytest.fixture()
 def guarded() -> Iterator[Connection]:
-    for app, port in _recording_server(_Guarded):
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            yield app, sock, Responses(sock)
+    with (
+        _recording_server(_Guarded) as (app, port),
+        socket.create_connection(("127.0.0.1", port), timeout=10) as sock,
+    ):
+        yield app, sock, Responses(sock)
 
 
 def test_a_connection_that_sends_nothing_is_closed_after_the_keep_alive_timeout(guarded: Connection) -> None:
