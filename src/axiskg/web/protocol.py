@@ -47,11 +47,16 @@ DIRECT_BODY_MAX = 64 * 1024  # a POST with a longer body (or none declared) take
 _NO_BODY = (204, 304)
 
 
+def _unwrapped(app: Any) -> tuple[Any, bool]:
+    """(the app under uvicorn's proxy-headers middleware, whether that middleware wraps it)."""
+    if isinstance(app, ProxyHeadersMiddleware):
+        return app.app, True
+    return app, False
+
+
 def direct_entry(app: Any) -> tuple[Callable[[Any, bytes], Answer | None] | None, bool]:
     """(the app's answer_now or None, whether uvicorn's proxy-headers middleware wraps it)."""
-    proxied = isinstance(app, ProxyHeadersMiddleware)
-    if proxied:
-        app = app.app
+    app, proxied = _unwrapped(app)
     return getattr(app, "answer_now", None), proxied
 
 
@@ -299,8 +304,7 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             + body
         )
         self.transport.close()
-        app = self.app.app if isinstance(self.app, ProxyHeadersMiddleware) else self.app
-        server = getattr(app, "server", None)  # axiskg's App: its metrics
+        server = getattr(_unwrapped(self.app)[0], "server", None)  # axiskg's App: its metrics
         if server is not None:
             server.metrics.refuse(reason)
 
