@@ -472,6 +472,26 @@ def test_headers_beyond_the_limit_get_a_431(guarded: Connection) -> None:
     assert app.direct == [] and app.asgi == []
 
 
+def test_the_packet_that_begins_the_headers_counts_toward_their_limit(guarded: Connection) -> None:
+    """Headers of 3,000 bytes in their first packet and 3,000 more in a second: over the 4,096 allowed,
+    although neither packet is (before, the first packet was not counted)."""
+    app, sock, responses = guarded
+    sock.sendall(b"GET /sparql?a HTTP/1.1\r\nX-One: " + b"a" * 3000 + b"\r\n")
+    time.sleep(0.1)  # two reads on the server's side
+    sock.sendall(b"X-Two: " + b"b" * 3000 + b"\r\n")
+    status, headers, body = responses.next()
+    assert (status, headers["connection"]) == (431, "close") and b"exceed 4096 bytes" in body
+    assert app.direct == [] and app.asgi == []
+
+
+def test_headers_within_the_limit_after_a_pipelined_request_are_read(guarded: Connection) -> None:
+    app, sock, responses = guarded
+    sock.sendall(_request("/sparql?a") + b"GET /sparql?b HTTP/1.1\r\nHost: x\r\nX-One: " + b"a" * 2000)
+    time.sleep(0.1)
+    sock.sendall(b"\r\n\r\n")
+    assert [responses.next()[0] for _ in range(2)] == [200, 200]
+
+
 def test_requests_read_in_time_are_not_cut_off_however_long_the_answer_takes(guarded: Connection) -> None:
     app, sock, responses = guarded
     sock.sendall(_request("/sparql?slow"))  # the app takes 0.6 s, longer than every timeout above

@@ -90,7 +90,7 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
     _phase = _NEW
     _clock: _Clock
     _since = 0  # the clock's sweep count when the phase began
-    _head_bytes = 0  # bytes received since the headers began, after the packet that began them
+    _head_bytes = 0  # bytes received since the headers began (the packet that began them counted whole)
     _resumes = 0  # times the transport asked for more to write (the client read what was sent)
     _stalled: tuple[int, int, int] | None = None  # writing paused since: (sweep count, resumes, bytes unsent)
 
@@ -121,11 +121,20 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         if self._phase == _HEAD:
             self._head_bytes += len(data)
             if self._head_bytes > self.HEAD_MAX:
-                self._refuse(
-                    431, "header_too_large", f"the request line and headers exceed {self.HEAD_MAX} bytes"
-                )
+                self._refuse_head()
                 return
+            super().data_received(data)
+            return
         super().data_received(data)
+        if self._phase == _HEAD and not self.transport.is_closing():
+            # a request began in this packet and its headers go on: count the packet (at most the end of
+            # the request before it too, which only brings the limit that much nearer)
+            self._head_bytes = len(data)
+            if self._head_bytes > self.HEAD_MAX:
+                self._refuse_head()
+
+    def _refuse_head(self) -> None:
+        self._refuse(431, "header_too_large", f"the request line and headers exceed {self.HEAD_MAX} bytes")
 
     def on_message_begin(self) -> None:
         # A direct answer written while the parser was still reading this connection's data armed the
