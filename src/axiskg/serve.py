@@ -211,6 +211,16 @@ def run(settings: ServeSettings) -> None:
             shutil.rmtree(run_dir, ignore_errors=True)
         return
     os.environ[SETTINGS_ENV] = settings.to_json()
+    from axiskg.web.pages import missing_vendor_files
+
+    missing = missing_vendor_files()
+    if missing:
+        logging.getLogger("axiskg.serve").warning(
+            "the web pages lack their front-end packages (%s in src/axiskg/web/static/vendor): the SPARQL "
+            "editor falls back to a plain form, the network and timeline to lists; run `npm ci` in the "
+            "project (./scripts/run does it)",
+            ", ".join(missing),
+        )
     tuned = tuned_environ(os.environ)  # for the HTTP and query worker processes started from here
     if tuned is not None:
         os.environ["GLIBC_TUNABLES"] = tuned["GLIBC_TUNABLES"]

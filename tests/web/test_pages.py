@@ -333,3 +333,22 @@ def test_pages_are_accessible_html(client: TestClient, path: str) -> None:
     assert not re.search(
         r"<(?:input|select|textarea)(?![^>]*\bid=)(?![^>]*type=\"(?:hidden|checkbox|number)\")[^>]*>", html
     )
+
+
+def test_the_editor_page_falls_back_to_a_plain_form_without_its_packages(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain `pip install` has no static/vendor (npm bundles it): the editor page then says so and offers
+    a form that works, instead of loading scripts that are not there."""
+    monkeypatch.setattr(pages, "STATIC_DIR", tmp_path)
+    assert pages.missing_vendor_files() == list(pages.VENDOR_FILES)
+    html = client.get("/query").text
+    assert "yasgui.min.js" not in html and "yasgui.min.css" not in html
+    assert "<noscript>" not in html and 'action="/sparql"' in html and "npm ci" in html
+    (tmp_path / "vendor").mkdir()
+    for name in pages.VENDOR_FILES:
+        (tmp_path / "vendor" / name).write_text("/* bundled */")
+    assert pages.missing_vendor_files() == []
+    html = client.get("/query").text
+    assert '<script src="/static/vendor/yasgui.min.js">' in html and "<noscript>" in html
+    assert "npm ci" not in html

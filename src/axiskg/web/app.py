@@ -305,6 +305,8 @@ def routes() -> list[BaseRoute]:
         Route("/ontology/{rest:path}", linked_data.ontology, methods=["GET"]),
         Route("/graph/{name:path}", linked_data.graph, methods=["GET"], name="graph"),
         Route("/.well-known/void", linked_data.well_known_void, methods=["GET"], name="void"),
+        Route("/dataset", linked_data.dataset, methods=["GET"], name="dataset"),
+        Route("/dataset.{ext}", linked_data.dataset, methods=["GET"]),
         Route("/downloads", linked_data.downloads, methods=["GET"], name="downloads"),
         Route("/downloads/{name:path}", linked_data.download, methods=["GET"], name="download"),
         Route("/health", health, methods=["GET"], name="health"),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from axiskg import iris
 from axiskg.iris import PREFIXES
@@ -361,15 +361,34 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
 
 
 async def well_known_void(request: Request) -> Response:
-    server = request.app.state.server
-    state = server.require()
     offer = negotiate(
         request.headers.get("accept"), [o for o in GRAPH_OFFERS if o.name not in ("trig", "nq")]
     )
     if offer is None:
         return error_response(406, "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML")
+    return _void(request, offer, {"Vary": "Accept"})
+
+
+async def dataset(request: Request) -> Response:
+    """The dataset's own IRI (<BASE>dataset, the subject of the VoID description): its VoID + DCAT
+    description in the format asked for (by extension or Accept); a browser is sent to the home page,
+    which describes the dataset for people."""
+    try:
+        _, forced = _split_extension(request.url.path)
+        offer = _choose(request, forced)
+    except HTTPError as exc:
+        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+    headers = {} if forced else {"Vary": "Accept"}
+    if offer.name == "html":
+        return RedirectResponse("/", 303, headers)
+    return _void(request, offer, headers)
+
+
+def _void(request: Request, offer: Offer, headers: dict[str, str]) -> Response:
+    server = request.app.state.server
+    state = server.require()
     tag = etag(state.id, "void", offer.name, str(request.base_url))
-    headers = {"ETag": tag, "Vary": "Accept", "Cache-Control": server.settings.cache_control}
+    headers = {**headers, "ETag": tag, "Cache-Control": server.settings.cache_control}
     if matches(request, tag):
         return Response(status_code=304, headers=headers)
     body = serialize_triples(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 import jinja2
 from starlette.exceptions import HTTPException
@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from axiskg import __version__, iris
 from axiskg import queries as nq
+from axiskg.dumps import DUMPS_DIR
 from axiskg.errors import AxiskgError
 from axiskg.release import Release
 from axiskg.web import search
@@ -103,7 +104,10 @@ def counts(release: Release) -> dict[str, int]:
 def downloads(release: Release) -> list[dict[str, Any]]:
     d = release.dumps_dir
     files = sorted(p for p in d.iterdir() if p.is_file()) if d.is_dir() else []
-    return [{"name": p.name, "href": links.download(p.name), "bytes": p.stat().st_size} for p in files]
+    return [
+        {"name": p.name, "href": links.download(f"{DUMPS_DIR}/{p.name}"), "bytes": p.stat().st_size}
+        for p in files
+    ]
 
 
 def _reports(release: Release) -> list[dict[str, Any]]:
@@ -137,7 +141,12 @@ async def home(request: Request) -> Response:
         "version": meta.get("id"),
         "dateModified": meta.get("created"),
         "distribution": [
-            {"@type": "DataDownload", "name": f["name"], "contentUrl": f["href"]} for f in downloads(release)
+            {
+                "@type": "DataDownload",
+                "name": f["name"],
+                "contentUrl": urljoin(str(request.base_url), f["href"]),
+            }
+            for f in downloads(release)
         ],
     }
     return render(
@@ -230,6 +239,14 @@ def _query_json(q: nq.NamedQuery) -> dict[str, Any]:
     }
 
 
+VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js", "vis-timeline-graph2d.min.js")
+
+
+def missing_vendor_files() -> list[str]:
+    """Front-end packages the pages load that are not bundled into static/vendor (`npm ci` bundles them)."""
+    return [name for name in VENDOR_FILES if not (STATIC_DIR / "vendor" / name).is_file()]
+
+
 async def query_editor(request: Request) -> Response:
     queries = _load_queries(request)
     initial = request.query_params.get("query") or (
@@ -252,6 +269,7 @@ async def query_editor(request: Request) -> Response:
                 }
             ).replace("</", "<\\/"),
             "initial": initial,
+            "editor_bundled": (STATIC_DIR / "vendor" / "yasgui.min.js").is_file(),
         },
     )
 
@@ -271,7 +289,7 @@ async def named_query(request: Request) -> Response:
         )
     values = {p.name: request.query_params[p.name] for p in query.params if request.query_params.get(p.name)}
     result: dict[str, Any] | None = None
-    error = None
+    error = notice = None
     status = 200
     try:
         result = await run_guarded(request, release, query, values)
@@ -280,8 +298,15 @@ async def named_query(request: Request) -> Response:
         error, status = str(exc), 400
         editor_text = query.text
     except (HTTPError, QueryRefusedError) as exc:  # deadline, fairness, SERVICE policy: as on /sparql
-        error, status = exc.message, exc.status
         editor_text = with_values(query, values)
+        if exc.reason == "service":  # the page is fine; this server does not federate with that endpoint
+            notice = (
+                f"{exc.message}. This server does not run it here: its operator may allow the endpoint "
+                "with `axiskg serve --allow-service URL`; meanwhile, open the query in the editor or run "
+                "it on an endpoint that federates."
+            )
+        else:
+            error, status = exc.message, exc.status
     # IRI parameters get a pick list of the entities of the same kind as their default.
     index = search.search_index(release)
     choices = {
@@ -299,6 +324,7 @@ async def named_query(request: Request) -> Response:
             "choices": choices,
             "result": result,
             "error": error,
+            "notice": notice,
             "editor_href": "/query?" + urlencode({"query": editor_text}),
         },
         status,
