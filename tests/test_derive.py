@@ -92,3 +92,25 @@ def test_every_rule_is_a_sparql_update() -> None:
 
 def test_an_empty_store_derives_nothing() -> None:
     assert derive(ox.Store()) == 0
+
+
+def test_what_a_source_graph_states_is_not_derived_again() -> None:
+    """The union default graph would hold it twice: a query would get the row twice and COUNT it twice."""
+    store = ox.Store()
+    store.load(DATA, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(iris.GRAPH + "report-000"))
+    stated = (
+        '<https://w3id.org/axiskg/id/person/k> <http://www.w3.org/2000/01/rdf-schema#label> "K"@en .\n'
+        "<https://w3id.org/axiskg/id/meeting/m> <https://schema.org/attendee> "
+        "<https://w3id.org/axiskg/id/person/k> ."
+    )
+    store.load(stated, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iris.GRAPH + "ontology"))
+    derive(store)
+    for query in (
+        "SELECT ?l WHERE { <https://w3id.org/axiskg/id/person/k> rdfs:label ?l }",
+        "SELECT ?m WHERE { ?m schema:attendee <https://w3id.org/axiskg/id/person/k> }",
+    ):
+        rows = list(store.query(iris.sparql_prefixes() + query, use_default_graph_as_union=True))
+        assert len(rows) == 1, query
+    derived = ox.NamedNode(iris.GRAPH_DERIVED)
+    spoke_to = ox.NamedNode(iris.AXO + "spokeTo")
+    assert list(store.quads_for_pattern(None, spoke_to, None, derived))  # the rest stays

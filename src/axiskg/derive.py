@@ -1,6 +1,8 @@
 """Derivation: the direct edges beside the claims (Wikidata's 'truthy' triples), written to graph/derived.
 
 Each rule is one SPARQL UPDATE run against the store, so the rules are readable and testable one by one.
+graph/derived holds only what no source graph states already: the endpoint's default graph is the union
+of the graphs, where a triple held by two graphs would match twice (duplicate rows, COUNT off).
 """
 
 from __future__ import annotations
@@ -106,4 +108,12 @@ def derive(store: ox.Store) -> int:
     else:
         for rule in RULES.values():
             store.update(prefixes + _with_dataset(rule, graphs))
+    store.update(_DROP_STATED)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, derived))
+
+
+# what a source graph states already (a prefLabel's rdfs:label in the ontology, a claimed triple that a
+# graph also states) leaves graph/derived
+_DROP_STATED = f"""
+DELETE {{ GRAPH {_G} {{ ?s ?p ?o }} }}
+WHERE {{ GRAPH {_G} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_G}) }}"""
