@@ -353,17 +353,25 @@ def diff(
 @app.command()
 def publish(
     to: str = typer.Option(
-        ..., "--to", help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store"
+        ..., "--to", metavar="<url>", help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store"
     ),
     release: Path = RELEASE_OPTION,
     query_url: str | None = typer.Option(
-        None, "--query-url", help="SPARQL query endpoint used to verify counts (default: sibling /query)"
+        None,
+        "--query-url",
+        metavar="<url>",
+        help="SPARQL query endpoint used to list the graphs and verify counts (default: sibling /query)",
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
 ) -> None:
     """Push the release to a SPARQL 1.1 Graph Store endpoint graph by graph, then verify the counts.
 
+    Each graph of the release is replaced; graphs under https://w3id.org/axiskg/graph/ that the endpoint
+    holds but the release lacks (a removed report) are deleted; other graphs are left alone.
     Works with Oxigraph server, Jena Fuseki (--to http://host:3030/ds/data), Virtuoso, GraphDB.
+
+    The Graph Store Protocol has no transactions: if a graph is refused part-way, the error lists the
+    graphs already replaced and the others; publishing again is safe and completes the update.
 
     Example: axiskg publish --to http://127.0.0.1:7878/store
     """
@@ -378,6 +386,7 @@ def publish(
                 "query_url": result.query_url,
                 "release": result.release_id,
                 "graphs": {g.graph: {"expected": g.expected, "found": g.found} for g in result.graphs},
+                "removed": [g.graph for g in result.removed],
             }
         )
         return
@@ -386,6 +395,12 @@ def publish(
         f"{len(result.graphs)} graphs, {result.triples} triples, "
         f"counts verified at {result.query_url}"
     )
+    if result.removed:
+        n_removed = len(result.removed)
+        typer.echo(
+            f"removed {n_removed} graph{'s' if n_removed > 1 else ''} no longer in the release: "
+            + ", ".join(f"<{g.graph}>" for g in result.removed)
+        )
 
 
 @scaffold_app.command("report")
