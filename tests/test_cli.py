@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from axiskg.cli import app
 from axiskg.release import list_releases
@@ -221,7 +221,22 @@ def test_query_usage_errors_exit_2(runner: CliRunner, tiny_release_out: Path, ar
 # --- scaffold -------------------------------------------------------------------------------------------
 
 
-def test_scaffold_report_writes_a_valid_file(runner: CliRunner, tiny_project: Path) -> None:
+MEMRI = """
+<https://w3id.org/axiskg/id/org/memri> a <https://w3id.org/axiskg/ontology#MediaOutlet> ;
+    <http://www.w3.org/2004/02/skos/core#prefLabel> "MEMRI"@en .
+"""
+
+
+@pytest.fixture
+def outlet_project(tiny_project: Path) -> Path:
+    """The tiny project with the outlet `memri` declared in data/actors.ttl."""
+    with (tiny_project / "data" / "actors.ttl").open("a", encoding="utf-8") as f:
+        f.write(MEMRI)
+    return tiny_project
+
+
+def test_scaffold_report_writes_a_valid_file(runner: CliRunner, outlet_project: Path) -> None:
+    tiny_project = outlet_project
     args = ["scaffold", "report", "005", "--title", 'The "new" report', "--publisher", "memri",
             "--date", "2024-02-01", "--root", str(tiny_project)]  # fmt: skip
     result = runner.invoke(app, args)
@@ -249,6 +264,47 @@ def test_scaffold_rejects_a_bad_date(runner: CliRunner, tiny_project: Path) -> N
     )  # fmt: skip
     assert result.exit_code == 1
     assert "YYYY-MM-DD" in _one_error_line(result.stderr)
+
+
+def _scaffold(runner: CliRunner, root: Path, slug: str, *options: str) -> Result:
+    return runner.invoke(app, ["scaffold", "report", slug, "--title", "t", *options, "--root", str(root)])
+
+
+def test_scaffold_refuses_a_report_iri_already_used_by_another_file(
+    runner: CliRunner, outlet_project: Path
+) -> None:
+    same = ("--publisher", "memri", "--date", "2024-02-01")
+    assert _scaffold(runner, outlet_project, "005", *same).exit_code == 0
+    result = _scaffold(runner, outlet_project, "006", *same)
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    iri = "<https://w3id.org/axiskg/id/report/memri-2024-02-01>"
+    assert f"{iri} is already used in data/report-005.ttl" in line
+    assert "--report-id memri-2024-02-01-006" in line
+    assert not (outlet_project / "data" / "report-006.ttl").exists()
+    again = _scaffold(runner, outlet_project, "006", *same, "--report-id", "memri-2024-02-01-006")
+    assert again.exit_code == 0, again.output
+    assert (
+        "<https://w3id.org/axiskg/id/report/memri-2024-02-01-006> a axo:Report"
+        in (outlet_project / "data" / "report-006.ttl").read_text()
+    )
+    assert runner.invoke(app, ["validate", "--root", str(outlet_project)]).exit_code == 0
+
+
+def test_scaffold_rejects_a_date_that_is_not_in_the_calendar(runner: CliRunner, outlet_project: Path) -> None:
+    result = _scaffold(runner, outlet_project, "006", "--publisher", "memri", "--date", "2024-13-01")
+    assert result.exit_code == 1
+    assert "--date '2024-13-01' is not a calendar date" in _one_error_line(result.stderr)
+    assert not (outlet_project / "data" / "report-006.ttl").exists()
+
+
+def test_scaffold_rejects_an_unknown_publisher(runner: CliRunner, outlet_project: Path) -> None:
+    result = _scaffold(runner, outlet_project, "006", "--publisher", "memry", "--date", "2024-02-01")
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    assert "<https://w3id.org/axiskg/id/org/memry> is not declared in data/" in line
+    assert "did you mean memri?" in line and "known publishers: memri " in line
+    assert not (outlet_project / "data" / "report-006.ttl").exists()
 
 
 # --- help -----------------------------------------------------------------------------------------------

@@ -405,10 +405,17 @@ def publish(
 
 @scaffold_app.command("report")
 def scaffold_report_cmd(
-    slug: str = typer.Argument(..., help="Report slug: data/report-<slug>.ttl"),
+    slug: str = typer.Argument(..., metavar="SLUG", help="Report slug: data/report-<slug>.ttl"),
     title: str = typer.Option(..., "--title", help="The report's title"),
-    publisher: str = typer.Option(..., "--publisher", help="Publishing outlet: IRI or org slug (memri)"),
-    date: str = typer.Option(..., "--date", help="Publication date YYYY-MM-DD"),
+    publisher: str = typer.Option(
+        ..., "--publisher", help="Publishing outlet declared in data/: org slug (memri) or IRI"
+    ),
+    date: str = typer.Option(..., "--date", metavar="<yyyy-mm-dd>", help="Publication date"),
+    report_id: str | None = typer.Option(
+        None,
+        "--report-id",
+        help="The report IRI's slug, when <publisher>-<date> is already another report's",
+    ),
     source_file: str | None = typer.Option(
         None, "--source-file", help="The report's text file name (e.g. 005_1a2b3c4d.txt)"
     ),
@@ -417,11 +424,22 @@ def scaffold_report_cmd(
 ) -> None:
     """Write data/report-<slug>.ttl: the report node and a commented example claim.
 
+    The report's IRI is https://w3id.org/axiskg/id/report/<publisher>-<date> (or --report-id). Nothing is
+    written when the date is not a calendar date, the publisher is not declared in data/, or another file
+    already uses the report's IRI.
+
     Example: axiskg scaffold report 005 --title "After Gaza" --publisher memri --date 2024-02-01
     """
     with _errors():
         path = scaffold_report(
-            root, slug, title=title, publisher=publisher, date=date, source_file=source_file, force=force
+            root,
+            slug,
+            title=title,
+            publisher=publisher,
+            date=date,
+            source_file=source_file,
+            force=force,
+            report_id=report_id,
         )
     typer.echo(f"wrote {path}; add the report's claims, then run `axiskg validate` and `axiskg build`")
 
