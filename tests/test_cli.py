@@ -198,6 +198,23 @@ def test_query_bad_query(runner: CliRunner, tiny_release_out: Path) -> None:
     assert _one_error_line(result.stderr).startswith("Error: the query does not parse: error at 1:")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT ?x WHERE { ?x a foo:Person }", "unknown prefix foo: declare it with PREFIX foo: <...>"),
+        (
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "SPARQL Update (INSERT) is refused: `axiskg query` is read-only",
+        ),
+    ],
+)
+def test_query_errors_in_words(runner: CliRunner, tiny_release_out: Path, text: str, expected: str) -> None:
+    result = runner.invoke(app, ["query", "-r", str(tiny_release_out), text])
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    assert expected in line and "\\u{" not in line
+
+
 def test_query_missing_release(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["query", "-r", str(tmp_path / "none"), "ASK {}"])
     assert result.exit_code == 1
