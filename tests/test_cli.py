@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -163,7 +164,35 @@ def test_query_by_name_with_param(runner: CliRunner, tiny_release_out: Path) -> 
 def test_query_list(runner: CliRunner) -> None:
     result = runner.invoke(app, ["query", "--list", "--root", str(Path(__file__).parent / "data" / "tiny")])
     assert result.exit_code == 0
-    assert "attendees" in result.stdout and "Who attended a meeting" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "attendees: Who attended a meeting",
+        "  Every attendee of a meeting, with the claim and its hedge.",
+        "  --param meeting=<iri>  default https://w3id.org/axiskg/id/meeting/tehran-session"
+        "  The meeting (IRI)",
+    ]
+    assert "people: People" in lines and "  Every person and their name." in lines
+
+
+def test_query_help_examples_name_queries_that_exist(runner: CliRunner) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    result = runner.invoke(app, ["query", "--help"], env={"COLUMNS": "300"})
+    names = re.findall(r"--name (\S+)", result.stdout)
+    assert names
+    for name in names:
+        assert (repo / "queries" / f"{name}.rq").is_file(), (
+            f"`axiskg query --help` runs a missing query {name}"
+        )
+
+
+def test_query_unknown_name_suggests_the_closest(runner: CliRunner, tiny_release_out: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    args = ["query", "-r", str(tiny_release_out), "--root", str(root), "--name", "attendees"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "no named query 'attendees'; did you mean meeting-attendees? available: " in _one_error_line(
+        result.stderr
+    )
 
 
 def test_query_construct_as_ntriples(runner: CliRunner, tiny_release_out: Path) -> None:

@@ -19,8 +19,10 @@ import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from axiskg import build as build_mod
 from axiskg.diff import Diff
@@ -233,10 +235,16 @@ def _list_queries(root: Path, release: Path) -> None:
     if not queries:
         typer.echo(f"no named queries in {folder}")
         return
-    table = Table("name", "title", "parameters (default)", box=None)
-    for q in queries:
-        table.add_row(q.name, q.title, ", ".join(f"{p.name} ({p.default})" for p in q.params))
-    _out().print(table)
+    out = _out()
+    for i, q in enumerate(queries):
+        if i:
+            out.print()
+        out.print(Text.assemble((q.name, "bold"), ": ", q.title))
+        lines = [q.description] if q.description else []
+        lines += [f"--param {p.name}=<{p.kind}>  default {p.default}  {p.label}".rstrip() for p in q.params]
+        for line in lines:  # indented, also where a terminal wraps them
+            out.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
+    out.print(f"\n{len(queries)} named queries in {folder}; run one with --name NAME", style="dim")
 
 
 @app.command()
@@ -249,14 +257,21 @@ def query(
     fmt: QueryFormat = typer.Option(
         QueryFormat.table, "--format", help="table, or a standard format for scripts"
     ),
-    list_: bool = typer.Option(False, "--list", help="List the named queries and their parameters"),
+    list_: bool = typer.Option(
+        False, "--list", help="List the named queries: what each answers, its parameters"
+    ),
     root: Path = ROOT_OPTION,
 ) -> None:
     """Query the built release with SPARQL (the default graph is the union of all graphs).
 
+    The prefixes of the data model (axo:, skos:, schema:...) need no PREFIX declaration. --list shows the
+    named queries of queries/ with what each answers and its parameters.
+
     Examples:
       axiskg query 'SELECT ?p WHERE { ?p a axo:Person } LIMIT 5'
-      axiskg query --name attendees --param meeting=https://w3id.org/axiskg/id/meeting/x --format csv
+      axiskg query --list
+      axiskg query --name meeting-attendees --format csv
+      axiskg query --name claims-about-entity --param entity=https://w3id.org/axiskg/id/org/kataib-hezbollah
       axiskg query -f my.rq --format json
     """
     with _errors():
