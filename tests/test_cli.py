@@ -214,6 +214,20 @@ def test_query_construct_as_ntriples(runner: CliRunner, tiny_release_out: Path) 
     )
 
 
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [(f, "SELECT ?p WHERE { ?p a axo:Person }") for f in ("json", "csv", "tsv", "xml")]
+    + [(f, "CONSTRUCT WHERE { ?p a axo:Person }") for f in ("turtle", "ntriples", "jsonld", "xml")]
+    + [("xml", "ASK { ?p a axo:Person }"), ("json", "ASK { ?p a axo:Person }")],
+)
+def test_query_output_ends_with_one_newline(
+    runner: CliRunner, tiny_release_out: Path, fmt: str, text: str
+) -> None:
+    result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "--format", fmt, text])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\n") and not result.stdout.endswith("\n\n"), result.stdout[-40:]
+
+
 def test_query_unknown_name(runner: CliRunner, tiny_release_out: Path) -> None:
     root = Path(__file__).parent / "data" / "tiny"
     result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "--root", str(root), "--name", "nope"])

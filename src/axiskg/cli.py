@@ -316,7 +316,12 @@ def _print_answer(answer: Answer, fmt: QueryFormat) -> None:
         out.print(table)
         out.print(f"{len(rows)} row(s)", style="dim")
     else:
-        sys.stdout.buffer.write(answer.serialize(fmt.value))
+        data = answer.serialize(fmt.value)
+        if data and not data.endswith(
+            b"\n"
+        ):  # XML, JSON and JSON-LD end without one: the prompt would follow
+            data += b"\n"
+        sys.stdout.buffer.write(data)
 
 
 def _read(path: Path) -> str:
