@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+import typer.main
 from typer.testing import CliRunner, Result
 
 from axiskg.cli import app
@@ -378,6 +382,33 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: list
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert "axiskg " + command[0] in result.stdout
+
+
+def _command_paths(command: Any, path: list[str]) -> Iterator[list[str]]:
+    yield path
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from _command_paths(sub, [*path, name])
+
+
+ALL_COMMANDS = list(_command_paths(typer.main.get_command(app), []))
+
+
+def test_the_help_test_sees_every_command() -> None:
+    assert sorted(map(tuple, ALL_COMMANDS)) == sorted([(), ("scaffold",), *map(tuple, COMMANDS)])
+
+
+@pytest.mark.parametrize("command", ALL_COMMANDS, ids=lambda c: " ".join(c) or "axiskg")
+def test_help_is_clean(runner: CliRunner, command: list[str]) -> None:
+    """Click's conventions: arguments in capitals in the usage line (not typer's `{old}`), no `<bool>`
+    after a flag, and every help option explained; an example in each."""
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "<bool>" not in text and "list[" not in text
+    [usage] = [line.strip(" │") for line in text.splitlines() if "Usage:" in line]
+    assert "{" not in usage and "}" not in usage, usage
+    assert not re.search(r"\b[a-z]+\b(?:\.\.\.)?$", usage.split("[OPTIONS]")[-1].strip()), usage
+    assert "Example" in text
 
 
 def test_build_shows_progress_on_a_terminal_only(tiny_project: Path, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from rich.padding import Padding
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from axiskg import build as build_mod
 from axiskg.diff import Diff
@@ -39,12 +40,53 @@ from axiskg.validate import ValidationReport
 from axiskg.validate import validate as validate_project
 from axiskg.void import DEFAULT_BASE_URL
 
+
+class _HelpCommand(TyperCommand):
+    """A command whose help follows click's conventions: the usage line names arguments in capitals
+    (`OLD NEW`, `[TEXT]` when optional) where typer writes `{old}`, and flags show no `<bool>` type."""
+
+    # typer's own click (vendored in recent typer, the click package in older ones): duck-typed as Any
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = (param.metavar or param.name or "arg").upper() + ("..." if param.nargs != 1 else "")
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+class _HelpGroup(TyperGroup):
+    """A group whose --help flag shows no `<bool>` type either."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+def _untyped_flags(params: list[Any]) -> list[Any]:
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""  # a flag takes no value: typer's help would show `<bool>`
+    return params
+
+
 app = typer.Typer(
-    help="Publish the axiskg knowledge graph: validate, build, query, diff, publish, serve.",
+    cls=_HelpGroup,
+    help="Publish the axiskg knowledge graph: validate, build, query, diff, publish, serve.\n\n"
+    "Each command has --help with an example.\n\n"
+    "Example: axiskg validate && axiskg build && axiskg serve",
     no_args_is_help=True,
     add_completion=False,
 )
-scaffold_app = typer.Typer(help="Create new source files for curators.", no_args_is_help=True)
+scaffold_app = typer.Typer(
+    cls=_HelpGroup,
+    help="Create new source files for curators.\n\n"
+    'Example: axiskg scaffold report 005 --title "After Gaza" --publisher memri --date 2024-02-01',
+    no_args_is_help=True,
+)
 app.add_typer(scaffold_app, name="scaffold")
 
 ROOT_OPTION = typer.Option(
@@ -124,7 +166,7 @@ def _print_report(report: ValidationReport) -> None:
         typer.echo(str(v))
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def validate(
     root: Path = ROOT_OPTION,
     fmt: OutputFormat = typer.Option(
@@ -157,7 +199,7 @@ def validate(
         raise typer.Exit(code=1)
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def build(
     root: Path = ROOT_OPTION,
     out: Path = typer.Option(Path("release"), "--out", "-o", help="Output directory (releases/ and current)"),
@@ -247,12 +289,14 @@ def _list_queries(root: Path, release: Path) -> None:
     out.print(f"\n{len(queries)} named queries in {folder}; run one with --name NAME", style="dim")
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def query(
-    text: str | None = typer.Argument(None, help="SPARQL query text"),
+    text: str | None = typer.Argument(None, metavar="QUERY", help="SPARQL query text"),
     file: Path | None = typer.Option(None, "--file", "-f", help="Read the query from a file ('-' for stdin)"),
     name: str | None = typer.Option(None, "--name", "-n", help="Run the named query queries/NAME.rq"),
-    param: list[str] = typer.Option([], "--param", "-p", help="key=value for a query parameter (repeatable)"),
+    param: list[str] = typer.Option(
+        [], "--param", "-p", metavar="<key=value>", help="A query parameter's value (repeatable)"
+    ),
     release: Path = RELEASE_OPTION,
     fmt: QueryFormat = typer.Option(
         QueryFormat.table, "--format", help="table, or a standard format for scripts"
@@ -345,10 +389,10 @@ def _print_changes(label: str, changes: Any, limit: int = 50) -> None:
             typer.echo(f"  {sign} ... and {len(items) - limit} more (see --format json)")
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def diff(
-    old: Path = typer.Argument(..., help="Old release (output dir or release dir)"),
-    new: Path = typer.Argument(..., help="New release (output dir or release dir)"),
+    old: Path = typer.Argument(..., metavar="OLD", help="Old release (output dir or release dir)"),
+    new: Path = typer.Argument(..., metavar="NEW", help="New release (output dir or release dir)"),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
 ) -> None:
     """Show what changed between two releases: entities and claims added, removed, changed; triple counts.
@@ -370,7 +414,7 @@ def diff(
             typer.echo(f"  {g}: {o} -> {n} ({n - o:+d})")
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def publish(
     to: str = typer.Option(
         ..., "--to", metavar="<url>", help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store"
@@ -423,7 +467,7 @@ def publish(
         )
 
 
-@scaffold_app.command("report")
+@scaffold_app.command("report", cls=_HelpCommand)
 def scaffold_report_cmd(
     slug: str = typer.Argument(..., metavar="SLUG", help="Report slug: data/report-<slug>.ttl"),
     title: str = typer.Option(..., "--title", help="The report's title"),
@@ -466,7 +510,7 @@ def scaffold_report_cmd(
 
 from axiskg.cli_serve import serve  # noqa: E402
 
-app.command("serve")(serve)
+app.command("serve", cls=_HelpCommand)(serve)
 
 
 def main() -> None:
