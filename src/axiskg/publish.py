@@ -39,7 +39,7 @@ left behind by a killed run is removed by the next publish like any graph the re
 LAST_GRAPHS = (iris.GRAPH_DERIVED, iris.GRAPH_VOID)
 """Sent after the source graphs: they are computed from them and describe them."""
 NOT_ATOMIC = (
-    "the Graph Store Protocol has no transactions, so the endpoint now mixes the two releases; "
+    "The Graph Store Protocol has no transactions, so the endpoint now mixes the two releases; "
     "fix the cause and run `axiskg publish` again: it replaces every graph, so running it again is safe"
 )
 
