@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+import typer
+import typer.main
+from typer.testing import CliRunner, Result
 
 from axiskg.cli import app
 from axiskg.release import list_releases
@@ -163,7 +168,35 @@ def test_query_by_name_with_param(runner: CliRunner, tiny_release_out: Path) -> 
 def test_query_list(runner: CliRunner) -> None:
     result = runner.invoke(app, ["query", "--list", "--root", str(Path(__file__).parent / "data" / "tiny")])
     assert result.exit_code == 0
-    assert "attendees" in result.stdout and "Who attended a meeting" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "attendees: Who attended a meeting",
+        "  Every attendee of a meeting, with the claim and its hedge.",
+        "  --param meeting=<iri>  default https://w3id.org/axiskg/id/meeting/tehran-session"
+        "  The meeting (IRI)",
+    ]
+    assert "people: People" in lines and "  Every person and their name." in lines
+
+
+def test_query_help_examples_name_queries_that_exist(runner: CliRunner) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    result = runner.invoke(app, ["query", "--help"], env={"COLUMNS": "300"})
+    names = re.findall(r"--name (\S+)", result.stdout)
+    assert names
+    for name in names:
+        assert (repo / "queries" / f"{name}.rq").is_file(), (
+            f"`axiskg query --help` runs a missing query {name}"
+        )
+
+
+def test_query_unknown_name_suggests_the_closest(runner: CliRunner, tiny_release_out: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    args = ["query", "-r", str(tiny_release_out), "--root", str(root), "--name", "attendees"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "no named query 'attendees'; did you mean meeting-attendees? available: " in _one_error_line(
+        result.stderr
+    )
 
 
 def test_query_construct_as_ntriples(runner: CliRunner, tiny_release_out: Path) -> None:
@@ -185,6 +218,20 @@ def test_query_construct_as_ntriples(runner: CliRunner, tiny_release_out: Path) 
     )
 
 
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [(f, "SELECT ?p WHERE { ?p a axo:Person }") for f in ("json", "csv", "tsv", "xml")]
+    + [(f, "CONSTRUCT WHERE { ?p a axo:Person }") for f in ("turtle", "ntriples", "jsonld", "xml")]
+    + [("xml", "ASK { ?p a axo:Person }"), ("json", "ASK { ?p a axo:Person }")],
+)
+def test_query_output_ends_with_one_newline(
+    runner: CliRunner, tiny_release_out: Path, fmt: str, text: str
+) -> None:
+    result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "--format", fmt, text])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\n") and not result.stdout.endswith("\n\n"), result.stdout[-40:]
+
+
 def test_query_unknown_name(runner: CliRunner, tiny_release_out: Path) -> None:
     root = Path(__file__).parent / "data" / "tiny"
     result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "--root", str(root), "--name", "nope"])
@@ -196,6 +243,23 @@ def test_query_bad_query(runner: CliRunner, tiny_release_out: Path) -> None:
     result = runner.invoke(app, ["query", "-r", str(tiny_release_out), "SELECT WHERE"])
     assert result.exit_code == 1
     assert _one_error_line(result.stderr).startswith("Error: the query does not parse: error at 1:")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT ?x WHERE { ?x a foo:Person }", "unknown prefix foo: declare it with PREFIX foo: <...>"),
+        (
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "SPARQL Update (INSERT) is refused: `axiskg query` is read-only",
+        ),
+    ],
+)
+def test_query_errors_in_words(runner: CliRunner, tiny_release_out: Path, text: str, expected: str) -> None:
+    result = runner.invoke(app, ["query", "-r", str(tiny_release_out), text])
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    assert expected in line and "\\u{" not in line
 
 
 def test_query_missing_release(runner: CliRunner, tmp_path: Path) -> None:
@@ -221,7 +285,22 @@ def test_query_usage_errors_exit_2(runner: CliRunner, tiny_release_out: Path, ar
 # --- scaffold -------------------------------------------------------------------------------------------
 
 
-def test_scaffold_report_writes_a_valid_file(runner: CliRunner, tiny_project: Path) -> None:
+MEMRI = """
+<https://w3id.org/axiskg/id/org/memri> a <https://w3id.org/axiskg/ontology#MediaOutlet> ;
+    <http://www.w3.org/2004/02/skos/core#prefLabel> "MEMRI"@en .
+"""
+
+
+@pytest.fixture
+def outlet_project(tiny_project: Path) -> Path:
+    """The tiny project with the outlet `memri` declared in data/actors.ttl."""
+    with (tiny_project / "data" / "actors.ttl").open("a", encoding="utf-8") as f:
+        f.write(MEMRI)
+    return tiny_project
+
+
+def test_scaffold_report_writes_a_valid_file(runner: CliRunner, outlet_project: Path) -> None:
+    tiny_project = outlet_project
     args = ["scaffold", "report", "005", "--title", 'The "new" report', "--publisher", "memri",
             "--date", "2024-02-01", "--root", str(tiny_project)]  # fmt: skip
     result = runner.invoke(app, args)
@@ -251,6 +330,47 @@ def test_scaffold_rejects_a_bad_date(runner: CliRunner, tiny_project: Path) -> N
     assert "YYYY-MM-DD" in _one_error_line(result.stderr)
 
 
+def _scaffold(runner: CliRunner, root: Path, slug: str, *options: str) -> Result:
+    return runner.invoke(app, ["scaffold", "report", slug, "--title", "t", *options, "--root", str(root)])
+
+
+def test_scaffold_refuses_a_report_iri_already_used_by_another_file(
+    runner: CliRunner, outlet_project: Path
+) -> None:
+    same = ("--publisher", "memri", "--date", "2024-02-01")
+    assert _scaffold(runner, outlet_project, "005", *same).exit_code == 0
+    result = _scaffold(runner, outlet_project, "006", *same)
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    iri = "<https://w3id.org/axiskg/id/report/memri-2024-02-01>"
+    assert f"{iri} is already used in data/report-005.ttl" in line
+    assert "--report-id memri-2024-02-01-006" in line
+    assert not (outlet_project / "data" / "report-006.ttl").exists()
+    again = _scaffold(runner, outlet_project, "006", *same, "--report-id", "memri-2024-02-01-006")
+    assert again.exit_code == 0, again.output
+    assert (
+        "<https://w3id.org/axiskg/id/report/memri-2024-02-01-006> a axo:Report"
+        in (outlet_project / "data" / "report-006.ttl").read_text()
+    )
+    assert runner.invoke(app, ["validate", "--root", str(outlet_project)]).exit_code == 0
+
+
+def test_scaffold_rejects_a_date_that_is_not_in_the_calendar(runner: CliRunner, outlet_project: Path) -> None:
+    result = _scaffold(runner, outlet_project, "006", "--publisher", "memri", "--date", "2024-13-01")
+    assert result.exit_code == 1
+    assert "--date '2024-13-01' is not a calendar date" in _one_error_line(result.stderr)
+    assert not (outlet_project / "data" / "report-006.ttl").exists()
+
+
+def test_scaffold_rejects_an_unknown_publisher(runner: CliRunner, outlet_project: Path) -> None:
+    result = _scaffold(runner, outlet_project, "006", "--publisher", "memry", "--date", "2024-02-01")
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    assert "<https://w3id.org/axiskg/id/org/memry> is not declared in data/" in line
+    assert "did you mean memri?" in line and "known publishers: memri " in line
+    assert not (outlet_project / "data" / "report-006.ttl").exists()
+
+
 # --- help -----------------------------------------------------------------------------------------------
 
 COMMANDS = [["validate"], ["build"], ["query"], ["diff"], ["publish"], ["serve"], ["scaffold", "report"]]
@@ -262,6 +382,33 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: list
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert "axiskg " + command[0] in result.stdout
+
+
+def _command_paths(command: Any, path: list[str]) -> Iterator[list[str]]:
+    yield path
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from _command_paths(sub, [*path, name])
+
+
+ALL_COMMANDS = list(_command_paths(typer.main.get_command(app), []))
+
+
+def test_the_help_test_sees_every_command() -> None:
+    assert sorted(map(tuple, ALL_COMMANDS)) == sorted([(), ("scaffold",), *map(tuple, COMMANDS)])
+
+
+@pytest.mark.parametrize("command", ALL_COMMANDS, ids=lambda c: " ".join(c) or "axiskg")
+def test_help_is_clean(runner: CliRunner, command: list[str]) -> None:
+    """Click's conventions: arguments in capitals in the usage line (not typer's `{old}`), no `<bool>`
+    after a flag, and every help option explained; an example in each."""
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "<bool>" not in text and "list[" not in text
+    [usage] = [line.strip(" │") for line in text.splitlines() if "Usage:" in line]
+    assert "{" not in usage and "}" not in usage, usage
+    assert not re.search(r"\b[a-z]+\b(?:\.\.\.)?$", usage.split("[OPTIONS]")[-1].strip()), usage
+    assert "Example" in text
 
 
 def test_build_shows_progress_on_a_terminal_only(tiny_project: Path, tmp_path: Path) -> None:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
 from axiskg import iris
+from axiskg.build import build
 from axiskg.cli import app
 from axiskg.errors import PublishError
-from axiskg.publish import default_query_url, publish
+from axiskg.publish import PROBE_GRAPH, default_query_url, publish, upload_order
 from axiskg.release import open_release
 from conftest import free_port
 
@@ -141,3 +146,123 @@ def test_default_query_url() -> None:
     assert default_query_url("http://h:7878/store") == "http://h:7878/query"
     assert default_query_url("http://h:3030/ds/data") == "http://h:3030/ds/query"
     assert default_query_url("http://h:3030/ds") == "http://h:3030/ds/query"
+
+
+# --- graphs the release no longer has, and failures part-way ---------------------------------------------
+
+EXTRA_REPORT = """\
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/axiskg/id/person/extra-person> a axo:Person ; skos:prefLabel "Extra Person"@en .
+"""
+
+
+def test_a_graph_removed_from_the_release_is_removed_at_the_endpoint(
+    tiny_project: Path, tmp_path: Path, oxigraph_url: str
+) -> None:
+    out = tmp_path / "out"
+    extra = tiny_project / "data" / "report-005.ttl"
+    extra.write_text(EXTRA_REPORT, encoding="utf-8")
+    build(tiny_project, out)
+    publish(out, oxigraph_url + "/store")
+    gone = iris.GRAPH + "report-005"
+    assert _count(oxigraph_url, gone) == 2  # the extra person's type and label
+    other = "https://example.org/graph/report-005"  # not the project's namespace: never touched
+    httpx.put(
+        oxigraph_url + "/store",
+        params={"graph": other},
+        content=b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n",
+        headers={"Content-Type": "application/n-triples"},
+    ).raise_for_status()
+
+    extra.unlink()
+    build(tiny_project, out)
+    result = CliRunner().invoke(app, ["publish", "--to", oxigraph_url + "/store", "--release", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"removed 1 graph no longer in the release: <{gone}>" in result.stdout
+    assert _count(oxigraph_url, gone) == 0
+    assert _count(oxigraph_url, other) == 1
+    assert _count(oxigraph_url, PROBE_GRAPH) == 0
+    for graph, n in open_release(out).graphs.items():
+        assert _count(oxigraph_url, graph) == n
+
+
+@contextlib.contextmanager
+def _proxy(target: str, refuse: Callable[[str, str | None], int | None]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 in front of `target` (an Oxigraph server) that answers
+    `refuse(method, graph)` (an HTTP status) instead of forwarding, when that is not None."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            graph = parse_qs(urlsplit(self.path).query).get("graph", [None])[0]
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status = refuse(self.command, graph)
+            if status is not None:
+                self.send_response(status)
+                self.send_header("Content-Length", "6")
+                self.end_headers()
+                self.wfile.write(b"broken")
+                return
+            headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+            r = httpx.request(self.command, target + self.path, content=body, headers=headers)
+            self.send_response(r.status_code)
+            if "Content-Type" in r.headers:
+                self.send_header("Content-Type", r.headers["Content-Type"])
+            self.send_header("Content-Length", str(len(r.content)))
+            self.end_headers()
+            self.wfile.write(r.content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_publish_that_fails_part_way_says_what_was_replaced_and_how_to_recover(
+    tiny_release_out: Path, oxigraph_url: str
+) -> None:
+    rel = open_release(tiny_release_out)
+    failing = iris.GRAPH + "report-000"
+    order = upload_order(list(rel.graphs))
+    assert order[-2:] == [iris.GRAPH_DERIVED, iris.GRAPH_VOID]  # what is computed from the sources: last
+    done, pending = order[: order.index(failing)], order[order.index(failing) :]
+
+    def refuse(method: str, graph: str | None) -> int | None:
+        return 500 if method == "PUT" and graph == failing else None
+
+    with _proxy(oxigraph_url, refuse) as proxy:
+        args = ["publish", "--to", proxy + "/store", "--query-url", proxy + "/query"]
+        result = CliRunner().invoke(app, [*args, "--release", str(tiny_release_out)])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert f"refused graph <{failing}> (HTTP 500)" in line
+    assert f"Already replaced ({len(done)}): " + ", ".join(f"<{g}>" for g in done) in line
+    assert f"not replaced ({len(pending)}): " + ", ".join(f"<{g}>" for g in pending) in line
+    assert "no transactions" in line and "run `axiskg publish` again" in line
+    assert _count(oxigraph_url, iris.GRAPH_DERIVED) == 0  # derived comes after the sources: not replaced
+    for graph in done:
+        assert _count(oxigraph_url, graph) == rel.graphs[graph]
+    assert publish(rel, oxigraph_url + "/store").ok  # running it again completes the update
+
+
+def test_an_endpoint_that_refuses_writes_is_found_before_any_graph_is_replaced(
+    tiny_release_out: Path, oxigraph_url: str
+) -> None:
+    def refuse(method: str, graph: str | None) -> int | None:
+        return 403 if method in ("PUT", "DELETE") else None
+
+    with _proxy(oxigraph_url, refuse) as proxy, pytest.raises(PublishError) as caught:
+        publish(tiny_release_out, proxy + "/store", query_url=proxy + "/query")
+    message = str(caught.value)
+    assert "refused a write (HTTP 403" in message and "Nothing was published" in message
+    assert "Already replaced" not in message

@@ -14,6 +14,9 @@ from rdflib import Graph, URIRef
 from axiskg.errors import QueryError, ReleaseNotFoundError
 from axiskg.queries import get_query
 from axiskg.query import compact, query
+from axiskg.release import open_release
+from axiskg.web.limits import QueryLimits, QueryRefusedError, check_query
+from axiskg.web.workers import execute
 
 KHAZALI = "https://w3id.org/axiskg/id/person/qais-al-khazali"
 MEETING = "https://w3id.org/axiskg/id/meeting/tehran-session"
@@ -95,3 +98,56 @@ def test_compact_names() -> None:
     assert compact(ox.NamedNode("https://w3id.org/axiskg/ontology/hedge#none")) == "hedge:none"
     assert compact(ox.Literal("x", language="en")) == "x"
     assert compact(None) == ""
+
+
+# --- errors worded as the server words them (axiskg.web.limits) --------------------------------------------
+
+
+def test_an_undeclared_prefix_is_named_with_the_declaration_to_add(tiny_release_out: Path) -> None:
+    with pytest.raises(QueryError) as caught:
+        query(tiny_release_out, "SELECT ?x WHERE { ?x a foo:Person }")
+    message = str(caught.value)
+    assert message == (
+        "the query does not parse: error at 1:34: unknown prefix foo: declare it with PREFIX foo: <...>"
+    )
+
+
+def test_parser_errors_leave_out_the_unicode_ranges(tiny_release_out: Path) -> None:
+    with pytest.raises(QueryError) as caught:
+        query(tiny_release_out, "SELECT * WHERE { ?x a Person }")
+    message = str(caught.value)
+    assert "\\u{" not in message and ".." not in message and "\n" not in message
+    assert message.startswith('the query does not parse: error at 1:29: expected one of ".", ":"')
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "INSERT"),
+        ("PREFIX ex: <urn:ex:> DELETE WHERE { ?s ex:p ?o }", "DELETE"),
+        ("CLEAR ALL", "CLEAR"),
+    ],
+)
+def test_updates_are_refused_in_the_words_of_the_server(tiny_release_out: Path, text: str, form: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        query(tiny_release_out, text)
+    with pytest.raises(QueryRefusedError) as server:
+        check_query(text, QueryLimits())
+    assert server.value.status == 403
+    refused = f"SPARQL Update ({form}) is refused: "
+    assert str(caught.value).startswith(refused + "`axiskg query` is read-only and never executes updates")
+    assert server.value.message.startswith(refused)
+
+
+def test_the_server_words_an_undeclared_prefix_as_axiskg_query_does(tiny_release_out: Path) -> None:
+    text = "SELECT ?x WHERE { ?x a foo:Person }"
+    release = open_release(tiny_release_out)
+    status, _rows, _truncated, _body, error = execute(
+        release.store, {"query": text, "max_rows": 10, "format": "json"}
+    )
+    assert status == 400 and error is not None
+    with pytest.raises(QueryError) as caught:
+        query(release, text)
+    worded = "error at 1:34: unknown prefix foo: declare it with PREFIX foo: <...>"
+    assert error[0] == f"SPARQL syntax error: {worded}"
+    assert str(caught.value).endswith(worded)

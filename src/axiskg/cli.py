@@ -19,8 +19,11 @@ import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from axiskg import build as build_mod
 from axiskg.diff import Diff
@@ -37,12 +40,53 @@ from axiskg.validate import ValidationReport
 from axiskg.validate import validate as validate_project
 from axiskg.void import DEFAULT_BASE_URL
 
+
+class _HelpCommand(TyperCommand):
+    """A command whose help follows click's conventions: the usage line names arguments in capitals
+    (`OLD NEW`, `[TEXT]` when optional) where typer writes `{old}`, and flags show no `<bool>` type."""
+
+    # typer's own click (vendored in recent typer, the click package in older ones): duck-typed as Any
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            name = (param.metavar or param.name or "arg").upper() + ("..." if param.nargs != 1 else "")
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+class _HelpGroup(TyperGroup):
+    """A group whose --help flag shows no `<bool>` type either."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+def _untyped_flags(params: list[Any]) -> list[Any]:
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""  # a flag takes no value: typer's help would show `<bool>`
+    return params
+
+
 app = typer.Typer(
-    help="Publish the axiskg knowledge graph: validate, build, query, diff, publish, serve.",
+    cls=_HelpGroup,
+    help="Publish the axiskg knowledge graph: validate, build, query, diff, publish, serve.\n\n"
+    "Each command has --help with an example.\n\n"
+    "Example: axiskg validate && axiskg build && axiskg serve",
     no_args_is_help=True,
     add_completion=False,
 )
-scaffold_app = typer.Typer(help="Create new source files for curators.", no_args_is_help=True)
+scaffold_app = typer.Typer(
+    cls=_HelpGroup,
+    help="Create new source files for curators.\n\n"
+    'Example: axiskg scaffold report 005 --title "After Gaza" --publisher memri --date 2024-02-01',
+    no_args_is_help=True,
+)
 app.add_typer(scaffold_app, name="scaffold")
 
 ROOT_OPTION = typer.Option(
@@ -122,7 +166,7 @@ def _print_report(report: ValidationReport) -> None:
         typer.echo(str(v))
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def validate(
     root: Path = ROOT_OPTION,
     fmt: OutputFormat = typer.Option(
@@ -155,7 +199,7 @@ def validate(
         raise typer.Exit(code=1)
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def build(
     root: Path = ROOT_OPTION,
     out: Path = typer.Option(Path("release"), "--out", "-o", help="Output directory (releases/ and current)"),
@@ -233,30 +277,45 @@ def _list_queries(root: Path, release: Path) -> None:
     if not queries:
         typer.echo(f"no named queries in {folder}")
         return
-    table = Table("name", "title", "parameters (default)", box=None)
-    for q in queries:
-        table.add_row(q.name, q.title, ", ".join(f"{p.name} ({p.default})" for p in q.params))
-    _out().print(table)
+    out = _out()
+    for i, q in enumerate(queries):
+        if i:
+            out.print()
+        out.print(Text.assemble((q.name, "bold"), ": ", q.title))
+        lines = [q.description] if q.description else []
+        lines += [f"--param {p.name}=<{p.kind}>  default {p.default}  {p.label}".rstrip() for p in q.params]
+        for line in lines:  # indented, also where a terminal wraps them
+            out.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
+    out.print(f"\n{len(queries)} named queries in {folder}; run one with --name NAME", style="dim")
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def query(
-    text: str | None = typer.Argument(None, help="SPARQL query text"),
+    text: str | None = typer.Argument(None, metavar="QUERY", help="SPARQL query text"),
     file: Path | None = typer.Option(None, "--file", "-f", help="Read the query from a file ('-' for stdin)"),
     name: str | None = typer.Option(None, "--name", "-n", help="Run the named query queries/NAME.rq"),
-    param: list[str] = typer.Option([], "--param", "-p", help="key=value for a query parameter (repeatable)"),
+    param: list[str] = typer.Option(
+        [], "--param", "-p", metavar="<key=value>", help="A query parameter's value (repeatable)"
+    ),
     release: Path = RELEASE_OPTION,
     fmt: QueryFormat = typer.Option(
         QueryFormat.table, "--format", help="table, or a standard format for scripts"
     ),
-    list_: bool = typer.Option(False, "--list", help="List the named queries and their parameters"),
+    list_: bool = typer.Option(
+        False, "--list", help="List the named queries: what each answers, its parameters"
+    ),
     root: Path = ROOT_OPTION,
 ) -> None:
     """Query the built release with SPARQL (the default graph is the union of all graphs).
 
+    The prefixes of the data model (axo:, skos:, schema:...) need no PREFIX declaration. --list shows the
+    named queries of queries/ with what each answers and its parameters.
+
     Examples:
       axiskg query 'SELECT ?p WHERE { ?p a axo:Person } LIMIT 5'
-      axiskg query --name attendees --param meeting=https://w3id.org/axiskg/id/meeting/x --format csv
+      axiskg query --list
+      axiskg query --name meeting-attendees --format csv
+      axiskg query --name claims-about-entity --param entity=https://w3id.org/axiskg/id/org/kataib-hezbollah
       axiskg query -f my.rq --format json
     """
     with _errors():
@@ -301,7 +360,12 @@ def _print_answer(answer: Answer, fmt: QueryFormat) -> None:
         out.print(table)
         out.print(f"{len(rows)} row(s)", style="dim")
     else:
-        sys.stdout.buffer.write(answer.serialize(fmt.value))
+        data = answer.serialize(fmt.value)
+        if data and not data.endswith(
+            b"\n"
+        ):  # XML, JSON and JSON-LD end without one: the prompt would follow
+            data += b"\n"
+        sys.stdout.buffer.write(data)
 
 
 def _read(path: Path) -> str:
@@ -325,10 +389,10 @@ def _print_changes(label: str, changes: Any, limit: int = 50) -> None:
             typer.echo(f"  {sign} ... and {len(items) - limit} more (see --format json)")
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def diff(
-    old: Path = typer.Argument(..., help="Old release (output dir or release dir)"),
-    new: Path = typer.Argument(..., help="New release (output dir or release dir)"),
+    old: Path = typer.Argument(..., metavar="OLD", help="Old release (output dir or release dir)"),
+    new: Path = typer.Argument(..., metavar="NEW", help="New release (output dir or release dir)"),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
 ) -> None:
     """Show what changed between two releases: entities and claims added, removed, changed; triple counts.
@@ -350,20 +414,28 @@ def diff(
             typer.echo(f"  {g}: {o} -> {n} ({n - o:+d})")
 
 
-@app.command()
+@app.command(cls=_HelpCommand)
 def publish(
     to: str = typer.Option(
-        ..., "--to", help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store"
+        ..., "--to", metavar="<url>", help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store"
     ),
     release: Path = RELEASE_OPTION,
     query_url: str | None = typer.Option(
-        None, "--query-url", help="SPARQL query endpoint used to verify counts (default: sibling /query)"
+        None,
+        "--query-url",
+        metavar="<url>",
+        help="SPARQL query endpoint used to list the graphs and verify counts (default: sibling /query)",
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json"),
 ) -> None:
     """Push the release to a SPARQL 1.1 Graph Store endpoint graph by graph, then verify the counts.
 
+    Each graph of the release is replaced; graphs under https://w3id.org/axiskg/graph/ that the endpoint
+    holds but the release lacks (a removed report) are deleted; other graphs are left alone.
     Works with Oxigraph server, Jena Fuseki (--to http://host:3030/ds/data), Virtuoso, GraphDB.
+
+    The Graph Store Protocol has no transactions: if a graph is refused part-way, the error lists the
+    graphs already replaced and the others; publishing again is safe and completes the update.
 
     Example: axiskg publish --to http://127.0.0.1:7878/store
     """
@@ -378,6 +450,7 @@ def publish(
                 "query_url": result.query_url,
                 "release": result.release_id,
                 "graphs": {g.graph: {"expected": g.expected, "found": g.found} for g in result.graphs},
+                "removed": [g.graph for g in result.removed],
             }
         )
         return
@@ -386,14 +459,27 @@ def publish(
         f"{len(result.graphs)} graphs, {result.triples} triples, "
         f"counts verified at {result.query_url}"
     )
+    if result.removed:
+        n_removed = len(result.removed)
+        typer.echo(
+            f"removed {n_removed} graph{'s' if n_removed > 1 else ''} no longer in the release: "
+            + ", ".join(f"<{g.graph}>" for g in result.removed)
+        )
 
 
-@scaffold_app.command("report")
+@scaffold_app.command("report", cls=_HelpCommand)
 def scaffold_report_cmd(
-    slug: str = typer.Argument(..., help="Report slug: data/report-<slug>.ttl"),
+    slug: str = typer.Argument(..., metavar="SLUG", help="Report slug: data/report-<slug>.ttl"),
     title: str = typer.Option(..., "--title", help="The report's title"),
-    publisher: str = typer.Option(..., "--publisher", help="Publishing outlet: IRI or org slug (memri)"),
-    date: str = typer.Option(..., "--date", help="Publication date YYYY-MM-DD"),
+    publisher: str = typer.Option(
+        ..., "--publisher", help="Publishing outlet declared in data/: org slug (memri) or IRI"
+    ),
+    date: str = typer.Option(..., "--date", metavar="<yyyy-mm-dd>", help="Publication date"),
+    report_id: str | None = typer.Option(
+        None,
+        "--report-id",
+        help="The report IRI's slug, when <publisher>-<date> is already another report's",
+    ),
     source_file: str | None = typer.Option(
         None, "--source-file", help="The report's text file name (e.g. 005_1a2b3c4d.txt)"
     ),
@@ -402,18 +488,29 @@ def scaffold_report_cmd(
 ) -> None:
     """Write data/report-<slug>.ttl: the report node and a commented example claim.
 
+    The report's IRI is https://w3id.org/axiskg/id/report/<publisher>-<date> (or --report-id). Nothing is
+    written when the date is not a calendar date, the publisher is not declared in data/, or another file
+    already uses the report's IRI.
+
     Example: axiskg scaffold report 005 --title "After Gaza" --publisher memri --date 2024-02-01
     """
     with _errors():
         path = scaffold_report(
-            root, slug, title=title, publisher=publisher, date=date, source_file=source_file, force=force
+            root,
+            slug,
+            title=title,
+            publisher=publisher,
+            date=date,
+            source_file=source_file,
+            force=force,
+            report_id=report_id,
         )
     typer.echo(f"wrote {path}; add the report's claims, then run `axiskg validate` and `axiskg build`")
 
 
 from axiskg.cli_serve import serve  # noqa: E402
 
-app.command("serve")(serve)
+app.command("serve", cls=_HelpCommand)(serve)
 
 
 def main() -> None:

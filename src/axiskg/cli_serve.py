@@ -15,8 +15,8 @@ def serve(
     release: Path = typer.Option(
         Path("release"), "--release", help="Release output directory (with `current`)"
     ),
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)"),
+    port: int = typer.Option(8000, "--port", help="TCP port to listen on"),
     workers: int = typer.Option(1, "--workers", min=1, help="HTTP worker processes"),
     query_workers: int = typer.Option(
         2,
@@ -33,10 +33,15 @@ def serve(
     ),
     max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Cap on result rows / triples per answer"),
     allow_service: list[str] = typer.Option(
-        [], "--allow-service", help="SPARQL endpoint that SERVICE may call (repeatable); none by default"
+        [],
+        "--allow-service",
+        metavar="<url>",
+        help="SPARQL endpoint that SERVICE may call (repeatable); none by default",
     ),
     base_iri: str = typer.Option(BASE, "--base-iri", help="IRI namespace served at this host's root"),
-    cors_origin: list[str] = typer.Option(["*"], "--cors-origin", help="Allowed CORS origin (repeatable)"),
+    cors_origin: list[str] = typer.Option(
+        ["*"], "--cors-origin", metavar="<origin>", help="Allowed CORS origin (repeatable)"
+    ),
     max_body: int = typer.Option(1_000_000, "--max-body", help="Largest request body in bytes"),
     max_query_length: int = typer.Option(100_000, "--max-query-length", help="Longest query in characters"),
     max_depth: int = typer.Option(100, "--max-depth", help="Deepest nesting of groups/brackets in a query"),
@@ -62,7 +67,7 @@ def serve(
         help="Run a query in the web process, skipping the worker hop, when every triple pattern is "
         "anchored on a constant and their match counts multiply to at most this (0: always a worker)",
     ),
-    access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request"),
     server: str = typer.Option(
         "uvicorn", "--server", help="ASGI server: uvicorn (uvloop, httptools) or granian"
     ),

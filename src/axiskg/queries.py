@@ -11,6 +11,7 @@ SELECT ...
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,5 +167,8 @@ def get_query(directory: str | Path, name: str) -> NamedQuery:
     path = Path(directory) / f"{name}.rq"
     if path.is_file():
         return parse_query_text(name, path.read_text(encoding="utf-8"), path)
-    names = ", ".join(q.name for q in load_queries(directory)) or f"none (no *.rq files in {directory})"
-    raise NotFoundError(f"no named query '{name}'; available: {names} (see `axiskg query --list`)")
+    known = [q.name for q in load_queries(directory)]
+    names = ", ".join(known) or f"none (no *.rq files in {directory})"
+    close = [k for k in known if name.lower() in k] or difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close[:3])}? " if close else ""
+    raise NotFoundError(f"no named query '{name}'; {hint}available: {names} (see `axiskg query --list`)")

@@ -11,6 +11,7 @@ from axiskg import iris
 from axiskg.errors import QueryError
 from axiskg.queries import inject_values
 from axiskg.release import Release, open_release
+from axiskg.web.limits import syntax_message, update_form, update_refusal
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -94,16 +95,23 @@ def query(
     """Run `text` on the release (an output dir, a release dir or an open Release).
 
     The default graph is the union of every named graph, and the contract's prefixes (`axo:`, `skos:`...)
-    need no declaration. Raises QueryError with the parser's
-    message when the query does not parse, ReleaseNotFoundError when there is no release.
+    need no declaration. Raises QueryError for an update (refused: a release is read-only) and, with the
+    parser's message in the server's words (axiskg.web.limits.syntax_message), for a query that does not
+    parse; ReleaseNotFoundError when there is no release.
     """
+    form = update_form(text)
+    if form is not None:  # worded as the server words it (axiskg.web.limits), not as "expected CONSTRUCT"
+        raise QueryError(
+            update_refusal(form, "`axiskg query`") + "; change the files of data/ and run `axiskg build`"
+        )
     rel = release if isinstance(release, Release) else open_release(release)
     try:
         raw = rel.store.query(
             inject_values(text, bindings or {}), use_default_graph_as_union=True, prefixes=dict(iris.PREFIXES)
         )
     except SyntaxError as exc:
-        raise QueryError(f"the query does not parse: {exc.msg or exc}") from exc
+        message = syntax_message(text, str(exc.msg or exc), iris.PREFIXES)
+        raise QueryError(f"the query does not parse: {message}") from exc
     except OSError as exc:
         raise QueryError(f"the query failed: {exc}") from exc
     if isinstance(raw, ox.QueryBoolean):

@@ -5,7 +5,8 @@ bounded.py prove some queries small enough to run in the web process. The web pr
 those (never one that mentions SERVICE); every other query goes to a killable worker. Queries that mention
 the word "service" anywhere are parsed exactly with rdflib's SPARQL parser, in the query worker and under the
 deadline, to find their SERVICE clauses, which are refused unless their endpoint is on the allowlist; only
-then does pyoxigraph parse and run the query (its syntax errors come back as 400 with pyoxigraph's message).
+then does pyoxigraph parse and run the query (its syntax errors come back as 400 with pyoxigraph's message
+in words, syntax_message: `axiskg query` words them alike, and its updates as check_query does).
 Why not pyoxigraph's parser in the web process: pyoxigraph exposes no parser, only `query()`, which would
 also evaluate (and call SERVICE endpoints).
 
@@ -16,6 +17,7 @@ the rare queries that mention "service".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,11 +238,7 @@ def _check(query: str, limits: QueryLimits) -> QueryInfo:
         )
     form = _form(tokens)
     if form in UPDATE_KEYWORDS:
-        raise QueryRefusedError(
-            403,
-            "update",
-            f"SPARQL Update ({form}) is refused: this endpoint is read-only and never executes updates",
-        )
+        raise QueryRefusedError(403, "update", update_refusal(form))
     lowered = query.lower()
     has_dataset = "from" in lowered and any(
         kind == "word" and text.upper() == "FROM" for kind, text in tokens
@@ -253,6 +251,66 @@ def _check(query: str, limits: QueryLimits) -> QueryInfo:
             "now" in lowered or "rand" in lowered or "uu" in lowered or "bnode" in lowered
         ) or not NONDETERMINISTIC.search(query)
     return QueryInfo(form, has_dataset, depth, mentions_service, cacheable, tokens)
+
+
+def update_form(query: str) -> str | None:
+    """The keyword of a SPARQL Update request (INSERT, DELETE, LOAD, CLEAR...), None for a query."""
+    form = _form(_tokens(query))
+    return form if form in UPDATE_KEYWORDS else None
+
+
+def update_refusal(form: str, where: str = "this endpoint") -> str:
+    """Why an update is refused, in the same words by the server (403) and `axiskg query`."""
+    return f"SPARQL Update ({form}) is refused: {where} is read-only and never executes updates"
+
+
+# pyoxigraph's parser lists what it expected, character classes included (`['A' ..= 'Z' | '\u{00C0}'..=...]`,
+# hundreds of characters for a name); an undeclared prefix is one alternative, "Prefix not found".
+_SYNTAX_POSITION = re.compile(r"^(error at \d+:\d+): ", re.DOTALL)
+_CHAR_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
+_ALTERNATIVE = re.compile(r'"(?:[^"\\]|\\.)*"|' + _CHAR_CLASS.pattern + r"|[^,\s][^,]*")
+_PREFIX_DECL = re.compile(r"^([A-Za-z][\w\-.]*)?:$")
+
+
+def _undeclared_prefixes(query: str, predeclared: set[str]) -> list[str]:
+    """Prefixes of the query's prefixed names that neither a PREFIX clause nor `predeclared` declares."""
+    tokens = _tokens(query)
+    declared = set(predeclared)
+    for i, (kind, text) in enumerate(tokens[:-1]):
+        if kind == "word" and text.upper() == "PREFIX" and _PREFIX_DECL.match(tokens[i + 1][1]):
+            declared.add(tokens[i + 1][1][:-1])
+    found: list[str] = []
+    for kind, text in tokens:
+        if kind == "word" and ":" in text and not text.startswith("_:"):
+            prefix = text.split(":", 1)[0]
+            if prefix not in declared and prefix not in found:
+                found.append(prefix)
+    return found
+
+
+def syntax_message(query: str, message: str, predeclared: Iterable[str] = ()) -> str:
+    """pyoxigraph's syntax error in words for people, in the same words by the server (400) and
+    `axiskg query`: an undeclared prefix is named, with the PREFIX clause to add; the character classes the
+    parser expected are left out (a list of Unicode ranges helps nobody)."""
+    m = _SYNTAX_POSITION.match(message)
+    where, detail = (m.group(1), message[m.end() :]) if m else ("", message)
+    lead = f"{where}: " if where else ""
+    if detail.startswith("expected ") and _form(_tokens(query)) is None:  # pyoxigraph: "expected CONSTRUCT"
+        forms = ", ".join(QUERY_FORMS)
+        return f"{lead}a query starts with one of {forms} (after its BASE and PREFIX declarations)"
+    if "Prefix not found" in detail:
+        missing = _undeclared_prefixes(query, set(predeclared))
+        if missing:
+            p = missing[0]
+            return f"{lead}unknown prefix {p}: declare it with PREFIX {p}: <...>"
+        return f"{lead}a prefixed name uses an undeclared prefix: declare it with PREFIX name: <...>"
+    if detail.startswith("expected ") and _CHAR_CLASS.search(detail):
+        listed = detail[len("expected ") :].removeprefix("one of ")
+        kept = [a for a in _ALTERNATIVE.findall(listed) if not _CHAR_CLASS.fullmatch(a)]
+        if not kept:
+            return f"{lead}unexpected end of the query or unexpected character here"
+        return f"{lead}expected {'one of ' if len(kept) > 1 else ''}{', '.join(kept)} or another character"
+    return message
 
 
 def check_services(query: str, allow_service: list[str] | tuple[str, ...]) -> None:

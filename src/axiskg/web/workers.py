@@ -32,7 +32,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from axiskg.web.limits import QueryRefusedError
+from axiskg.iris import PREFIXES
+from axiskg.web.limits import QueryRefusedError, syntax_message
 from axiskg.web.results import run_query
 
 _LEN = struct.Struct(">I")
@@ -90,8 +91,9 @@ def execute(store: ox.Store, req: dict[str, Any]) -> tuple[int, int, bool, bytes
         return 200, rows, truncated, body, None
     except QueryRefusedError as exc:
         return exc.status, 0, False, b"", (exc.message, exc.reason)
-    except SyntaxError as exc:
-        return 400, 0, False, b"", (f"SPARQL syntax error: {exc}", "")
+    except SyntaxError as exc:  # worded as `axiskg query` words it
+        message = syntax_message(req["query"], str(exc.msg or exc), PREFIXES)
+        return 400, 0, False, b"", (f"SPARQL syntax error: {message}", "")
     except (ValueError, TypeError, OSError, RuntimeError) as exc:
         return 500, 0, False, b"", (f"query failed: {exc}", "")
 
