@@ -50,7 +50,7 @@ def _expand(token: str, prefixes: dict[str, str]) -> str | None:
 
 
 def _index(parsed: ParsedFile) -> _FileIndex:
-    text = parsed.source.path.read_text(encoding="utf-8", errors="replace")
+    text = parsed.source.path.read_text(encoding="utf-8-sig", errors="replace")  # a BOM is not text
     lines = text.splitlines()
     prefixes: dict[str, str] = {}
     for line in lines:
