@@ -406,3 +406,61 @@ def test_concurrent_builds_into_one_output_are_serialized(tiny_project: Path, tm
     assert os.readlink(out / "current") in {f"releases/{r}" for r in releases}
     for r in releases:
         assert open_release(out / "releases" / r).graphs  # each one complete
+
+
+# --- what a failed build says -------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+SHAPE_FIXTURES = REPO / "tests" / "fixtures" / "shapes"
+
+
+def _real_shapes_project(root: Path, *fixtures: str) -> Path:
+    """The repository's ontology/ and shapes/, with the given shape test fixtures as data/."""
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    shutil.copytree(REPO / "shapes", root / "shapes")
+    (root / "data").mkdir()
+    for name in fixtures:
+        shutil.copy(SHAPE_FIXTURES / f"{name}.ttl", root / "data" / f"{name}.ttl")
+    return root
+
+
+def test_a_failed_build_names_the_first_error_not_a_warning(tmp_path: Path) -> None:
+    """A warning in an earlier file (a speech act without speaker) must not hide the error of a later one."""
+    root = _real_shapes_project(tmp_path / "p", "speech_act_without_speaker")
+    (root / "data" / "zz-report.ttl").write_text(
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "@prefix ax: <https://w3id.org/axiskg/id/> .\n\n"
+        "<https://w3id.org/axiskg/id/claim/000-alice-there> a axo:Claim ;\n"
+        "    rdf:subject <https://w3id.org/axiskg/id/meeting/test-meeting> ;\n"
+        "    rdf:predicate <https://schema.org/attendee> ;\n"
+        "    rdf:object <https://w3id.org/axiskg/id/person/alice> ;\n"
+        "    axo:statedIn <https://w3id.org/axiskg/id/report/test-report> ;\n"
+        "    axo:attributionChain () ;\n"
+        '    axo:quote "she is said to have asked"@en .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ShapeViolationError) as info:
+        build(root, tmp_path / "out")
+    message = str(info.value)
+    assert message.startswith(
+        "validation failed with 1 error(s) (and 1 warning(s)); first: data/zz-report.ttl:5: Violation: "
+        "<https://w3id.org/axiskg/id/claim/000-alice-there> axo:hedge: "
+    ), message
+    assert not (tmp_path / "out" / "current").exists()
+
+
+def test_an_ill_typed_date_fails_the_build_cleanly(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """ "early summer 2023"^^xsd:date: one error, no traceback (pyshacl crashed on it, in the validating child
+    and again in the build), nothing published."""
+    root = _real_shapes_project(tmp_path / "p", "ill_typed_date_text")
+    with pytest.raises(ShapeViolationError) as info:
+        build(root, tmp_path / "out")
+    assert str(info.value).startswith(
+        "validation failed with 1 error(s); first: data/ill_typed_date_text.ttl:73: Violation: "
+        "<https://w3id.org/axiskg/id/time/summer-2023> axo:notBefore: "
+        '"early summer 2023" is not a valid xsd:date (YYYY-MM-DD); for a vague date use a DateSpec'
+    ), str(info.value)
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out" / "current").exists()
