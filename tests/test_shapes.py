@@ -69,6 +69,8 @@ VIOLATIONS: dict[str, tuple[str, str]] = {
     "disagrees_with_non_claim": (CLAIM_QUESTION, "must point to another axo:Claim"),
     "inferred_not_boolean": (CLAIM_RESPONSE, "axo:inferred must be a single boolean"),
     "predicate_literal": (CLAIM_ATTENDED, "needs exactly one rdf:predicate, a property IRI"),
+    "quote_without_language": (CLAIM_RESPONSE, "axo:quote must be a string tagged English"),
+    "quote_not_a_string": (CLAIM_RESPONSE, "axo:quote must be a string tagged English"),
     # memberships
     "membership_without_member": (MEMBERSHIP, "must have exactly one org:member"),
     "membership_without_organization": (MEMBERSHIP, "must have exactly one org:organization"),
@@ -105,7 +107,6 @@ VIOLATIONS: dict[str, tuple[str, str]] = {
 WARNINGS: dict[str, tuple[str, str]] = {
     "speech_act_without_speaker": (ID + "act/test-question", "Speech act has no speaker"),
     "quote_too_long": (CLAIM_RESPONSE, "at most 300 characters"),
-    "quote_without_language": (CLAIM_RESPONSE, "English-tagged literal"),
     "datespec_without_precision": (SUMMER, "DateSpec has no axo:precision"),
     "not_after_without_not_before": (SUMMER, "axo:notAfter but no axo:notBefore"),
     "relative_without_relative_to": (SUMMER, "without axo:relativeTo"),
@@ -183,6 +184,22 @@ def test_advice_is_a_warning(run: Callable[[str], ValidationReport], fixture: st
     assert all(v.severity == "Warning" for v in report.violations), describe(report.violations)
     hits = [v for v in report.violations if v.focus == focus and message in v.message]
     assert hits, f"expected a Warning on {focus} mentioning {message!r}; got:\n{describe(report.violations)}"
+
+
+@pytest.mark.parametrize("fixture", ["quote_without_language", "quote_not_a_string"])
+def test_a_quote_that_is_not_an_english_string_is_one_violation(
+    run: Callable[[str], ValidationReport], fixture: str
+) -> None:
+    """A quote must be a language-tagged string (@en): anything else is an error, reported once."""
+    report = run(fixture)
+    on_quote = [v for v in report.violations if v.path == iris.AXO + "quote"]
+    assert [(v.severity, v.focus) for v in on_quote] == [("Violation", CLAIM_RESPONSE)], describe(on_quote)
+
+
+def test_a_wrong_precision_is_not_taken_for_a_relative_one(run: Callable[[str], ValidationReport]) -> None:
+    """axo:precision outside the list is reported as such, not as "Relative DateSpec without relativeTo"."""
+    report = run("bad_precision")
+    assert not [v for v in report.violations if "relativeTo" in v.message], describe(report.violations)
 
 
 @pytest.mark.parametrize("fixture", ["not_before_date_time", "not_after_date_time"])
