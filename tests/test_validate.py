@@ -165,12 +165,12 @@ def test_an_empty_data_file_is_an_error(tiny_project: Path) -> None:
     (tiny_project / "data" / "report-006.ttl").write_text("# nothing yet\n" + PREFIXES, encoding="utf-8")
     report = validate(tiny_project)
     assert not report.conforms
-    assert [(v.file, v.check) for v in report.errors] == [
-        ("data/report-005.ttl", "empty-file"),
-        ("data/report-006.ttl", "empty-file"),
+    assert [(v.file, v.severity, v.check) for v in report.violations] == [
+        ("data/report-005.ttl", "Violation", "empty-file"),
+        ("data/report-006.ttl", "Warning", "empty-file"),  # only comments: written on purpose
     ]
-    assert str(report.errors[0]).startswith("data/report-005.ttl: Violation: file is empty")
-    assert "no triples" in str(report.errors[1])
+    assert str(report.violations[0]).startswith("data/report-005.ttl: Violation: file is empty")
+    assert "no triples" in str(report.violations[1])
 
 
 def test_files_that_are_not_read_are_named(tiny_project: Path) -> None:

@@ -135,19 +135,22 @@ def run(
 
 
 def empty_files(data: Sequence[ParsedFile]) -> list[Violation]:
+    """An empty data file (an editor or a redirect that failed, a graph that would silently vanish) is an
+    error; a file of only comments and prefixes was written on purpose: a warning."""
     out = []
     for p in data:
         if p.quads:
             continue
         text = p.source.path.read_text(encoding="utf-8-sig", errors="replace")
-        what = "file is empty" if not text.strip() else "file has no triples (only comments or prefixes)"
+        empty = not text.strip()
+        what = "file is empty" if empty else "file has no triples (only comments or prefixes)"
         out.append(
             Violation(
                 focus="",
                 path=None,
                 message=f"{what}: nothing of it would be published; add the report's triples "
                 "(`axiskg scaffold report SLUG` writes a start) or delete the file",
-                severity="Violation",
+                severity="Violation" if empty else "Warning",
                 shape=None,
                 file=p.source.display,
                 check="empty-file",
