@@ -455,18 +455,15 @@ def _source_path(name: str, root: Path | None) -> Path | None:
 
 
 def _closest(quote: str, text: str) -> str | None:
-    """The passage of `text` that shares the longest run of characters with `quote`, about as long as the
-    quote, in whole words."""
-    matcher = difflib.SequenceMatcher(None, quote, text, autojunk=False)
-    m = matcher.find_longest_match(0, len(quote), 0, len(text))
-    if m.size < max(8, len(quote) // 5):
+    """The passage of `text` (normalised) that shares the longest run of words with `quote`, as many words
+    long as the quote; None when they share less than a quarter of the quote (and at least two words)."""
+    words, text_words = quote.split(" "), text.split(" ")
+    matcher = difflib.SequenceMatcher(None, words, text_words, autojunk=False)
+    m = matcher.find_longest_match(0, len(words), 0, len(text_words))
+    if m.size < max(2, len(words) // 4):
         return None
-    start, end = max(0, m.b - m.a), min(len(text), m.b - m.a + len(quote))
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end].strip() or None
+    start = max(0, m.b - m.a)
+    return " ".join(text_words[start : start + len(words)])
 
 
 def quotes(
@@ -476,10 +473,11 @@ def quotes(
     stated: dict[ox.NamedNode, ox.NamedNode] = {}
     source_file: dict[ox.NamedNode, str] = {}
     said: list[tuple[ParsedFile, ox.NamedNode, ox.Literal]] = []
+    read = {_QUOTE, _STATED_IN, _RDF_TYPE, _SOURCE_FILE}
     for p in data:
         for q in p.quads:
             s, pred, o = q.subject, q.predicate, q.object
-            if not isinstance(s, ox.NamedNode):
+            if pred not in read or not isinstance(s, ox.NamedNode):
                 continue
             if pred == _QUOTE and isinstance(o, ox.Literal) and o.language:  # others: axsh:ClaimQuoteText
                 said.append((p, s, o))
