@@ -128,11 +128,14 @@ def test_turtle_dump_is_exactly_the_union_of_the_nquads_dump(tiny_project: Path,
     """A triple in several graphs (restated in another file) is in axiskg.ttl once; blank nodes included, the
     Turtle file parses to exactly the triples of the N-Quads dump. A triple written by hand that a claim also
     gives is not derived again (graph/derived holds only what no source graph states)."""
-    (tiny_project / "data" / "restated.ttl").write_text(
+    (tiny_project / "data" / "restated.ttl").write_text(  # a person (shared) may be described in two files
         "<https://w3id.org/axiskg/id/person/qais-al-khazali> a <https://w3id.org/axiskg/ontology#Person> .\n"
-        "<https://w3id.org/axiskg/id/meeting/tehran-session> <https://schema.org/attendee> "
-        "<https://w3id.org/axiskg/id/person/qais-al-khazali> .\n"
     )
+    with (tiny_project / "data" / "report-000.ttl").open("a") as f:  # a meeting only in its own file
+        f.write(
+            "\n<https://w3id.org/axiskg/id/meeting/tehran-session> <https://schema.org/attendee> "
+            "<https://w3id.org/axiskg/id/person/qais-al-khazali> .\n"
+        )
     rdir = build(tiny_project, tmp_path / "out").release_dir
     nquads = set(ox.parse(path=rdir / "dumps" / "axiskg.nq", format=ox.RdfFormat.N_QUADS))
     union = {ox.Triple(q.subject, q.predicate, q.object) for q in nquads}
@@ -143,7 +146,7 @@ def test_turtle_dump_is_exactly_the_union_of_the_nquads_dump(tiny_project: Path,
         ox.NamedNode("https://w3id.org/axiskg/id/person/qais-al-khazali"),
     )
     holders = [q.graph_name.value for q in nquads if ox.Triple(q.subject, q.predicate, q.object) == attended]
-    assert holders == [iris.GRAPH + "restated"]
+    assert holders == [iris.GRAPH + "report-000"]
     turtle = [  # ox.parse keeps blank node labels: an exact comparison
         ox.Triple(t.subject, t.predicate, t.object)
         for t in ox.parse(path=rdir / "dumps" / "axiskg.ttl", format=ox.RdfFormat.TURTLE)
@@ -368,7 +371,10 @@ def test_a_build_killed_mid_way_publishes_nothing(built: tuple[Path, Path], step
     assert open_release(out).id == before[1][0]
     # the next build cleans up what the killed one left and publishes normally
     result = build(root, out)
-    assert _snapshot(out) == (f"releases/{result.id}", [*before[1], result.id])
+    current, releases = _snapshot(out)
+    assert current == f"releases/{result.id}"
+    # (sorted: two builds within one second have ids of the same second, ordered by their content hash)
+    assert sorted(releases) == sorted([*before[1], result.id])
     assert [p.name for p in (out / "releases").iterdir() if p.name.startswith(".")] == []
 
 
@@ -408,3 +414,61 @@ def test_concurrent_builds_into_one_output_are_serialized(tiny_project: Path, tm
     assert os.readlink(out / "current") in {f"releases/{r}" for r in releases}
     for r in releases:
         assert open_release(out / "releases" / r).graphs  # each one complete
+
+
+# --- what a failed build says -------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+SHAPE_FIXTURES = REPO / "tests" / "fixtures" / "shapes"
+
+
+def _real_shapes_project(root: Path, *fixtures: str) -> Path:
+    """The repository's ontology/ and shapes/, with the given shape test fixtures as data/."""
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    shutil.copytree(REPO / "shapes", root / "shapes")
+    (root / "data").mkdir()
+    for name in fixtures:
+        shutil.copy(SHAPE_FIXTURES / f"{name}.ttl", root / "data" / f"{name}.ttl")
+    return root
+
+
+def test_a_failed_build_names_the_first_error_not_a_warning(tmp_path: Path) -> None:
+    """A warning in an earlier file (a speech act without speaker) must not hide the error of a later one."""
+    root = _real_shapes_project(tmp_path / "p", "speech_act_without_speaker")
+    (root / "data" / "zz-report.ttl").write_text(
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "@prefix ax: <https://w3id.org/axiskg/id/> .\n\n"
+        "<https://w3id.org/axiskg/id/claim/000-alice-there> a axo:Claim ;\n"
+        "    rdf:subject <https://w3id.org/axiskg/id/meeting/test-meeting> ;\n"
+        "    rdf:predicate <https://schema.org/attendee> ;\n"
+        "    rdf:object <https://w3id.org/axiskg/id/person/alice> ;\n"
+        "    axo:statedIn <https://w3id.org/axiskg/id/report/test-report> ;\n"
+        "    axo:attributionChain () ;\n"
+        '    axo:quote "she is said to have asked"@en .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ShapeViolationError) as info:
+        build(root, tmp_path / "out")
+    message = str(info.value)
+    assert message.startswith(
+        "validation failed with 1 error(s) (and 1 warning(s)); first: data/zz-report.ttl:5: Violation: "
+        "<https://w3id.org/axiskg/id/claim/000-alice-there> axo:hedge: "
+    ), message
+    assert not (tmp_path / "out" / "current").exists()
+
+
+def test_an_ill_typed_date_fails_the_build_cleanly(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """ "early summer 2023"^^xsd:date: one error, no traceback (pyshacl crashed on it, in the validating child
+    and again in the build), nothing published."""
+    root = _real_shapes_project(tmp_path / "p", "ill_typed_date_text")
+    with pytest.raises(ShapeViolationError) as info:
+        build(root, tmp_path / "out")
+    assert str(info.value).startswith(
+        "validation failed with 1 error(s); first: data/ill_typed_date_text.ttl:73: Violation: "
+        "<https://w3id.org/axiskg/id/time/summer-2023> axo:notBefore: "
+        '"early summer 2023" is not a valid xsd:date (YYYY-MM-DD); for a vague date use a DateSpec'
+    ), str(info.value)
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out" / "current").exists()

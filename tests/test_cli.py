@@ -53,7 +53,28 @@ def test_validate_reports_every_problem_with_its_position(runner: CliRunner, tin
         "data/claim_without_hedge.ttl:6: Violation: <https://w3id.org/axiskg/id/claim/000-claim-without-hedge>"
     )
     assert "A claim has exactly one hedge (axo:hedge)." in lines[2]
-    assert "invalid: 2 syntax error(s), 1 shape result(s)" in result.stderr
+    assert "invalid: 2 syntax error(s), 1 error(s) and 0 warning(s) in 7 files" in result.stderr
+
+
+def test_validate_counts_errors_and_warnings_apart(runner: CliRunner, tmp_path: Path) -> None:
+    """Warnings are advice: the summary does not count them as errors, and a valid tree says how many."""
+    repo = Path(__file__).resolve().parent.parent
+    fixtures = repo / "tests" / "fixtures" / "shapes"
+    root = tmp_path / "p"
+    shutil.copytree(repo / "ontology", root / "ontology")
+    shutil.copytree(repo / "shapes", root / "shapes")
+    (root / "data").mkdir()
+    shutil.copy(fixtures / "speech_act_without_speaker.ttl", root / "data")
+    result = runner.invoke(app, ["validate", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "valid: 9 files conform to the shapes (1 warning(s))"
+    text = (fixtures / "speech_act_without_speaker.ttl").read_text(encoding="utf-8")
+    (root / "data" / "speech_act_without_speaker.ttl").write_text(
+        text.replace("axo:hedge hedge:reportedly ;", ""), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["validate", "--root", str(root)])
+    assert result.exit_code == 1
+    assert "invalid: 0 syntax error(s), 1 error(s) and 1 warning(s) in 9 files" in result.stderr
 
 
 def test_validate_json(runner: CliRunner, tiny_project: Path) -> None:
@@ -293,7 +314,9 @@ MEMRI = """
 
 @pytest.fixture
 def outlet_project(tiny_project: Path) -> Path:
-    """The tiny project with the outlet `memri` declared in data/actors.ttl."""
+    """The tiny project with the outlet `memri` declared in data/actors.ttl (its class in the ontology)."""
+    with (tiny_project / "ontology" / "axiskg.ttl").open("a", encoding="utf-8") as f:
+        f.write("\n<https://w3id.org/axiskg/ontology#MediaOutlet> a <http://www.w3.org/2002/07/owl#Class> .")
     with (tiny_project / "data" / "actors.ttl").open("a", encoding="utf-8") as f:
         f.write(MEMRI)
     return tiny_project

@@ -66,3 +66,44 @@ def test_project_files_and_graphs(tiny_project: Path) -> None:
     ]
     assert project.ontology_files[0].graph == iris.GRAPH_ONTOLOGY
     assert project.data_files[1].graph == iris.GRAPH + "report-000"
+
+
+def test_a_byte_order_mark_is_skipped_and_lines_are_unchanged(tmp_path: Path) -> None:
+    """Some Windows editors start a UTF-8 file with a BOM (U+FEFF): it is not a syntax error."""
+    f = tmp_path / "report-005.ttl"
+    f.write_bytes(b"\xef\xbb\xbf<urn:a> <urn:b> <urn:c> .\n")
+    parsed = parse_file(_source(f))
+    assert parsed.error is None
+    assert [q.subject for q in parsed.quads] == [ox.NamedNode("urn:a")]
+    f.write_bytes(b'\xef\xbb\xbf<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "unterminated .\n')
+    err = parse_file(_source(f)).error
+    assert err is not None and (err.line, err.column) == (2, 17)
+
+
+def test_a_node_in_a_file_with_a_byte_order_mark_is_located(tiny_project: Path) -> None:
+    from axiskg.validate import validate
+
+    broken = Path(__file__).parent / "data" / "broken" / "claim_without_hedge.ttl"
+    (tiny_project / "data" / broken.name).write_bytes(b"\xef\xbb\xbf" + broken.read_bytes())
+    [v] = validate(tiny_project).violations
+    assert (v.file, v.line) == ("data/claim_without_hedge.ttl", 6)
+
+
+def test_a_statement_without_its_dot_is_pointed_at(tmp_path: Path) -> None:
+    """The parser notices a missing ' .' only at the next statement: the message names the line before."""
+    f = tmp_path / "report-005.ttl"
+    f.write_text(
+        "@prefix ex: <http://example.org/> .\n\n"
+        "ex:hadi-al-ameri a ex:Person ;\n"
+        '    ex:label "Hadi al-Ameri"@en\n\n'
+        "# the next one\n"
+        "ex:abu-fadak a ex:Person .\n",
+        encoding="utf-8",
+    )
+    err = parse_file(_source(f)).error
+    assert err is not None and (err.line, err.column) == (7, 1)
+    assert err.message.endswith("; the statement ending on line 4 may lack its closing ' .'")
+    f.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "c"@en\n', encoding="utf-8")
+    err = parse_file(_source(f)).error
+    assert err is not None
+    assert err.message.endswith("; the statement ending on line 2 may lack its closing ' .'")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from axiskg.errors import NotFoundError
-from axiskg.validate import validate
+from axiskg.validate import ValidationReport, validate
 from conftest import copy_tiny
 
 
@@ -97,3 +97,197 @@ def test_json_report_is_plain_data(tmp_path: Path) -> None:
 def test_a_directory_without_project_folders_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="not an axiskg project"):
         validate(tmp_path)
+
+
+# --- the checks beyond SHACL (axiskg.checks) ----------------------------------------------------------------
+
+PREFIXES = """\
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix hedge: <https://w3id.org/axiskg/ontology/hedge#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix claim: <https://w3id.org/axiskg/id/claim/> .
+@prefix meeting: <https://w3id.org/axiskg/id/meeting/> .
+@prefix person: <https://w3id.org/axiskg/id/person/> .
+@prefix place: <https://w3id.org/axiskg/id/place/> .
+@prefix report: <https://w3id.org/axiskg/id/report/> .
+"""
+
+
+def _errors(report: ValidationReport) -> list[str]:
+    return [str(v) for v in report.violations if v.severity == "Violation"] + [
+        str(e) for e in report.parse_errors
+    ]
+
+
+def test_misspelled_terms_are_errors_with_a_suggestion(tiny_project: Path) -> None:
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        PREFIXES
+        + """
+meeting:005-gathering a axo:Meting ;
+    skos:prefLabel "A gathering"@en ;
+    schema:locaton place:baghdad .
+
+claim:005-attended a axo:Clam ;
+    rdf:subject meeting:005-gathering ;
+    rdf:predicate schema:atendee ;
+    rdf:object person:qais-al-khazali .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert not report.conforms
+    assert _errors(report) == [
+        "data/report-005.ttl:13: Violation: unknown term axo:Meting (did you mean axo:Meeting?)",
+        "data/report-005.ttl:15: Violation: unknown term schema:locaton (did you mean schema:location?)",
+        "data/report-005.ttl:17: Violation: unknown term axo:Clam (did you mean axo:Claim?)",
+        "data/report-005.ttl:19: Violation: unknown term schema:atendee (did you mean schema:attendee?)",
+    ]
+
+
+def test_terms_of_unknown_namespaces_and_list_members_are_left_alone(tiny_project: Path) -> None:
+    (tiny_project / "data" / "extra.ttl").write_text(
+        PREFIXES
+        + """
+person:qais-al-khazali <http://example.org/vocab#nickname> "Abu Ali"@en ;
+    rdf:_1 "first" .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert report.conforms, _errors(report)
+
+
+def test_an_empty_data_file_is_an_error(tiny_project: Path) -> None:
+    (tiny_project / "data" / "report-005.ttl").write_text("", encoding="utf-8")
+    (tiny_project / "data" / "report-006.ttl").write_text("# nothing yet\n" + PREFIXES, encoding="utf-8")
+    report = validate(tiny_project)
+    assert not report.conforms
+    assert [(v.file, v.severity, v.check) for v in report.violations] == [
+        ("data/report-005.ttl", "Violation", "empty-file"),
+        ("data/report-006.ttl", "Warning", "empty-file"),  # only comments: written on purpose
+    ]
+    assert str(report.violations[0]).startswith("data/report-005.ttl: Violation: file is empty")
+    assert "no triples" in str(report.violations[1])
+
+
+def test_files_that_are_not_read_are_named(tiny_project: Path) -> None:
+    (tiny_project / "data" / "report-005.turtle").write_text("this is not Turtle", encoding="utf-8")
+    (tiny_project / "data" / "REPORT-006.TTL").write_text("<a> <b> .", encoding="utf-8")
+    (tiny_project / "data" / "2024").mkdir()
+    (tiny_project / "data" / "2024" / "report-007.ttl").write_text("<a> <b> .", encoding="utf-8")
+    (tiny_project / "data" / "notes.txt").write_text("not RDF", encoding="utf-8")
+    report = validate(tiny_project)
+    assert report.conforms  # a warning: the files may be there on purpose
+    ignored = [str(v) for v in report.warnings if v.check == "ignored-file"]
+    assert ignored == [
+        "data/2024/report-007.ttl: Warning: ignored: only data/*.ttl are read (not other extensions, not "
+        "subfolders); if it holds data, move or rename it to data/<name>.ttl",
+        "data/REPORT-006.TTL: Warning: ignored: only data/*.ttl are read (not other extensions, not "
+        "subfolders); if it holds data, move or rename it to data/<name>.ttl",
+        "data/report-005.turtle: Warning: ignored: only data/*.ttl are read (not other extensions, not "
+        "subfolders); if it holds data, move or rename it to data/<name>.ttl",
+    ]
+
+
+CLAIM_AGAIN = """
+claim:000-khazali-attended a axo:Claim ;
+    rdf:subject meeting:tehran-session ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:tiny-2023-11-10 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "Khazali attended the session."@en .
+"""
+
+
+def test_a_claim_described_in_two_files_is_one_error_naming_both(tiny_project: Path) -> None:
+    (tiny_project / "data" / "report-005.ttl").write_text(PREFIXES + CLAIM_AGAIN, encoding="utf-8")
+    report = validate(tiny_project)
+    assert not report.conforms
+    claim = "https://w3id.org/axiskg/id/claim/000-khazali-attended"
+    assert _errors(report) == [
+        f"data/report-005.ttl:13: Violation: IRI <{claim}> is described in data/report-000.ttl:18 and "
+        "data/report-005.ttl:13; each claim must be described in one file: give the new one its own IRI, "
+        "or merge the two descriptions"
+    ]
+
+
+def test_a_person_may_be_described_in_several_files(tiny_project: Path) -> None:
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        PREFIXES + 'person:qais-al-khazali skos:altLabel "Abu Ahmad"@en .\n', encoding="utf-8"
+    )
+    assert validate(tiny_project).conforms
+
+
+SOURCE_TEXT = """Tiny report, November 10, 2023
+
+According to \u201cinformed sources\u201d, Khazali attended the
+session. Qais al-Khazali, secretary-general of Asa\u2019ib Ahl al-Haq \u2013 the militia \u2013 spoke.
+"""
+
+
+def _with_source(root: Path, text: str | None = SOURCE_TEXT) -> None:
+    report = root / "data" / "actors.ttl"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace(
+            '"2023-11-10"^^<http://www.w3.org/2001/XMLSchema#date> .',
+            '"2023-11-10"^^<http://www.w3.org/2001/XMLSchema#date> ;\n'
+            '    <https://w3id.org/axiskg/ontology#sourceFile> "000_tiny.txt" .',
+        ),
+        encoding="utf-8",
+    )
+    if text is not None:
+        (root.parent / "shared" / "sources").mkdir(parents=True)
+        (root.parent / "shared" / "sources" / "000_tiny.txt").write_text(text, encoding="utf-8")
+
+
+def test_quotes_are_found_in_the_source_text(tiny_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line breaks, typographic apostrophes and quotes may differ from the source text; nothing else."""
+    monkeypatch.delenv("AXISKG_SOURCES", raising=False)
+    _with_source(tiny_project)
+    report = validate(tiny_project)
+    assert report.conforms, _errors(report)
+    assert report.notes == []
+
+
+def test_a_quote_not_in_the_source_text_is_an_error(
+    tiny_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AXISKG_SOURCES", raising=False)
+    _with_source(tiny_project)
+    report_file = tiny_project / "data" / "report-000.ttl"
+    report_file.write_text(
+        report_file.read_text(encoding="utf-8").replace(
+            "Khazali attended the session.", "Khazali chaired the session."
+        ),
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert not report.conforms
+    [error] = report.errors
+    assert (error.file, error.line, error.check) == ("data/report-000.ttl", 25, "quote-not-in-source")
+    assert error.focus == "https://w3id.org/axiskg/id/claim/000-khazali-attended"
+    assert "the quote is not in the report's source text (000_tiny.txt)" in error.message
+    assert 'the closest passage is "Khazali attended the session."' in error.message
+
+
+def test_quotes_without_their_source_text_are_skipped_with_a_note(
+    tiny_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AXISKG_SOURCES", raising=False)
+    _with_source(tiny_project, text=None)
+    report = validate(tiny_project)
+    assert report.conforms
+    [note] = report.notes
+    assert "000_tiny.txt" in note and "AXISKG_SOURCES" in note
+    # the folder may also be given
+    elsewhere = tiny_project.parent / "texts"
+    elsewhere.mkdir()
+    (elsewhere / "000_tiny.txt").write_text("Something else entirely, nothing quoted.", encoding="utf-8")
+    monkeypatch.setenv("AXISKG_SOURCES", str(elsewhere))
+    report = validate(tiny_project)
+    assert [v.check for v in report.errors] == ["quote-not-in-source", "quote-not-in-source"]

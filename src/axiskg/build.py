@@ -377,10 +377,16 @@ def _graph_sizes(store: ox.Store) -> dict[str, int]:
 
 
 def _invalid_message(report: ValidationReport) -> str:
+    """One line: how many errors, and the first (a syntax error, else the first error, never a warning)."""
+    counts = [f"{len(report.parse_errors)} syntax error(s)"] if report.parse_errors else []
+    if report.errors or not counts:
+        counts.append(f"{len(report.errors)} error(s)")
+    warnings = f" (and {len(report.warnings)} warning(s))" if report.warnings else ""
+    first = report.first_problem
     return (
-        f"validation failed with {report.problems} problem(s), first: "
-        f"{(report.parse_errors or report.violations)[0]}; "
-        "run `axiskg validate` to see them all. Nothing was published"
+        f"validation failed with {', '.join(counts)}{warnings}"
+        + (f"; first: {first}" if first is not None else "")
+        + "; run `axiskg validate` to see them all. Nothing was published"
     )
 
 

@@ -186,13 +186,17 @@ def validate(
         _print_json(report.to_json())
     else:
         _print_report(report)
+        for note in report.notes:
+            typer.echo(f"note: {note}", err=True)
+        warnings = len(report.warnings)
         if report.conforms:
-            typer.echo(f"valid: {report.files} files conform to the shapes")
+            advice = f" ({warnings} warning(s))" if warnings else ""
+            typer.echo(f"valid: {report.files} files conform to the shapes{advice}")
         else:
             typer.echo(
-                f"invalid: {len(report.parse_errors)} syntax error(s), "
-                f"{len(report.violations)} shape result(s) "
-                f"in {report.files} files; fix them and run `axiskg validate` again",
+                f"invalid: {len(report.parse_errors)} syntax error(s), {len(report.errors)} error(s) "
+                f"and {warnings} warning(s) in {report.files} files; fix the errors and run "
+                "`axiskg validate` again",
                 err=True,
             )
     if not report.conforms:

@@ -23,20 +23,51 @@ class ParsedFile:
     error: ParseError | None = None
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _statement_before(sf: SourceFile, line: int) -> int | None:
+    """The last line before `line` that holds Turtle (not blank, not only a comment)."""
+    try:
+        lines = sf.path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return None
+    for number in range(min(line - 1, len(lines)), 0, -1):
+        text = lines[number - 1].strip()
+        if text and not text.startswith("#"):
+            return number
+    return None
+
+
 def parse_error(sf: SourceFile, exc: SyntaxError) -> ParseError:
-    """Turn pyoxigraph's SyntaxError (which carries lineno/offset) into a ParseError."""
+    """Turn pyoxigraph's SyntaxError (which carries lineno/offset) into a ParseError.
+
+    A statement without its closing ' .' is only noticed at the start of the next one (or at the end of the
+    file): the message then says which line probably lacks it."""
     message = _POSITION_PREFIX.sub("", str(exc.msg or exc))
+    unclosed = ("dot is expected" in message and exc.offset == 1) or message.strip() == "Unexpected end"
+    before = _statement_before(sf, exc.lineno) if unclosed and exc.lineno else None
+    if before is not None:
+        message += f"; the statement ending on line {before} may lack its closing ' .'"
     return ParseError(sf.display, exc.lineno, exc.offset, message)
 
 
 def parse_file(sf: SourceFile) -> ParsedFile:
-    """Parse one Turtle file into quads of its named graph; a syntax error is kept, not raised."""
+    """Parse one Turtle file into quads of its named graph; a syntax error is kept, not raised.
+
+    A UTF-8 byte order mark at the start of the file (some Windows editors write one) is skipped."""
     graph = ox.NamedNode(sf.graph)
     try:
-        quads = [
-            ox.Quad(q.subject, q.predicate, q.object, graph)
-            for q in ox.parse(path=str(sf.path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
-        ]
+        with sf.path.open("rb") as f:
+            bom = f.read(len(_BOM)) == _BOM
+            if bom:  # parse what follows it (lines are unchanged); otherwise let pyoxigraph read the file
+                triples = ox.parse(input=f, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+                quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
+        if not bom:
+            quads = [
+                ox.Quad(q.subject, q.predicate, q.object, graph)
+                for q in ox.parse(path=str(sf.path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+            ]
     except SyntaxError as exc:
         return ParsedFile(sf, error=parse_error(sf, exc))
     except UnicodeDecodeError as exc:

@@ -50,7 +50,7 @@ def _expand(token: str, prefixes: dict[str, str]) -> str | None:
 
 
 def _index(parsed: ParsedFile) -> _FileIndex:
-    text = parsed.source.path.read_text(encoding="utf-8", errors="replace")
+    text = parsed.source.path.read_text(encoding="utf-8-sig", errors="replace")  # a BOM is not text
     lines = text.splitlines()
     prefixes: dict[str, str] = {}
     for line in lines:
@@ -89,11 +89,53 @@ def _search_line(idx: _FileIndex, iri: str) -> int | None:
     return None
 
 
+def _term_pattern(idx: _FileIndex, iri: str) -> re.Pattern[str]:
+    """The IRI written in full or with one of the file's prefixes, as a whole token."""
+    forms = [re.escape(f"<{iri}>")]
+    for p, base in idx.prefixes.items():
+        if iri.startswith(base) and iri != base:
+            forms.append(r"(?<![\w:.\-])" + re.escape(f"{p}:{iri[len(base) :]}") + r"(?![\w\-:]|\.\w)")
+    return re.compile("|".join(forms))
+
+
 class SourceLocator:
     """Finds the `file:line` where a node is defined, across the data files of a project."""
 
     def __init__(self, parsed_files: Iterable[ParsedFile]) -> None:
         self._files = [_index(p) for p in parsed_files if p.error is None]
+        self._by_display = {idx.display: idx for idx in self._files}
+
+    def describing(self, iri: str) -> list[Location]:
+        """Every file where the IRI is a subject, with the line where its description starts there."""
+        return [
+            Location(idx.display, idx.first_line.get(iri) or _search_line(idx, iri), iri)
+            for idx in self._files
+            if iri in idx.subjects
+        ]
+
+    def term_line(self, file: str, iri: str) -> int | None:
+        """The first line of `file` (outside comment lines) where the IRI is written, in full or prefixed."""
+        idx = self._by_display.get(file)
+        if idx is None:
+            return None
+        pattern = _term_pattern(idx, iri)
+        for number, line in enumerate(idx.text_lines, start=1):
+            if not line.lstrip().startswith("#") and pattern.search(line):
+                return number
+        return None
+
+    def literal_lines(self, file: str, lexical: str) -> list[int]:
+        """The lines of `file` where a literal of this lexical form is written (as "..." or '...')."""
+        idx = self._by_display.get(file)
+        if idx is None:
+            return []
+        escaped = lexical.replace("\\", "\\\\").replace('"', '\\"')
+        forms = {f'"{lexical}"', f'"{escaped}"', f"'{lexical}'"}
+        return [
+            number
+            for number, line in enumerate(idx.text_lines, start=1)
+            if not line.lstrip().startswith("#") and any(f in line for f in forms)
+        ]
 
     def locate(self, node: str, is_blank: bool = False) -> Location | None:
         """Location of an IRI, or of a blank node's nearest named ancestor."""

@@ -9,6 +9,8 @@ from axiskg import iris
 from axiskg.errors import NotFoundError
 
 FOLDERS = ("ontology", "shapes", "data")
+RDF_SUFFIXES = (".ttl", ".turtle", ".n3", ".nt", ".nq", ".trig")
+"""Files with these suffixes (in any case) look like RDF: in a folder, only the top-level *.ttl are read."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,21 @@ class Project:
         if not d.is_dir():
             return []
         return [SourceFile(p, folder, iris.graph_for_file(p.stem, folder)) for p in sorted(d.glob("*.ttl"))]
+
+    def ignored_files(self) -> list[tuple[str, str]]:
+        """(folder, path from the root) of each file under ontology/, shapes/ or data/ that looks like RDF but
+        is not read: another suffix (`.turtle`, `.TTL`...) or in a subfolder. Hidden files are left out."""
+        out = []
+        for folder in FOLDERS:
+            d = self.root / folder
+            if not d.is_dir():
+                continue
+            read = {sf.path for sf in self.files(folder)}
+            for p in sorted(d.rglob("*")):
+                hidden = any(part.startswith(".") for part in p.relative_to(d).parts)
+                if p.suffix.lower() in RDF_SUFFIXES and p not in read and not hidden and p.is_file():
+                    out.append((folder, p.relative_to(self.root).as_posix()))
+        return out
 
     @property
     def ontology_files(self) -> list[SourceFile]:

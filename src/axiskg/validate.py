@@ -8,7 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,33 +19,15 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from axiskg import __version__, iris
+from axiskg import __version__, checks
 from axiskg.errors import ParseError
 from axiskg.load import ParsedFile, parse_project
-from axiskg.locate import SourceLocator
+from axiskg.locate import Location, SourceLocator
 from axiskg.project import Project
+from axiskg.violation import Violation as Violation
+from axiskg.violation import literal_text
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-
-
-@dataclass(frozen=True)
-class Violation:
-    focus: str
-    path: str | None
-    message: str
-    severity: str
-    shape: str | None
-    value: str | None = None
-    file: str | None = None
-    line: int | None = None
-    anchor: str | None = None  # for a blank-node focus: its nearest named ancestor
-
-    def __str__(self) -> str:
-        where = f"{self.file or '?'}:{self.line}" if self.line else (self.file or "?")
-        path = f" {_compact(self.path)}" if self.path else ""
-        value = f" (value: {self.value})" if self.value else ""
-        focus = f"<{self.focus}>" if not self.focus.startswith("_:") else f"[] in <{self.anchor or '?'}>"
-        return f"{where}: {self.severity}: {focus}{path}: {self.message}{value}"
 
 
 @dataclass
@@ -64,10 +46,27 @@ class ValidationReport:
     validated: int | None = None
     full_reason: str | None = None
     index: ValidationIndex | None = None
+    notes: list[str] = field(default_factory=list)  # what was not checked and why (a missing source text)
+
+    @property
+    def errors(self) -> list[Violation]:
+        """The results that make the data invalid (sh:Violation), in report order."""
+        return [v for v in self.violations if v.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        """Advice (sh:Warning, sh:Info): reported, but the data still conforms."""
+        return [v for v in self.violations if v.severity != "Violation"]
 
     @property
     def problems(self) -> int:
-        return len(self.parse_errors) + sum(1 for v in self.violations if v.severity == "Violation")
+        """Syntax errors plus errors: what must be fixed before anything is published."""
+        return len(self.parse_errors) + len(self.errors)
+
+    @property
+    def first_problem(self) -> ParseError | Violation | None:
+        """The first thing to fix: a syntax error, else the first error (never a warning)."""
+        return (self.parse_errors or self.errors or [None])[0]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,15 +77,8 @@ class ValidationReport:
                 for e in self.parse_errors
             ],
             "violations": [asdict(v) for v in self.violations],
+            "notes": self.notes,
         }
-
-
-def _compact(text: str) -> str:
-    """IRIs of the contract's namespaces written as prefixed names, for messages (`rdfs:label`)."""
-    for prefix, ns in sorted(iris.PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if prefix != "ax":
-            text = text.replace(ns, prefix + ":")
-    return text
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
@@ -102,8 +94,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.De
     raise TypeError(f"unsupported term {term!r}")
 
 
-def rdflib_graph(parsed: Iterable[ParsedFile]) -> Graph:
-    """One rdflib Graph with the triples of the given parsed files."""
+def rdflib_graph(parsed: Iterable[ParsedFile], skip: Collection[ox.Quad] = ()) -> Graph:
+    """One rdflib Graph with the triples of the given parsed files, but those in `skip`."""
     g = Graph()
     cache: dict[Any, Node] = {}
 
@@ -114,9 +106,11 @@ def rdflib_graph(parsed: Iterable[ParsedFile]) -> Graph:
         return n
 
     add = g.add
-    for p in parsed:
-        for q in p.quads:
-            add((conv(q.subject), conv(q.predicate), conv(q.object)))
+    with checks.quiet_rdflib():
+        for p in parsed:
+            for q in p.quads:
+                if not skip or q not in skip:
+                    add((conv(q.subject), conv(q.predicate), conv(q.object)))
     return g
 
 
@@ -184,22 +178,40 @@ def _shacl_run(data: Graph, shapes: Graph, keep: Callable[[Node], bool] | None) 
 
 
 def validate_parsed(
-    parsed: Sequence[ParsedFile], *, baseline: Baseline | None = None, index: bool = False
+    parsed: Sequence[ParsedFile],
+    *,
+    baseline: Baseline | None = None,
+    index: bool = False,
+    root: Path | None = None,
 ) -> ValidationReport:
-    """Validate already parsed files: their syntax errors, and SHACL over every file that parsed.
+    """Validate already parsed files: their syntax errors, the checks beyond SHACL (axiskg.checks: unknown
+    terms, ill-typed literals, nodes described twice, quotes not in the source text, empty or ignored files)
+    and SHACL over every file that parsed.
 
     With `baseline` (the snapshot of an earlier release that passed a validation, see `load_baseline`), only
-    the focus nodes whose neighbourhood changed since that release are checked (`incremental`); anything
-    that makes that unsafe (other shapes or ontology, a shape that looks further than one hop, a class
-    changed in data/, more than half the graph changed) falls back to the full check, as does no baseline.
-    With `index` (or a baseline), the report carries the snapshot of this data for the next build."""
+    the focus nodes whose neighbourhood changed since that release are checked by SHACL (`incremental`);
+    anything that makes that unsafe (other shapes or ontology, a shape that looks further than one hop, a
+    class changed in data/, more than half the graph changed) falls back to the full check, as does no
+    baseline. The checks beyond SHACL always look at everything. With `index` (or a baseline), the report
+    carries the snapshot of this data for the next build. `root` is the project's folder (by default, the
+    one the files are in)."""
     parse_errors = [p.error for p in parsed if p.error is not None]
     ok = [p for p in parsed if p.error is None]
     data_files = [p for p in ok if p.source.folder == "data"]
+    located = data_files + [p for p in ok if p.source.folder == "ontology"]
+    found_locator: list[SourceLocator] = []  # indexing every file takes seconds at 1M triples: only if needed
+
+    def locator() -> SourceLocator:
+        if not found_locator:
+            found_locator.append(SourceLocator(located))
+        return found_locator[0]
+
+    if root is None and parsed:
+        root = parsed[0].source.path.parent.parent
+    found = checks.run(parsed, locator, root)
     shapes = rdflib_graph(p for p in ok if p.source.folder == "shapes")
-    violations: list[Violation] = []
+    violations: list[Violation] = list(found.violations)
     results: Graph | None = None
-    conforms = not parse_errors
     mode, since, changed_n, validated_n, reason = "full", None, None, None, None
     snapshot: ValidationIndex | None = None
     if len(shapes) > 0:
@@ -225,34 +237,38 @@ def validate_parsed(
         # The ontology is added to the data graph here rather than given as pyshacl's `ont_graph`: that is
         # what pyshacl does with it too (it mixes it into the data graph), but its mixing clones every
         # blank-node structure recursively and takes minutes on our ontology; a union takes milliseconds.
+        # Ill-typed literals are left out: they are reported by the checks, and pyshacl cannot compare them.
         if keep is None:
-            data_graph = rdflib_graph(data_and_ontology)
+            data_graph = rdflib_graph(data_and_ontology, skip=found.ill_typed)
         else:  # only what the checked focus nodes' shapes read (see _Structure.subgraph)
             inverse = {
                 ox.NamedNode(str(p)) for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)
             }
             part = ParsedFile(data_files[0].source, quads=structure.subgraph(inverse)) if data_files else None
             data_graph = rdflib_graph(
-                [p for p in ok if p.source.folder == "ontology"] + ([part] if part else [])
+                [p for p in ok if p.source.folder == "ontology"] + ([part] if part else []),
+                skip=found.ill_typed,
             )
-        shacl_conforms, results = _shacl_run(data_graph, shapes, keep)
-        conforms = conforms and shacl_conforms
-        located = data_files + [p for p in data_and_ontology if p.source.folder == "ontology"]
-        locator: SourceLocator | None = (
-            None  # indexing every file takes seconds at 1M triples: only if needed
-        )
+        _shacl_conforms, results = _shacl_run(data_graph, shapes, keep)
+        unreliable = _Unreliable(found, shapes, data_graph)
         flagged: set[str] = set()
         for r in results.subjects(RDF.type, SH.ValidationResult):
             focus = results.value(r, SH.focusNode)
             shape = results.value(r, SH.sourceShape)
-            if locator is None:
-                locator = SourceLocator(located)
-            loc = locator.locate(str(focus), is_blank=isinstance(focus, BNode)) if focus is not None else None
             if (index or baseline is not None) and focus is not None:
                 flagged.update(structure.anchors_of(focus))
+            if isinstance(focus, Literal):  # a target by objects: on the triples of the target's predicates
+                targets = {str(t) for t in shapes.objects(shape, SH.targetObjectsOf)}
+                loc = _locate_literal(focus, targets, data_files, locator())
+            elif focus is not None:
+                loc = locator().locate(str(focus), is_blank=isinstance(focus, BNode))
+            else:
+                loc = None
+            if unreliable.hides(results, r, loc.anchor if loc else None):
+                continue
             violations.append(
                 Violation(
-                    focus=str(focus) if not isinstance(focus, BNode) else f"_:{focus}",
+                    focus=_focus_text(focus),
                     path=_term_text(results, results.value(r, SH.resultPath)),
                     message=str(results.value(r, SH.resultMessage) or ""),
                     severity=str(results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
@@ -263,9 +279,10 @@ def validate_parsed(
                     anchor=loc.anchor if loc else None,
                 )
             )
-        violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
-        if (index or baseline is not None) and conforms:
-            snapshot = ValidationIndex(schema=schema, digests=structure.digests, flagged=sorted(flagged))
+    violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
+    conforms = not parse_errors and not any(v.severity == "Violation" for v in violations)
+    if len(shapes) > 0 and (index or baseline is not None) and conforms:
+        snapshot = ValidationIndex(schema=schema, digests=structure.digests, flagged=sorted(flagged))
     return ValidationReport(
         conforms=conforms,
         parse_errors=parse_errors,
@@ -278,12 +295,129 @@ def validate_parsed(
         validated=validated_n,
         full_reason=reason,
         index=snapshot,
+        notes=found.notes,
     )
 
 
+def _focus_text(focus: Node | None) -> str:
+    if isinstance(focus, BNode):
+        return f"_:{focus}"
+    if isinstance(focus, Literal):
+        return literal_text(str(focus), str(focus.datatype) if focus.datatype else None, focus.language)
+    return str(focus) if focus is not None else ""
+
+
+def _locate_literal(
+    focus: Literal, predicates: set[str], data_files: Sequence[ParsedFile], locator: SourceLocator
+) -> Location | None:
+    """Where a literal focus node (the value of a target by objects) is written: the line of the literal
+    after the line of a node that holds it through one of `predicates` (any, if none does)."""
+    lexical = str(focus)
+    datatype = str(focus.datatype) if focus.datatype else None
+    for any_predicate in (False, True):
+        found = _literal_holder(lexical, datatype, focus.language, predicates, any_predicate, data_files)
+        if found is None:
+            continue
+        p, holder = found
+        at = locator.locate(holder.value, is_blank=isinstance(holder, ox.BlankNode))
+        lines = locator.literal_lines(p.source.display, lexical)
+        start = at.line if at is not None and at.file == p.source.display and at.line else 0
+        line = next((n for n in lines if n >= start), lines[0] if lines else None)
+        return Location(p.source.display, line or (at.line if at else None), at.anchor if at else None)
+    return None
+
+
+def _literal_holder(
+    lexical: str,
+    datatype: str | None,
+    language: str | None,
+    predicates: set[str],
+    any_predicate: bool,
+    data_files: Sequence[ParsedFile],
+) -> tuple[ParsedFile, ox.NamedNode | ox.BlankNode] | None:
+    for p in data_files:
+        for q in p.quads:
+            o = q.object
+            if not isinstance(o, ox.Literal) or o.value != lexical:
+                continue
+            if not any_predicate and q.predicate.value not in predicates:
+                continue
+            if (o.language or None) != (language or None):
+                continue
+            if not o.language and datatype is not None and o.datatype.value != datatype:
+                continue
+            if not isinstance(q.subject, ox.Triple):
+                return p, q.subject
+    return None
+
+
+class _Unreliable:
+    """SHACL results that say nothing true about the data, left out of the report:
+
+    - results on a node described in several files (their union breaks cardinalities): the duplicate is
+      reported instead;
+    - results of a shape that reads a property whose ill-typed value was kept from pyshacl, on that node
+      (a "no lower bound" when the lower bound is "early summer 2023"^^xsd:date): the literal is reported
+      instead;
+    - sh:lessThan / sh:lessThanOrEquals between values of different datatypes (an xsd:dateTime or a plain
+      string against an xsd:date is not "after" it): the datatype shapes report the wrong value."""
+
+    def __init__(self, found: checks.Findings, shapes: Graph, data: Graph) -> None:
+        self.duplicated = found.duplicated
+        self.shapes, self.data = shapes, data
+        self.dropped: dict[Node, set[Node]] = {}
+        for q in found.ill_typed:
+            self.dropped.setdefault(to_rdflib(q.subject), set()).add(URIRef(q.predicate.value))
+        self._reads: dict[Node, set[Node]] = {}
+
+    def reads(self, shape: Node) -> set[Node]:
+        """The properties a shape reads (paths and compared properties, through nested shapes)."""
+        got = self._reads.get(shape)
+        if got is None:
+            got = self._reads[shape] = set()
+            todo, seen = [shape], {shape}
+            while todo:
+                node = todo.pop()
+                for p, o in self.shapes.predicate_objects(node):
+                    if p in (SH.path, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+                        got.add(o)
+                    nested: list[Node] = []
+                    if p in (SH.property, SH.node, SH["not"], SH.qualifiedValueShape):
+                        nested = [o]
+                    elif p in (SH["or"], SH["and"], SH.xone):
+                        nested = list(self.shapes.items(o))
+                    for n in nested:
+                        if n not in seen:
+                            seen.add(n)
+                            todo.append(n)
+        return got
+
+    def hides(self, results: Graph, r: Node, anchor: str | None) -> bool:
+        focus = results.value(r, SH.focusNode)
+        if str(focus) in self.duplicated or (anchor is not None and anchor in self.duplicated):
+            return True
+        shape = results.value(r, SH.sourceShape)
+        dropped = self.dropped.get(focus) if focus is not None else None
+        if dropped and shape is not None and dropped & self.reads(shape):
+            return True
+        component = results.value(r, SH.sourceConstraintComponent)
+        if component in (SH.LessThanConstraintComponent, SH.LessThanOrEqualsConstraintComponent):
+            other = self.shapes.value(shape, SH.lessThanOrEquals) or self.shapes.value(shape, SH.lessThan)
+            value = results.value(r, SH.value)
+            if not isinstance(value, Literal) or other is None:
+                return True
+            return any(
+                not isinstance(o, Literal) or o.datatype != value.datatype
+                for o in self.data.objects(focus, other)
+            )
+        return False
+
+
 def validate(root: str | Path = ".") -> ValidationReport:
-    """Validate the project at `root`: every syntax error, and every SHACL result of the files that parse."""
-    return validate_parsed(parse_project(Project.at(root)))
+    """Validate the project at `root`: every syntax error, every finding of the checks beyond SHACL, and every
+    SHACL result of the files that parse."""
+    project = Project.at(root)
+    return validate_parsed(parse_project(project), root=project.root)
 
 
 # --- incremental validation ---------------------------------------------------------------------------------

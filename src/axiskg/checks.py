@@ -1,0 +1,546 @@
+"""Checks beyond SHACL, run on every validation (full or incremental) over the whole of data/.
+
+SHACL says what a node must look like; it cannot see that a term is misspelled, that a literal is not what its
+datatype says (pyshacl even crashes comparing such literals), that a node is described in two files, or that a
+quote is not in the report's text. These checks can:
+
+- files: an empty data file (its graph would silently vanish), and files of ontology/, shapes/ and data/ that
+  look like RDF but are not read (only <folder>/*.ttl are);
+- unknown terms: every IRI used as a predicate, as the object of rdf:type or as the object of rdf:predicate,
+  in a namespace whose terms are known (the project's own namespaces: the terms the ontology declares;
+  standard vocabularies: rdflib's term lists), must be one of them;
+- ill-typed literals ("early summer 2023"^^xsd:date, "2023-13-01"^^xsd:date): errors, kept away from pyshacl;
+- report-local IRIs (claims, speech acts, meetings, events, memberships, DateSpecs, reports, sources)
+  described in more than one file;
+- quotes: each claim's axo:quote must occur in its report's source text (axo:sourceFile), up to whitespace,
+  typographic quotes and dashes; a source text that is not on disk is skipped with a note.
+
+Each finding is a `Violation` located at `file:line` (check: which check found it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import difflib
+import functools
+import inspect
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib import namespace as rdflib_ns
+from rdflib.namespace import DefinedNamespace
+
+from axiskg import iris
+from axiskg.load import ParsedFile
+from axiskg.locate import SourceLocator
+from axiskg.project import Project
+from axiskg.violation import Violation, compact, literal_text
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = ox.NamedNode(RDF + "type")
+_RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
+_CLAIM = ox.NamedNode(iris.AXO + "Claim")
+_STATED_IN = ox.NamedNode(iris.AXO + "statedIn")
+_QUOTE = ox.NamedNode(iris.AXO + "quote")
+_SOURCE_FILE = ox.NamedNode(iris.AXO + "sourceFile")
+
+SOURCES_ENV = "AXISKG_SOURCES"
+"""Folders (separated by os.pathsep) where the reports' source texts (axo:sourceFile) are looked for first;
+then the project's ../shared/sources/."""
+
+STANDARD_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (
+    rdflib_ns.RDF,
+    rdflib_ns.RDFS,
+    rdflib_ns.OWL,
+    rdflib_ns.XSD,
+    rdflib_ns.SKOS,
+    rdflib_ns.DCTERMS,
+    rdflib_ns.DC,
+    rdflib_ns.PROV,
+    rdflib_ns.ORG,
+    rdflib_ns.TIME,
+    rdflib_ns.SDO,
+    rdflib_ns.FOAF,
+    rdflib_ns.DCAT,
+    rdflib_ns.VOID,
+)
+"""Vocabularies whose terms are known from rdflib's term lists (an IRI of another namespace is left alone)."""
+
+SINGLE_FILE_KINDS: dict[str, str] = {
+    "claim": "claim",
+    "act": "speech act",
+    "meeting": "meeting",
+    "event": "event",
+    "membership": "membership",
+    "time": "DateSpec",
+    "report": "report",
+    "source": "source",
+}
+"""Kinds of ax: IRIs (`ax:<kind>/<slug>`) that one file describes; persons, organizations and places are
+shared entities that several files may add to."""
+
+
+@dataclass
+class Findings:
+    violations: list[Violation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    ill_typed: set[ox.Quad] = field(default_factory=set)  # triples to keep away from pyshacl
+    duplicated: set[str] = field(default_factory=set)  # IRIs described in several files
+
+
+@contextlib.contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's "Failed to convert Literal lexical form" tracebacks: ill-typed literals are reported
+    by `ill_typed_literals`, once and with their line."""
+    log = logging.getLogger("rdflib.term")
+    disabled, log.disabled = log.disabled, True
+    try:
+        yield
+    finally:
+        log.disabled = disabled
+
+
+def run(
+    parsed: Sequence[ParsedFile], locator: Callable[[], SourceLocator], root: Path | None = None
+) -> Findings:
+    """Every check over the parsed files (`locator`: the data files' SourceLocator, made when needed)."""
+    ok = [p for p in parsed if p.error is None]
+    data = [p for p in ok if p.source.folder == "data"]
+    ontology = [p for p in ok if p.source.folder == "ontology"]
+    found = Findings()
+    found.violations += empty_files(data)
+    if root is not None:
+        found.violations += ignored_files(Project(root))
+    found.violations += unknown_terms(data, ontology, locator)
+    bad, violations = ill_typed_literals(data, locator)
+    found.ill_typed, found.violations = bad, found.violations + violations
+    found.duplicated, violations = duplicates(data, locator)
+    found.violations += violations
+    violations, notes = quotes(data, locator, root)
+    found.violations += violations
+    found.notes += notes
+    return found
+
+
+# --- files --------------------------------------------------------------------------------------------------
+
+
+def empty_files(data: Sequence[ParsedFile]) -> list[Violation]:
+    """An empty data file (an editor or a redirect that failed, a graph that would silently vanish) is an
+    error; a file of only comments and prefixes was written on purpose: a warning."""
+    out = []
+    for p in data:
+        if p.quads:
+            continue
+        text = p.source.path.read_text(encoding="utf-8-sig", errors="replace")
+        empty = not text.strip()
+        what = "file is empty" if empty else "file has no triples (only comments or prefixes)"
+        out.append(
+            Violation(
+                focus="",
+                path=None,
+                message=f"{what}: nothing of it would be published; add the report's triples "
+                "(`axiskg scaffold report SLUG` writes a start) or delete the file",
+                severity="Violation" if empty else "Warning",
+                shape=None,
+                file=p.source.display,
+                check="empty-file",
+            )
+        )
+    return out
+
+
+def ignored_files(project: Project) -> list[Violation]:
+    return [
+        Violation(
+            focus="",
+            path=None,
+            message=f"ignored: only {folder}/*.ttl are read (not other extensions, not subfolders); "
+            f"if it holds data, move or rename it to {folder}/<name>.ttl",
+            severity="Warning",
+            shape=None,
+            file=display,
+            check="ignored-file",
+        )
+        for folder, display in project.ignored_files()
+    ]
+
+
+# --- unknown terms ------------------------------------------------------------------------------------------
+
+
+def _namespace(iri: str) -> str:
+    return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
+
+
+@functools.cache
+def standard_terms() -> dict[str, frozenset[str]]:
+    """Namespace IRI -> local names of its terms, from rdflib's DefinedNamespace classes."""
+    out: dict[str, frozenset[str]] = {}
+    for vocabulary in STANDARD_VOCABULARIES:
+        names: set[str] = set()
+        for cls in vocabulary.__mro__:
+            if isinstance(cls, type) and issubclass(cls, DefinedNamespace) and cls is not DefinedNamespace:
+                names |= {n for n in inspect.get_annotations(cls) if not n.startswith("_")}
+                names |= set(getattr(cls, "_extras", ()))
+        out[str(vocabulary._NS)] = frozenset(names)
+    return out
+
+
+class Vocabulary:
+    """The terms known in each namespace: the project's own namespaces (the IRIs under
+    https://w3id.org/axiskg/ontology that the ontology declares) and the standard ones."""
+
+    def __init__(self, ontology: Sequence[ParsedFile]) -> None:
+        declared = {q.subject.value for p in ontology for q in p.quads if isinstance(q.subject, ox.NamedNode)}
+        self.terms: dict[str, set[str]] = {ns: set(names) for ns, names in standard_terms().items()}
+        self.home = {_namespace(t) for t in declared if t.startswith(iris.ONTOLOGY)} - {""}
+        for t in declared:
+            ns = _namespace(t)
+            if ns in self.home or ns in self.terms:
+                self.terms.setdefault(ns, set()).add(t[len(ns) :])
+
+    def known(self, iri: str) -> bool:
+        """False only for an IRI of a known namespace that is none of its terms."""
+        ns = _namespace(iri)
+        names = self.terms.get(ns)
+        if names is None:
+            return True
+        local = iri[len(ns) :]
+        return local in names or (ns == RDF and re.fullmatch(r"_[1-9][0-9]*", local) is not None)
+
+    def suggest(self, iri: str) -> str | None:
+        ns = _namespace(iri)
+        local = iri[len(ns) :]
+        names = sorted(self.terms.get(ns, ()))
+        same_case = [n for n in names if n.lower() == local.lower()]
+        close = same_case or difflib.get_close_matches(local, names, n=1, cutoff=0.6)
+        return ns + close[0] if close else None
+
+    def source(self, iri: str) -> str:
+        ns = _namespace(iri)
+        return "the ontology (ontology/)" if ns in self.home else f"the vocabulary <{ns}>"
+
+
+def unknown_terms(
+    data: Sequence[ParsedFile], ontology: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
+) -> list[Violation]:
+    vocabulary = Vocabulary(ontology)
+    out = []
+    for p in data:
+        used = {q.predicate for q in p.quads}
+        used |= {
+            q.object
+            for q in p.quads
+            if q.predicate in (_RDF_TYPE, _RDF_PREDICATE) and isinstance(q.object, ox.NamedNode)
+        }
+        unknown = sorted(t.value for t in used if not vocabulary.known(t.value))
+        for term in unknown:
+            short = compact(term) if compact(term) != term else f"<{term}>"
+            suggestion = vocabulary.suggest(term)
+            hint = (
+                f" (did you mean {compact(suggestion)}?)"
+                if suggestion
+                else f": not a term of {vocabulary.source(term)}; check its spelling"
+            )
+            out.append(
+                Violation(
+                    focus="",
+                    path=None,
+                    message=f"unknown term {short}{hint}",
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=locator().term_line(p.source.display, term),
+                    check="unknown-term",
+                )
+            )
+    return out
+
+
+# --- ill-typed literals -------------------------------------------------------------------------------------
+
+_FORMS = {
+    "date": "YYYY-MM-DD",
+    "dateTime": "YYYY-MM-DDThh:mm:ss",
+    "gYear": "YYYY",
+    "gYearMonth": "YYYY-MM",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "nonNegativeInteger": "a whole number, 0 or more",
+    "positiveInteger": "a whole number, 1 or more",
+    "decimal": "a number such as 2.5",
+    "anyURI": "an IRI",
+}
+_DATE_HINT = (
+    '; for a vague date use a DateSpec: the text\'s own words in rdfs:label ("early summer 2023"@en), '
+    'the earliest and latest possible days in axo:notBefore / axo:notAfter ("2023-06-01"^^xsd:date), '
+    "how precise it is in axo:precision (axo:PrecisionMonth, axo:PrecisionSeason, axo:PrecisionYear, "
+    "axo:PrecisionRange, axo:PrecisionRelative...), and axo:inferred true when the bounds are your reading "
+    '(docs/data-model.md, "Dates")'
+)
+_DATE_PARTS = re.compile(r"^-?(\d{4,})-(\d{2})-(\d{2})")
+
+
+def _ill_typed(literal: ox.Literal) -> bool:
+    dt = literal.datatype.value
+    if not dt.startswith(XSD) or dt == XSD + "string" or literal.language:
+        return False
+    with quiet_rdflib():
+        return Literal(literal.value, datatype=URIRef(dt)).ill_typed is True
+
+
+def _ill_typed_message(literal: ox.Literal) -> str:
+    local = literal.datatype.value[len(XSD) :]
+    form = _FORMS.get(local)
+    reason = ""
+    m = _DATE_PARTS.match(literal.value) if local in ("date", "dateTime") else None
+    if m:
+        try:
+            datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError as exc:
+            reason = f": {exc}"
+    detail = f" ({form}{reason})" if form else ""
+    if reason:
+        hint = "; check the month and day"
+    elif local in ("date", "dateTime", "gYear", "gYearMonth"):
+        hint = _DATE_HINT
+    else:
+        hint = f"; write a valid xsd:{local} or use another datatype"
+    return f"{literal_text(literal.value)} is not a valid xsd:{local}{detail}{hint}"
+
+
+def ill_typed_literals(
+    data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
+) -> tuple[set[ox.Quad], list[Violation]]:
+    verdicts: dict[ox.Literal, bool] = {}
+    bad: set[ox.Quad] = set()
+    out: list[Violation] = []
+    for p in data:
+        seen: dict[str, int] = {}  # lexical form -> occurrences reported so far in this file
+        for q in p.quads:
+            o = q.object
+            if not isinstance(o, ox.Literal):
+                continue
+            verdict = verdicts.get(o)
+            if verdict is None:
+                verdict = verdicts[o] = _ill_typed(o)
+            if not verdict:
+                continue
+            bad.add(q)
+            lines = locator().literal_lines(p.source.display, o.value)
+            k = seen[o.value] = seen.get(o.value, -1) + 1
+            line = lines[min(k, len(lines) - 1)] if lines else None
+            subject = q.subject
+            if isinstance(subject, ox.Triple):  # RDF-star: not used by this project
+                continue
+            blank = isinstance(subject, ox.BlankNode)
+            where = locator().locate(subject.value, is_blank=blank)
+            out.append(
+                Violation(
+                    focus=f"_:{subject.value}" if blank else subject.value,
+                    path=q.predicate.value,
+                    message=_ill_typed_message(o),
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=line or (where.line if where else None),
+                    anchor=where.anchor if where and blank else None,
+                    check="ill-typed-literal",
+                )
+            )
+    return bad, out
+
+
+# --- IRIs described in two files ----------------------------------------------------------------------------
+
+
+def _kind(iri: str) -> str | None:
+    if not iri.startswith(iris.ID):
+        return None
+    kind = iri[len(iris.ID) :].split("/", 1)[0]
+    return kind if kind in SINGLE_FILE_KINDS else None
+
+
+def duplicates(
+    data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
+) -> tuple[set[str], list[Violation]]:
+    files: dict[str, int] = {}
+    for p in data:
+        for s in {q.subject for q in p.quads if isinstance(q.subject, ox.NamedNode)}:
+            if _kind(s.value) is not None:
+                files[s.value] = files.get(s.value, 0) + 1
+    twice = sorted(iri for iri, n in files.items() if n > 1)
+    out = []
+    for iri in twice:
+        places = locator().describing(iri)
+        where = [f"{loc.file}:{loc.line}" if loc.line else loc.file for loc in places]
+        listed = ", ".join(where[:-1]) + " and " + where[-1]
+        kind = SINGLE_FILE_KINDS[_kind(iri) or ""]
+        out.append(
+            Violation(
+                focus="",
+                path=None,
+                message=f"IRI <{iri}> is described in {listed}; each {kind} must be described in one file: "
+                f"give the new one its own IRI, or merge the two descriptions",
+                severity="Violation",
+                shape=None,
+                file=places[-1].file,
+                line=places[-1].line,
+                check="duplicate-description",
+            )
+        )
+    return set(twice), out
+
+
+# --- quotes -------------------------------------------------------------------------------------------------
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Text compared for quotes: NFC, straight quotes and apostrophes, plain hyphens, single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_TYPOGRAPHIC).replace("\u2026", "...")
+    return _SPACE.sub(" ", text).strip()
+
+
+def source_dirs(root: Path | None) -> list[Path]:
+    dirs = [Path(d) for d in os.environ.get(SOURCES_ENV, "").split(os.pathsep) if d]
+    if root is not None:
+        dirs.append(root.parent / "shared" / "sources")
+    return dirs
+
+
+def _source_path(name: str, root: Path | None) -> Path | None:
+    candidates = [Path(name)] if Path(name).is_absolute() else [d / name for d in source_dirs(root)]
+    if root is not None and not Path(name).is_absolute():
+        candidates.append(root / name)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _closest(quote: str, text: str) -> str | None:
+    """The passage of `text` (normalised) that shares the longest run of words with `quote`, as many words
+    long as the quote; None when they share less than a quarter of the quote (and at least two words)."""
+    words, text_words = quote.split(" "), text.split(" ")
+    matcher = difflib.SequenceMatcher(None, words, text_words, autojunk=False)
+    m = matcher.find_longest_match(0, len(words), 0, len(text_words))
+    if m.size < max(2, len(words) // 4):
+        return None
+    start = max(0, m.b - m.a)
+    return " ".join(text_words[start : start + len(words)])
+
+
+def quotes(
+    data: Sequence[ParsedFile], locator: Callable[[], SourceLocator], root: Path | None
+) -> tuple[list[Violation], list[str]]:
+    claims: set[ox.NamedNode] = set()
+    stated: dict[ox.NamedNode, ox.NamedNode] = {}
+    source_file: dict[ox.NamedNode, str] = {}
+    said: list[tuple[ParsedFile, ox.NamedNode, ox.Literal]] = []
+    read = {_QUOTE, _STATED_IN, _RDF_TYPE, _SOURCE_FILE}
+    for p in data:
+        for q in p.quads:
+            s, pred, o = q.subject, q.predicate, q.object
+            if pred not in read or not isinstance(s, ox.NamedNode):
+                continue
+            if pred == _QUOTE and isinstance(o, ox.Literal) and o.language:  # others: axsh:ClaimQuoteText
+                said.append((p, s, o))
+            elif pred == _STATED_IN and isinstance(o, ox.NamedNode):
+                stated[s] = o
+            elif pred == _RDF_TYPE and o == _CLAIM:
+                claims.add(s)
+            elif pred == _SOURCE_FILE and isinstance(o, ox.Literal):
+                source_file[s] = o.value
+    texts: dict[str, str | None] = {}
+    unnamed: set[str] = set()  # reports without axo:sourceFile
+    absent: set[str] = set()  # source files not found
+    out: list[Violation] = []
+    for p, claim, quote in said:
+        report = stated.get(claim)
+        if claim not in claims or report is None:
+            continue  # the shapes report a claim without a report
+        name = source_file.get(report)
+        if name is None:
+            unnamed.add(report.value)
+            continue
+        if name not in texts:
+            path = _source_path(name, root)
+            texts[name] = normalise(path.read_text(encoding="utf-8-sig", errors="replace")) if path else None
+        text = texts[name]
+        if text is None:
+            absent.add(name)
+            continue
+        wanted = normalise(quote.value)
+        if wanted in text:
+            continue
+        if wanted.casefold() in text.casefold():
+            hint = "it differs from the text only in upper/lower case: copy the text's capitals"
+        else:
+            closest = _closest(wanted, text)
+            hint = f"the closest passage is {literal_text(closest)}" if closest else "no similar passage"
+        where = locator().literal_lines(p.source.display, quote.value)
+        claim_at = locator().locate(claim.value)
+        line = next((n for n in where if claim_at is None or (claim_at.line or 0) <= n), None)
+        out.append(
+            Violation(
+                focus=claim.value,
+                path=_QUOTE.value,
+                message=f"the quote is not in the report's source text ({name}): {hint}; "
+                "a quote is copied verbatim (only spacing, typographic quotes and dashes may differ)",
+                severity="Violation",
+                shape=None,
+                file=p.source.display,
+                line=line or (claim_at.line if claim_at else None),
+                check="quote-not-in-source",
+            )
+        )
+    notes = []
+    if absent:
+        looked = ", ".join(str(d) for d in source_dirs(root)) or "nowhere"
+        notes.append(
+            f"quotes not checked against the source texts {', '.join(sorted(absent))}: not found in {looked} "
+            f"(set {SOURCES_ENV} to the folder that holds them)"
+        )
+    if unnamed:
+        notes.append(
+            "quotes not checked against the source text of "
+            + ", ".join(f"<{r}>" for r in sorted(unnamed))
+            + ': no axo:sourceFile (add axo:sourceFile "NNN_....txt" to the report)'
+        )
+    return out, notes
