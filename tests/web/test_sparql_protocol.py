@@ -93,6 +93,37 @@ def test_query_dataset_named_graphs_get(tiny_url: str) -> None:
     assert {b["g"] for b in bindings(r)} == {G + "ontology"}
 
 
+@pytest.mark.parametrize("path", ["direct", "asgi"])  # the asgi path: with Connection: close
+@pytest.mark.parametrize("how", ["GET", "POST form", "POST direct"])
+@pytest.mark.parametrize(
+    "graphs, expected",
+    [([G + "actors"], 9), ([G + "actors", G + "ontology"], 14)],
+    ids=["one graph", "two graphs"],
+)
+def test_dataset_parameters_whatever_else_the_request_has(
+    tiny_url: str, path: str, how: str, graphs: list[str], expected: int
+) -> None:
+    """The dataset parameters apply however the query comes: a direct POST's query string may hold them
+    and nothing else (they were ignored there: the union's count came back)."""
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    headers = {"Connection": "close"} if path == "asgi" else {}
+    for query, name in ((q, "default-graph-uri"), (named, "named-graph-uri")):
+        dataset = [(name, g) for g in graphs]
+        if how == "GET":
+            r = httpx.get(tiny_url + "/sparql", params=[("query", query), *dataset], headers=headers)
+        elif how == "POST form":
+            r = httpx.post(tiny_url + "/sparql", data={"query": query, name: graphs}, headers=headers)
+        else:
+            r = httpx.post(
+                tiny_url + "/sparql", params=dataset, content=query.encode(), headers={**DIRECT, **headers}
+            )
+        if query == q:
+            assert bindings(r) == [{"n": str(expected)}]
+        else:
+            assert {b["g"] for b in bindings(r)} == set(graphs)
+
+
 def test_query_dataset_full(tiny_url: str) -> None:
     q = "SELECT ?s ?g WHERE { ?s a <https://w3id.org/axiskg/ontology#Person> GRAPH ?g { ?x a ?c } }"
     r = httpx.get(

@@ -284,7 +284,8 @@ def _prepare(
         raise HTTPError(400, "missing 'query' parameter (or application/sparql-query body)", reason="syntax")
     query = queries[0]
     default_graphs = named_graphs = None
-    if len(params) > 1:
+    # parameters besides the query: the dataset's (a direct POST's query is its body, not a parameter)
+    if len(params) > (0 if media == "application/sparql-query" else 1):
         default_graphs = _graph_params(params, "default-graph-uri")
         named_graphs = _graph_params(params, "named-graph-uri")
     info = check_query(query, server.limits)
