@@ -113,6 +113,14 @@ def test_unknown_iri_is_404_in_the_requested_format(tiny_url: str, accept: str, 
         assert len(rdflib.Graph().parse(data=r.text, format="turtle")) == 0
 
 
+@pytest.mark.parametrize("path", ["/id/x.xyz", "/id/person/nobody"])
+def test_a_404_has_no_validator_and_no_content_location(tiny_url: str, path: str) -> None:
+    """There is no representation: no ETag, and no Content-Location naming a document that does not exist."""
+    r = httpx.get(tiny_url + path, headers={"Accept": "text/turtle"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/turtle")
+    assert "etag" not in r.headers and "content-location" not in r.headers
+
+
 def test_unacceptable_entity_format(tiny_url: str) -> None:
     assert httpx.get(tiny_url + "/id/person/alice", headers={"Accept": "image/png"}).status_code == 406
 

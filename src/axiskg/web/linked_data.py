@@ -76,8 +76,11 @@ def _choose(request: Request, forced: Offer | None) -> Offer:
 
 
 def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
+    """404 in the format asked for; of `headers`, what an error carries (no validator, no Content-Location:
+    there is no representation)."""
     body = _NOT_FOUND_BODY.get(offer.name, "").format(iri=html.escape(iri))
-    return Response(body, 404, {**headers, "Cache-Control": "no-cache"}, media_type=offer.content_type)
+    kept = {k: v for k, v in headers.items() if k not in ("ETag", "Content-Location")}
+    return Response(body, 404, {**kept, "Cache-Control": "no-cache"}, media_type=offer.content_type)
 
 
 async def _describe(
