@@ -25,6 +25,7 @@ VALUES = "{ " + " ".join(str(i) for i in range(100)) + " }"
 # 10^10 rows on any data: runs for hours unless stopped
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(5)) + " }"
 QUICK = f"ASK {{ <{AX}person/alice> ?p ?o }}"
+SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 def metric(url: str, name: str) -> float:
@@ -168,6 +169,8 @@ def test_allowlisted_service_only(tiny_out: Path, listener: Listener) -> None:
         )
         assert r.status_code == 504 and "SERVICE after 2 s" in r.text
         assert listener.connections >= 1
+        sd = httpx.get(url + "/sparql", headers={"Accept": "application/n-triples"}).text
+        assert f"<{SD}feature> <{SD}BasicFederatedQuery>" in sd  # advertised only with an allowlist
     finally:
         stop_server(proc)
 

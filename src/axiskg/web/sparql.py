@@ -31,7 +31,7 @@ from axiskg.web.http import (
     remember_raw,
 )
 from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, check_query
-from axiskg.web.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Offer, negotiate
+from axiskg.web.negotiation import ASK_OFFERS, GRAPH_OFFERS, RESULTS_OFFERS, SD_OFFERS, Offer, negotiate
 from axiskg.web.results import has_prefixed_names
 from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError, execute
 
@@ -61,8 +61,16 @@ SD_DESCRIPTION = (
     "refused. SERVICE is refused unless the endpoint is on the server's allowlist. Every query runs under "
     "a deadline and results are capped (X-SPARQL-Truncated header)."
 )
+ROW_CAP_NOTE = (
+    "Every answer holds at most {max_rows} results (rows of a SELECT, triples of a CONSTRUCT or DESCRIBE). "
+    "An answer cut at that cap says so only in its HTTP headers (X-SPARQL-Truncated: true, and a Warning), "
+    "which a SERVICE call from another endpoint does not pass on: such a caller gets at most {max_rows} "
+    "results without notice. Page with ORDER BY, LIMIT and OFFSET, or use the downloads, to get them all."
+)
+NO_QUERY = "no query given: send it as the `query` parameter or a POST body (SPARQL 1.1 Protocol §2.1)"
 UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only and never executes updates"
 _VARY_ACCEPT = (b"vary", b"Accept")
+VARY_ACCEPT = {"Vary": "Accept"}  # the headers of a 406: the answer depends on Accept
 _NO_STORE = (b"cache-control", b"no-store")
 _UPDATE_PARAMS = frozenset(("update", "using-graph-uri", "using-named-graph-uri"))
 
@@ -166,7 +174,10 @@ def _graph_params(params: list[tuple[str, str]], name: str) -> list[str]:
 
 
 def choose_offer(accept: str | None, params: list[tuple[str, str]], form: str | None) -> Offer:
-    offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_OFFERS
+    if form == "ASK":
+        offers = ASK_OFFERS
+    else:
+        offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_OFFERS
     for k, v in params:  # non-standard but common (?format=json, SPARQLWrapper's &output=turtle): honoured
         if k in ("format", "output"):  # when it names an offer, else Accept decides
             name = FORMAT_ALIASES.get(v.strip().lower(), v.strip().lower())
@@ -179,6 +190,7 @@ def choose_offer(accept: str | None, params: list[tuple[str, str]], form: str | 
             406,
             f"none of the accepted media types ({accept}) is offered for this query; offered: "
             + ", ".join(dict.fromkeys(o.media_type for o in offers)),
+            VARY_ACCEPT,
             reason="not_acceptable",
         )
     return offer
@@ -281,8 +293,10 @@ def _prepare(
     if not queries:
         if media is None and not params:
             return _raw(service_description(Request(scope), server, state))
-        raise HTTPError(400, "missing 'query' parameter (or application/sparql-query body)", reason="syntax")
+        raise HTTPError(400, NO_QUERY, reason="syntax")
     query = queries[0]
+    if not query or query.isspace():
+        raise HTTPError(400, NO_QUERY, reason="syntax")
     default_graphs = named_graphs = None
     # parameters besides the query: the dataset's (a direct POST's query is its body, not a parameter)
     if len(params) > (0 if media == "application/sparql-query" else 1):
@@ -509,25 +523,26 @@ async def _run_in_worker(
 
 
 def service_description(request: Request, server: Any, state: Any) -> Response:
-    accept = request.headers.get("accept")
-    wants_html = accept is not None and "text/html" in accept
-    if wants_html:
-        return HTMLResponse(
-            _SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))), headers={"Vary": "Accept"}
-        )
-    offer = negotiate(accept, GRAPH_OFFERS)
+    offer = negotiate(request.headers.get("accept"), SD_OFFERS)
     if offer is None:
         raise HTTPError(
             406,
             "the service description is offered as "
-            + ", ".join(dict.fromkeys(o.media_type for o in GRAPH_OFFERS)),
+            + ", ".join(dict.fromkeys(o.media_type for o in SD_OFFERS)),
+            VARY_ACCEPT,
             reason="not_acceptable",
         )
-    tag = etag(state.id, "sd", offer.name, str(request.base_url))
-    headers = {"ETag": tag, "Cache-Control": server.settings.cache_control, "Vary": "Accept"}
+    if offer.name == "html":
+        return HTMLResponse(
+            _SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))), headers={"Vary": "Accept"}
+        )
+    settings = server.settings
+    base = str(request.base_url)
+    tag = etag(state.id, "sd", offer.name, base, settings.max_rows, server.limits.allow_service)
+    headers = {"ETag": tag, "Cache-Control": settings.cache_control, "Vary": "Accept"}
     if matches(request, tag):
         return Response(status_code=304, headers=headers)
-    triples = service_description_triples(request, state)
+    triples = service_description_triples(request, server, state)
     from axiskg.web.results import serialize_triples
 
     body = serialize_triples(
@@ -538,7 +553,7 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
     return Response(body, 200, headers, media_type=offer.content_type)
 
 
-def service_description_triples(request: Request, state: Any) -> list[ox.Triple]:
+def service_description_triples(request: Request, server: Any, state: Any) -> list[ox.Triple]:
     n, lit = ox.NamedNode, ox.Literal
     endpoint = n(str(request.url_for("sparql")))
     void_url = n(str(request.base_url) + ".well-known/void")
@@ -550,11 +565,15 @@ def service_description_triples(request: Request, state: Any) -> list[ox.Triple]
         ox.Triple(svc, n(SD + "endpoint"), endpoint),
         ox.Triple(svc, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
         ox.Triple(svc, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
-        ox.Triple(svc, n(SD + "feature"), n(SD + "BasicFederatedQuery")),
         ox.Triple(
             svc,
             n(PREFIXES["dcterms"] + "description"),
             lit(SD_DESCRIPTION, language="en"),
+        ),
+        ox.Triple(
+            svc,
+            n(PREFIXES["rdfs"] + "comment"),
+            lit(ROW_CAP_NOTE.format(max_rows=server.settings.max_rows), language="en"),
         ),
         ox.Triple(svc, n(PREFIXES["rdfs"] + "seeAlso"), void_url),
         ox.Triple(svc, n(SD + "defaultDataset"), ds),
@@ -564,6 +583,8 @@ def service_description_triples(request: Request, state: Any) -> list[ox.Triple]
         ox.Triple(dg, n(RDF_TYPE), n(SD + "Graph")),
         ox.Triple(dg, n(PREFIXES["rdfs"] + "comment"), lit("union of all named graphs", language="en")),
     ]
+    if server.limits.allow_service:  # else every SERVICE is refused
+        t.append(ox.Triple(svc, n(SD + "feature"), n(SD + "BasicFederatedQuery")))
     triples_total = state.release.metadata.get("triples")
     if isinstance(triples_total, int):
         t.append(
