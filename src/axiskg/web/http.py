@@ -405,8 +405,10 @@ def cached_answer(server: Any, scope: Scope) -> tuple[int, list[tuple[bytes, byt
     return hit.status, out, body
 
 
-def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bytes, bytes]:
-    return (scope["path"], scope.get("query_string", b""), headers.get(b"accept", b""))
+def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[Any, bytes, bytes]:
+    """The path as sent (decoded, /id/a%2Fb would be /id/a/b: another resource), query string, Accept."""
+    path = scope.get("raw_path") or scope["path"]
+    return (path, scope.get("query_string", b""), headers.get(b"accept", b""))
 
 
 def remember(state: Any, request: Request, response: Response, vary_accept: bool) -> None:

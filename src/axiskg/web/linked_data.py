@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,8 @@ from axiskg.web import pages
 from axiskg.web.http import HTTPError, error_response, etag, matches, remember
 from axiskg.web.negotiation import EXTENSION_TO_OFFER, GRAPH_OFFERS, LD_OFFERS, Offer, negotiate
 from axiskg.web.results import serialize_triples
-from axiskg.web.sparql import run_in_worker
+from axiskg.web.sparql import VARY_ACCEPT, run_in_worker
+from axiskg.web.views.snapshot import per_release, snapshot
 
 AXO = iris.AXO
 # What a consumer needs in one request: the entity's own triples, the claims about it with their provenance
@@ -55,6 +58,46 @@ _NOT_FOUND_BODY = {
 }
 
 
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+
+
+def _decode_run(match: re.Match[str]) -> str:
+    run = match.group()
+    try:
+        text = bytes.fromhex(run.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return run.upper()
+    return "".join(c if ord(c) > 127 or c in _UNRESERVED else f"%{ord(c):02X}" for c in text)
+
+
+def iri_path(raw: str) -> str | None:
+    """The IRI form of a URL path (RFC 3987 section 3.2): the percent-encoded UTF-8 of non-ASCII and of
+    unreserved characters decoded, every other escape kept (an encoded slash or space is neither a separator
+    nor a space: /id/person%2Fx is not /id/person/x); None when a % begins no escape."""
+    if "%" not in raw:
+        return raw
+    if _BAD_PERCENT.search(raw):
+        return None
+    return _PERCENT_RUN.sub(_decode_run, raw)
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _raw_path(request: Request) -> str:
+    """The request's path as sent (percent-encoded), without the app's root path."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else str(request.scope["path"])
+    return path.removeprefix(request.scope.get("root_path", ""))
+
+
 def _split_extension(path: str) -> tuple[str, Offer | None]:
     for ext, offer in EXTENSION_TO_OFFER.items():
         if path.endswith(ext):
@@ -70,6 +113,7 @@ def _choose(request: Request, forced: Offer | None) -> Offer:
         raise HTTPError(
             406,
             "offered: " + ", ".join(dict.fromkeys(o.media_type for o in LD_OFFERS)),
+            VARY_ACCEPT,
             reason="not_acceptable",
         )
     return offer
@@ -92,8 +136,7 @@ async def _describe(
     headers = {"Cache-Control": server.settings.cache_control}
     if forced is None:
         headers["Vary"] = "Accept"
-        if offer.name != "html" and not request.url.path.startswith("/ontology/"):
-            headers["Content-Location"] = f"{request.url.path}.{offer.name}"  # the format-specific document
+        headers["Content-Location"] = f"{_raw_path(request)}.{offer.name}"  # the format-specific document
     tag = etag(state.id, "ld", iri, offer.name)
     headers["ETag"] = tag
     if matches(request, tag):
@@ -142,22 +185,47 @@ async def _describe(
 async def entity(request: Request) -> Response:
     try:
         server = request.app.state.server
-        path, forced = _split_extension(request.path_params["path"])
-        iri = server.settings.base_iri + "id/" + path
-        if "<" in iri or ">" in iri or " " in iri or '"' in iri:
-            raise HTTPError(404, f"not an IRI of this dataset: {iri!r}")
+        path, forced = _split_extension(_raw_path(request).removeprefix("/id/"))
+        decoded = iri_path(path)
+        iri = server.settings.base_iri + "id/" + (path if decoded is None else decoded)
+        if decoded is None or not _is_iri(iri):  # a malformed escape, a space...: nothing of ours is named so
+            return _not_found(_choose(request, forced), iri, {} if forced else {"Vary": "Accept"})
         return await _describe(request, iri, DESCRIBE_ENTITY.format(axo=AXO, iri=iri), forced)
     except HTTPError as exc:
         return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
 
 
+def _ontology_documents(state: Any, base: str) -> frozenset[str]:
+    """The IRIs under <base>ontology/ that name something of the release, without their fragments: the
+    documents of the hash namespaces (hedge: and role: terms are <base>ontology/hedge#..., whose document
+    is <base>ontology/hedge), the version IRI..."""
+    prefix = base + "ontology/"
+    release = state.release
+
+    def make() -> frozenset[str]:
+        snap = snapshot(release)
+        named = {*snap.out, *snap.inc, *(p for po in snap.out.values() for p in po)}
+        return frozenset(i.partition("#")[0] for i in named if i.startswith(prefix))
+
+    return per_release("ontology_documents", release, make)
+
+
 async def ontology(request: Request) -> Response:
+    """/ontology and the documents under it (/ontology/hedge...): the ontology graph; 404 for any other."""
     try:
         server = request.app.state.server
-        _, forced = _split_extension(request.url.path)
+        params = request.path_params
+        name = "ontology"
+        if "ext" in params:
+            name += "." + params["ext"]
+        elif "rest" in params:
+            name += "/" + params["rest"]
+        name, forced = _split_extension(name)
         base = server.settings.base_iri
-        graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
         doc = base + "ontology"
+        if name != "ontology" and base + name not in _ontology_documents(server.require(), base):
+            return _not_found(_choose(request, forced), base + name, {} if forced else {"Vary": "Accept"})
+        graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
         return await _describe(request, doc, DESCRIBE_GRAPH.format(graph=graph), forced, html_iri=doc)
     except HTTPError as exc:
         return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
@@ -368,7 +436,12 @@ async def well_known_void(request: Request) -> Response:
         request.headers.get("accept"), [o for o in GRAPH_OFFERS if o.name not in ("trig", "nq")]
     )
     if offer is None:
-        return error_response(406, "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML")
+        return error_response(
+            406,
+            "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML",
+            request.headers.get("accept"),
+            VARY_ACCEPT,
+        )
     return _void(request, offer, {"Vary": "Accept"})
 
 
