@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
 import re
 import string
+import zlib
+from collections.abc import AsyncIterator
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from axiskg import iris
 from axiskg.iris import PREFIXES
 from axiskg.web import pages
-from axiskg.web.http import HTTPError, error_response, etag, matches, remember
+from axiskg.web.http import (
+    PRECONDITION_FAILED,
+    HTTPError,
+    accepts_gzip,
+    error_response,
+    etag,
+    header_map,
+    not_modified,
+    precondition,
+    remember,
+)
 from axiskg.web.negotiation import EXTENSION_TO_OFFER, GRAPH_OFFERS, LD_OFFERS, Offer, negotiate
 from axiskg.web.results import serialize_triples
-from axiskg.web.sparql import VARY_ACCEPT, run_in_worker
+from axiskg.web.sparql import run_in_worker
 from axiskg.web.views.snapshot import per_release, snapshot
 
 AXO = iris.AXO
@@ -113,7 +128,6 @@ def _choose(request: Request, forced: Offer | None) -> Offer:
         raise HTTPError(
             406,
             "offered: " + ", ".join(dict.fromkeys(o.media_type for o in LD_OFFERS)),
-            VARY_ACCEPT,
             reason="not_acceptable",
         )
     return offer
@@ -125,6 +139,13 @@ def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
     body = _NOT_FOUND_BODY.get(offer.name, "").format(iri=html.escape(iri))
     kept = {k: v for k, v in headers.items() if k not in ("ETag", "Content-Location")}
     return Response(body, 404, {**kept, "Cache-Control": "no-cache"}, media_type=offer.content_type)
+
+
+def _precondition_failed(status: int, headers: dict[str, str], accept: str | None) -> Response:
+    """The answer to a request whose precondition is false (http.precondition): 304 or 412."""
+    if status == 304:
+        return Response(status_code=304, headers=headers)
+    return error_response(412, PRECONDITION_FAILED, accept)
 
 
 async def _describe(
@@ -139,8 +160,10 @@ async def _describe(
         headers["Content-Location"] = f"{_raw_path(request)}.{offer.name}"  # the format-specific document
     tag = etag(state.id, "ld", iri, offer.name)
     headers["ETag"] = tag
-    if matches(request, tag):
-        return Response(status_code=304, headers=headers)
+    conditions = header_map(request.scope["headers"])
+    status = not_modified(conditions, request.method, tag)
+    if status is not None:
+        return _precondition_failed(status, headers, request.headers.get("accept"))
     if offer.name == "html":
         ask = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
         if html_iri is None:
@@ -157,6 +180,11 @@ async def _describe(
             if not found:
                 return _not_found(offer, iri, headers)
         response = await pages.render_entity(request, html_iri or iri)
+        if response.status_code != 200:  # nothing known of it
+            return _not_found(offer, iri, headers) if html_iri is None else response
+        status = precondition(conditions, request.method, tag)
+        if status is not None:
+            return _precondition_failed(status, headers, request.headers.get("accept"))
         for k, v in headers.items():
             response.headers.setdefault(k, v)
         return response
@@ -175,6 +203,9 @@ async def _describe(
     body, rows, truncated = answer
     if rows == 0:
         return _not_found(offer, iri, headers)
+    status = precondition(conditions, request.method, tag)
+    if status is not None:
+        return _precondition_failed(status, headers, request.headers.get("accept"))
     if truncated:
         headers["X-SPARQL-Truncated"] = "true"
     response = Response(body, 200, headers, media_type=offer.content_type)
@@ -314,6 +345,9 @@ async def downloads(request: Request) -> Response:
         "Cache-Control": server.settings.cache_control,
         "ETag": etag(state.id, "dl", accept),
     }
+    status = precondition(header_map(request.scope["headers"]), request.method, headers["ETag"])
+    if status is not None:
+        return _precondition_failed(status, headers, accept)
     if "application/json" in accept and "text/html" not in accept:
         return Response(
             json.dumps(
@@ -343,21 +377,61 @@ async def downloads(request: Request) -> Response:
     )
 
 
+GZIP_LEVEL = 6
+GZIP_CHUNK = 256 * 1024
+
+
+async def _gzipped(path: Path) -> AsyncIterator[bytes]:
+    """The gzip of a file, compressed as it is read (in a thread: it takes a few milliseconds a chunk)."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    with path.open("rb") as f:
+
+        def step() -> bytes | None:
+            chunk = f.read(GZIP_CHUNK)
+            return compressor.compress(chunk) if chunk else None
+
+        while (out := await anyio.to_thread.run_sync(step)) is not None:
+            if out:
+                yield out
+    yield compressor.flush()
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""
+
+
 async def download(request: Request) -> Response:
+    """A file of the release: gzipped for a client that accepts it (its own ETag, `"<sha-256>-gzip"`, and no
+    Digest, which is of the identity bytes), except a Range request, which gets the identity bytes."""
     server = request.app.state.server
     state = server.require()
     name = request.path_params["name"]
     for f in download_files(state):
         if f["name"] == name:
-            tag = f'"{f["sha256"]}"'
+            path = state.release.path / name
+            stat = path.stat()
+            conditions = header_map(request.scope["headers"])
+            gzipped = (
+                f["media_type"] != "application/octet-stream"  # text: worth compressing
+                and b"range" not in conditions
+                and accepts_gzip(conditions.get(b"accept-encoding"))
+            )
             headers = {
-                "ETag": tag,
+                "ETag": f'"{f["sha256"]}-gzip"' if gzipped else f'"{f["sha256"]}"',
+                "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
                 "Cache-Control": server.settings.cache_control,
-                "Digest": "sha-256=" + __import__("base64").b64encode(bytes.fromhex(f["sha256"])).decode(),
+                "Vary": "Accept-Encoding",
             }
-            if matches(request, tag):
-                return Response(status_code=304, headers=headers)
-            return FileResponse(state.release.path / name, headers=headers, media_type=f["media_type"])
+            status = precondition(conditions, request.method, headers["ETag"], stat.st_mtime)
+            if status is not None:
+                return _precondition_failed(status, headers, request.headers.get("accept"))
+            if gzipped:
+                headers["Content-Encoding"] = "gzip"
+                content = _nothing() if request.method == "HEAD" else _gzipped(path)
+                return StreamingResponse(content, headers=headers, media_type=f["media_type"])
+            headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(f["sha256"])).decode()
+            return FileResponse(path, headers=headers, media_type=f["media_type"], stat_result=stat)
     return error_response(404, f"no file {name!r} in release {state.id}; see /downloads")
 
 
@@ -440,7 +514,6 @@ async def well_known_void(request: Request) -> Response:
             406,
             "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML",
             request.headers.get("accept"),
-            VARY_ACCEPT,
         )
     return _void(request, offer, {"Vary": "Accept"})
 
@@ -465,8 +538,9 @@ def _void(request: Request, offer: Offer, headers: dict[str, str]) -> Response:
     state = server.require()
     tag = etag(state.id, "void", offer.name, str(request.base_url))
     headers = {**headers, "ETag": tag, "Cache-Control": server.settings.cache_control}
-    if matches(request, tag):
-        return Response(status_code=304, headers=headers)
+    status = precondition(header_map(request.scope["headers"]), request.method, tag)
+    if status is not None:
+        return _precondition_failed(status, headers, request.headers.get("accept"))
     body = serialize_triples(
         void_triples(request, state), offer.name, {**PREFIXES, "spdx": "http://spdx.org/rdf/terms#"}
     )

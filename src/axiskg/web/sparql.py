@@ -21,13 +21,15 @@ from starlette.types import Receive, Scope
 from axiskg.iris import PREFIXES
 from axiskg.web.bounded import inline_estimate
 from axiskg.web.http import (
+    PRECONDITION_FAILED,
+    VARY_ACCEPT,
     HTTPError,
     client_id,
     error_response,
     etag,
     header_map,
-    matches,
-    matches_tag,
+    not_modified,
+    precondition,
     remember_raw,
 )
 from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, check_query
@@ -69,8 +71,7 @@ ROW_CAP_NOTE = (
 )
 NO_QUERY = "no query given: send it as the `query` parameter or a POST body (SPARQL 1.1 Protocol §2.1)"
 UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only and never executes updates"
-_VARY_ACCEPT = (b"vary", b"Accept")
-VARY_ACCEPT = {"Vary": "Accept"}  # the headers of a 406: the answer depends on Accept
+_VARY_ACCEPT = (b"vary", VARY_ACCEPT)
 _NO_STORE = (b"cache-control", b"no-store")
 _UPDATE_PARAMS = frozenset(("update", "using-graph-uri", "using-named-graph-uri"))
 
@@ -190,7 +191,6 @@ def choose_offer(accept: str | None, params: list[tuple[str, str]], form: str | 
             406,
             f"none of the accepted media types ({accept}) is offered for this query; offered: "
             + ", ".join(dict.fromkeys(o.media_type for o in offers)),
-            VARY_ACCEPT,
             reason="not_acceptable",
         )
     return offer
@@ -277,6 +277,7 @@ class Work(NamedTuple):
     cacheable: bool
     out: RawHeaders
     offer: Offer
+    tag: str | None  # the answer's ETag (None: a new answer every time)
 
 
 def _prepare(
@@ -320,16 +321,21 @@ def _prepare(
             server.cache_control_header,
             _VARY_ACCEPT,
         ]
-        if matches_tag(headers.get(b"if-none-match"), tag):
-            return 304, out, b""
+        if b"if-none-match" in headers:
+            status = not_modified(headers, scope["method"], tag)
+            if status == 304:
+                return 304, out, b""
+            if status == 412:
+                raise HTTPError(412, PRECONDITION_FAILED)
         cached = state.cache.get(key)
     else:  # NOW(), RAND(), UUID()...: a new answer every time
+        tag = None
         out = [_NO_STORE, _VARY_ACCEPT]
         cached = None
     if cached is not None:
         server.metrics.cache_hits += 1
         body, rows, truncated = cached
-        work = Work({}, state, key, True, out, offer)
+        work = Work({}, state, key, True, out, offer, tag)
         return _complete(server, scope, headers, work, body, rows, truncated, from_cache=True)
     req = {
         "query": query,
@@ -347,7 +353,7 @@ def _prepare(
         if prefixed is None:
             prefixed = memo["prefixed"] = has_prefixed_names(query)
         req["prefixed"] = prefixed
-    work = Work(req, state, key, info.cacheable, out, offer)
+    work = Work(req, state, key, info.cacheable, out, offer, tag)
     bound = None
     if (
         state.store is not None
@@ -382,6 +388,12 @@ def _complete(
     if work.cacheable and not from_cache:
         server.metrics.cache_misses += 1
         state.cache.put(work.key, (body, rows, truncated), len(body))
+    if b"if-none-match" in headers or b"if-match" in headers:  # conditions not decided before the answer
+        status = precondition(headers, scope["method"], work.tag)
+        if status == 304:
+            return 304, out, b""
+        if status == 412:
+            return refused(server, HTTPError(412, PRECONDITION_FAILED), headers)
     out.append((b"x-sparql-rows", str(rows).encode()))
     out.append((b"x-sparql-max-rows", str(settings.max_rows).encode()))
     if truncated:
@@ -529,7 +541,6 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
             406,
             "the service description is offered as "
             + ", ".join(dict.fromkeys(o.media_type for o in SD_OFFERS)),
-            VARY_ACCEPT,
             reason="not_acceptable",
         )
     if offer.name == "html":
@@ -540,8 +551,11 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
     base = str(request.base_url)
     tag = etag(state.id, "sd", offer.name, base, settings.max_rows, server.limits.allow_service)
     headers = {"ETag": tag, "Cache-Control": settings.cache_control, "Vary": "Accept"}
-    if matches(request, tag):
+    status = precondition(header_map(request.scope["headers"]), request.method, tag)
+    if status == 304:
         return Response(status_code=304, headers=headers)
+    if status == 412:
+        raise HTTPError(412, PRECONDITION_FAILED)
     triples = service_description_triples(request, server, state)
     from axiskg.web.results import serialize_triples
 
