@@ -156,7 +156,8 @@ def test_an_equivalent_spelling_of_an_iri_is_that_iri(tiny_url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/ontology/anything", "/ontology/foo/bar/baz", "/ontology.xyz", "/ontology/hedge.xyz"]
+    "path",
+    ["/ontology/anything", "/ontology/foo/bar/baz", "/ontology.xyz", "/ontology/hedge.xyz", "/dataset.xyz"],
 )
 @pytest.mark.parametrize("accept", ["text/turtle", "text/html"])
 def test_only_the_ontologys_documents_are_found(tiny_url: str, path: str, accept: str) -> None:

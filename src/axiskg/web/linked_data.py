@@ -528,6 +528,9 @@ async def dataset(request: Request) -> Response:
     except HTTPError as exc:
         return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
     headers = {} if forced else {"Vary": "Accept"}
+    if forced is None and "ext" in request.path_params:  # /dataset.xyz: no such document
+        iri = request.app.state.server.settings.base_iri + "dataset." + request.path_params["ext"]
+        return _not_found(offer, iri, headers)
     if offer.name == "html":
         return RedirectResponse("/", 303, headers)
     return _void(request, offer, headers)
