@@ -185,4 +185,6 @@ def test_options_and_preflights_name_the_resources_methods(tiny_url: str, target
     assert r.status_code == 200 and r.headers["access-control-allow-methods"] == methods
     r = httpx.options(tiny_url + target, headers={**preflight, "Access-Control-Request-Method": "POST"})
     assert r.status_code == (200 if "POST" in methods else 400)  # /id/ has no POST to advertise
+    conditional = {**preflight, "Access-Control-Request-Headers": "If-Match, If-Modified-Since, Range"}
+    assert httpx.options(tiny_url + target, headers=conditional).status_code == 200  # as answered
     assert httpx.options(tiny_url + "/no/such/path").status_code == 404

@@ -243,7 +243,16 @@ class Server:
 
 
 EXPOSE = "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location"
-CORS_HEADERS = ("Accept", "Content-Type", "If-None-Match", "Cache-Control")
+CORS_HEADERS = (
+    "Accept",
+    "Content-Type",
+    "Cache-Control",
+    "If-None-Match",
+    "If-Match",
+    "If-Modified-Since",
+    "If-Unmodified-Since",
+    "Range",
+)
 
 
 async def health(request: Request) -> Response:
