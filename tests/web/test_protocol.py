@@ -505,6 +505,16 @@ def test_a_request_target_beyond_the_limit_gets_a_414(guarded: Connection, packe
     assert app.direct == [] and app.asgi == []
 
 
+def test_a_body_in_the_packet_that_ends_the_headers_is_not_counted_as_headers(guarded: Connection) -> None:
+    """Only what comes before the end of the headers counts toward their limit (a packet that ended them and
+    went on with 5,000 bytes of body was refused with a 431)."""
+    app, sock, responses = guarded
+    sock.sendall(b"POST /sparql?a HTTP/1.1\r\n")
+    time.sleep(0.05)
+    sock.sendall(b"Host: x\r\nContent-Length: 5000\r\n\r\n" + b"q" * 5000)
+    assert responses.next()[:3:2] == (200, b"direct POST a " + b"q" * 5000)
+
+
 def test_the_packet_that_begins_the_headers_counts_toward_their_limit(guarded: Connection) -> None:
     """Headers of 3,000 bytes in their first packet and 3,000 more in a second: over the 4,096 allowed,
     although neither packet is (before, the first packet was not counted)."""
