@@ -14,8 +14,8 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
-import anyio.to_thread
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 
@@ -390,7 +390,7 @@ async def _gzipped(path: Path) -> AsyncIterator[bytes]:
             chunk = f.read(GZIP_CHUNK)
             return compressor.compress(chunk) if chunk else None
 
-        while (out := await anyio.to_thread.run_sync(step)) is not None:
+        while (out := await run_in_threadpool(step)) is not None:
             if out:
                 yield out
     yield compressor.flush()
