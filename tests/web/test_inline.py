@@ -178,6 +178,7 @@ SAME_ANSWER = [
         "text/csv",
         "text/tab-separated-values",
     )
+    if not (q.startswith("ASK") and accept.startswith("text/"))  # CSV/TSV results are SELECT's only
 ] + [(ACCEPTED[8], accept) for accept in ("text/turtle", "application/n-triples", "application/ld+json")]
 
 

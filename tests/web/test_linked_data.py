@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import threading
 import time
 from pathlib import Path
@@ -113,8 +114,72 @@ def test_unknown_iri_is_404_in_the_requested_format(tiny_url: str, accept: str, 
         assert len(rdflib.Graph().parse(data=r.text, format="turtle")) == 0
 
 
-def test_unacceptable_entity_format(tiny_url: str) -> None:
-    assert httpx.get(tiny_url + "/id/person/alice", headers={"Accept": "image/png"}).status_code == 406
+@pytest.mark.parametrize("path", ["/id/x.xyz", "/id/person/nobody"])
+def test_a_404_has_no_validator_and_no_content_location(tiny_url: str, path: str) -> None:
+    """There is no representation: no ETag, and no Content-Location naming a document that does not exist."""
+    r = httpx.get(tiny_url + path, headers={"Accept": "text/turtle"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/turtle")
+    assert "etag" not in r.headers and "content-location" not in r.headers
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/person/alice", "/id/person/nobody", "/ontology", "/ontology/hedge", "/.well-known/void"]
+)
+@pytest.mark.parametrize("accept", ["image/png", "application/xhtml+xml"])  # (the pages are not XHTML)
+def test_unacceptable_entity_format(tiny_url: str, path: str, accept: str) -> None:
+    r = httpx.get(tiny_url + path, headers={"Accept": accept})
+    assert r.status_code == 406 and "Accept" in r.headers["vary"]
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "text/html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/person/a%ZZ",  # a malformed escape: the internal query's syntax error leaked, a 400
+        "/id/person/%FF",  # not UTF-8
+        "/id/person/alice%20",  # an IRI with a space: no such IRI (a text/plain 404 came back)
+        "/id/person%2Falice",  # an encoded slash is no separator (it answered 200: a second URL)
+        "/id/person/alice%2Ettl%2F",
+    ],
+)
+def test_a_path_that_names_no_iri_of_ours_is_a_404_in_the_format_asked(
+    tiny_url: str, path: str, accept: str
+) -> None:
+    r = httpx.get(tiny_url + path, headers={"Accept": accept})
+    assert r.status_code == 404 and r.headers["content-type"].startswith(accept), r.text
+    assert "syntax" not in r.text.lower()
+
+
+def test_an_equivalent_spelling_of_an_iri_is_that_iri(tiny_url: str) -> None:
+    r = httpx.get(tiny_url + "/id/person/%61lice.ttl")  # %61 is "a", an unreserved character
+    assert r.status_code == 200 and "Alice" in r.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/ontology/anything", "/ontology/foo/bar/baz", "/ontology.xyz", "/ontology/hedge.xyz", "/dataset.xyz"],
+)
+@pytest.mark.parametrize("accept", ["text/turtle", "text/html"])
+def test_only_the_ontologys_documents_are_found(tiny_url: str, path: str, accept: str) -> None:
+    r = httpx.get(tiny_url + path, headers={"Accept": accept})
+    assert r.status_code == 404 and r.headers["content-type"].startswith(accept)
+
+
+def test_negotiated_html_names_its_document_and_links_every_rdf_format(tiny_url: str) -> None:
+    r = httpx.get(tiny_url + "/id/person/alice", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-location"] == "/id/person/alice.html"
+    page = httpx.get(tiny_url + "/id/person/alice.html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    alternates = set(re.findall(r'<link rel="alternate" type="([^"]+)" href="([^"]+)"', r.text))
+    assert alternates == {
+        ("text/turtle", "/id/person/alice.ttl"),
+        ("application/ld+json", "/id/person/alice.jsonld"),
+        ("application/n-triples", "/id/person/alice.nt"),
+        ("application/rdf+xml", "/id/person/alice.rdf"),
+    }
+    for media, href in alternates:
+        doc = httpx.get(tiny_url + href)
+        assert doc.status_code == 200 and doc.headers["content-type"].startswith(media)
 
 
 def test_ontology_terms_dereference_to_the_ontology(tiny_url: str) -> None:
@@ -126,6 +191,8 @@ def test_ontology_terms_dereference_to_the_ontology(tiny_url: str) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
     r = httpx.get(tiny_url + "/ontology/hedge", headers={"Accept": "application/n-triples"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/n-triples")
+    r = httpx.get(tiny_url + "/ontology/hedge.ttl")  # hedge:reportedly's document, an ontology document
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
 
 
 def test_named_graph_dereferences(tiny_url: str) -> None:

@@ -32,7 +32,7 @@ class RecordingApp:
     def __init__(self) -> None:
         self.direct: list[bytes] = []
         self.direct_bodies: list[bytes] = []
-        self.asgi: list[tuple[str, bytes, bytes, Any]] = []
+        self.asgi: list[tuple[str, bytes, bytes, Any, str]] = []
 
     def answer_now(
         self, scope: dict[str, Any], body: bytes
@@ -71,7 +71,7 @@ class RecordingApp:
             body += msg.get("body", b"")
             more = msg.get("more_body", False)
         qs = scope["query_string"]
-        self.asgi.append((scope["method"], qs, body, scope["client"]))
+        self.asgi.append((scope["method"], qs, body, scope["client"], scope["path"]))
         if qs.startswith(b"slow"):
             await asyncio.sleep(3 * KEEP_ALIVE)  # longer than the keep-alive timeout
         out = BIG if qs == b"big" else b"asgi " + scope["method"].encode() + b" " + qs + b" " + body
@@ -243,6 +243,18 @@ def test_other_requests_take_the_asgi_path(
     assert app.direct == [] and len(app.asgi) == 1
 
 
+def test_a_request_target_beyond_64_kib_is_read_on_either_path(connection: Connection) -> None:
+    """uvicorn splits a request target with httptools.parse_url, which refuses one beyond 65,535 bytes: it
+    answered 400 to a GET of a long query."""
+    app, sock, responses = connection
+    long = "q" * 70_000
+    sock.sendall(_request(f"/sparql?{long}"))
+    assert responses.next()[:3:2] == (200, f"direct GET {long} ".encode())
+    sock.sendall(_request(f"/other/%41{long}?{long}"))
+    assert responses.next()[:3:2] == (200, f"asgi GET {long} ".encode())
+    assert app.asgi[0][4] == "/other/A" + long
+
+
 class _Unfit(HttpProtocol):
     """HttpProtocol on a uvicorn whose protocol lacks something the direct path uses."""
 
@@ -412,6 +424,7 @@ class _Guarded(HttpProtocol):
     HEAD_TIMEOUT = 0.4
     BODY_TIMEOUT = 0.4
     HEAD_MAX = 4096
+    URI_MAX = 2048
     SEND_TIMEOUT = 0.4
     SWEEP_EVERY = 0.05
 
@@ -470,6 +483,36 @@ def test_headers_beyond_the_limit_get_a_431(guarded: Connection) -> None:
     status, headers, body = responses.next()
     assert (status, headers["connection"]) == (431, "close") and b"exceed 4096 bytes" in body
     assert app.direct == [] and app.asgi == []
+
+
+@pytest.mark.parametrize(
+    "packets",
+    [
+        [b"GET /sparql?" + b"q" * 3000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"],
+        [b"GET /sparql?" + b"q" * 6000],  # one packet beyond the headers' limit too
+        [b"GET /sparql?", b"q" * 6000],  # the same, once the headers have begun
+    ],
+    ids=["within-the-headers-limit", "beyond-it", "beyond-it-later"],
+)
+def test_a_request_target_beyond_the_limit_gets_a_414(guarded: Connection, packets: list[bytes]) -> None:
+    app, sock, responses = guarded
+    for packet in packets:
+        sock.sendall(packet)
+        time.sleep(0.05)
+    status, headers, body = responses.next()
+    assert (status, headers["connection"]) == (414, "close") and b"exceeds 2048 bytes" in body
+    assert responses.closed()
+    assert app.direct == [] and app.asgi == []
+
+
+def test_a_body_in_the_packet_that_ends_the_headers_is_not_counted_as_headers(guarded: Connection) -> None:
+    """Only what comes before the end of the headers counts toward their limit (a packet that ended them and
+    went on with 5,000 bytes of body was refused with a 431)."""
+    app, sock, responses = guarded
+    sock.sendall(b"POST /sparql?a HTTP/1.1\r\n")
+    time.sleep(0.05)
+    sock.sendall(b"Host: x\r\nContent-Length: 5000\r\n\r\n" + b"q" * 5000)
+    assert responses.next()[:3:2] == (200, b"direct POST a " + b"q" * 5000)
 
 
 def test_the_packet_that_begins_the_headers_counts_toward_their_limit(guarded: Connection) -> None:

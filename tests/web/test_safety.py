@@ -3,6 +3,8 @@ allowlisted, limits hold, and no input brings the server down."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
 import socket
 import threading
@@ -16,11 +18,14 @@ import httpx
 import pytest
 from servers import server_log, start_server, stop_server
 
+from axiskg.web.protocol import HttpProtocol
+
 AX = "https://w3id.org/axiskg/id/"
 VALUES = "{ " + " ".join(str(i) for i in range(100)) + " }"
 # 10^10 rows on any data: runs for hours unless stopped
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(5)) + " }"
 QUICK = f"ASK {{ <{AX}person/alice> ?p ?o }}"
+SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 def metric(url: str, name: str) -> float:
@@ -164,6 +169,8 @@ def test_allowlisted_service_only(tiny_out: Path, listener: Listener) -> None:
         )
         assert r.status_code == 504 and "SERVICE after 2 s" in r.text
         assert listener.connections >= 1
+        sd = httpx.get(url + "/sparql", headers={"Accept": "application/n-triples"}).text
+        assert f"<{SD}feature> <{SD}BasicFederatedQuery>" in sd  # advertised only with an allowlist
     finally:
         stop_server(proc)
 
@@ -462,3 +469,31 @@ def test_an_endless_header_is_cut_off_with_a_431_and_counted(tiny_url: str) -> N
     assert sent < 8 * 2**20  # cut off a few reads past the limit (512 KiB)
     metrics = httpx.get(tiny_url + "/metrics").text
     assert re.search(r'axiskg_refusals_total\{pid="\d+",reason="header_too_large"\} [1-9]', metrics)
+
+
+def test_a_get_of_a_long_query_is_answered_and_a_longer_target_gets_a_414(tiny_url: str) -> None:
+    """A 100,000-character query fits in a GET (uvicorn answered `400 Invalid HTTP request received.` to a
+    request target beyond 64 KiB); beyond URI_MAX the answer says what is wrong, and counts."""
+    host, port = urllib.parse.urlsplit(tiny_url).netloc.split(":")
+    items = " ".join(f"<urn:x:{i}>" for i in range(7700))
+    query = f"SELECT ?x WHERE {{ VALUES ?x {{ {items} }} }}"
+    query += " " * (100_000 - len(query))
+    target = "/sparql?" + urllib.parse.urlencode({"query": query})
+    assert len(query) == 100_000 and len(target) > 150_000
+    for extra in ({}, {"Connection": "close"}):  # the direct path, uvicorn's
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)  # httpx refuses such long URLs
+        conn.request("GET", target, headers={"Accept": "application/sparql-results+json", **extra})
+        r = conn.getresponse()
+        assert r.status == 200 and len(json.loads(r.read())["results"]["bindings"]) == 50
+        conn.request("GET", "/id/person/" + "a" * 70_000)
+        r = conn.getresponse()
+        assert r.status == 404
+        r.read()
+        conn.close()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        target = "/id/person/" + "a" * (HttpProtocol.URI_MAX + 1)
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 414 ") and b"exceeds 393216 bytes" in answer
+    metrics = httpx.get(tiny_url + "/metrics").text
+    assert re.search(r'axiskg_refusals_total\{pid="\d+",reason="uri_too_long"\} [1-9]', metrics)

@@ -93,6 +93,37 @@ def test_query_dataset_named_graphs_get(tiny_url: str) -> None:
     assert {b["g"] for b in bindings(r)} == {G + "ontology"}
 
 
+@pytest.mark.parametrize("path", ["direct", "asgi"])  # the asgi path: with Connection: close
+@pytest.mark.parametrize("how", ["GET", "POST form", "POST direct"])
+@pytest.mark.parametrize(
+    "graphs, expected",
+    [([G + "actors"], 9), ([G + "actors", G + "ontology"], 14)],
+    ids=["one graph", "two graphs"],
+)
+def test_dataset_parameters_whatever_else_the_request_has(
+    tiny_url: str, path: str, how: str, graphs: list[str], expected: int
+) -> None:
+    """The dataset parameters apply however the query comes: a direct POST's query string may hold them
+    and nothing else (they were ignored there: the union's count came back)."""
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    headers = {"Connection": "close"} if path == "asgi" else {}
+    for query, name in ((q, "default-graph-uri"), (named, "named-graph-uri")):
+        dataset = [(name, g) for g in graphs]
+        if how == "GET":
+            r = httpx.get(tiny_url + "/sparql", params=[("query", query), *dataset], headers=headers)
+        elif how == "POST form":
+            r = httpx.post(tiny_url + "/sparql", data={"query": query, name: graphs}, headers=headers)
+        else:
+            r = httpx.post(
+                tiny_url + "/sparql", params=dataset, content=query.encode(), headers={**DIRECT, **headers}
+            )
+        if query == q:
+            assert bindings(r) == [{"n": str(expected)}]
+        else:
+            assert {b["g"] for b in bindings(r)} == set(graphs)
+
+
 def test_query_dataset_full(tiny_url: str) -> None:
     q = "SELECT ?s ?g WHERE { ?s a <https://w3id.org/axiskg/ontology#Person> GRAPH ?g { ?x a ?c } }"
     r = httpx.get(
@@ -209,6 +240,10 @@ def test_not_acceptable(tiny_url: str) -> None:
     r = httpx.get(tiny_url + "/sparql", params={"query": SELECT_ALICE}, headers={"Accept": "image/png"})
     assert r.status_code == 406
     assert "application/sparql-results+json" in r.text
+    assert "Accept" in r.headers["vary"]  # the answer depends on it, a 406 too
+    for headers in ({"Accept": "image/png"}, {"Accept": "image/png", "Connection": "close"}):
+        r = httpx.get(tiny_url + "/sparql", headers=headers)  # the service description
+        assert r.status_code == 406 and "Accept" in r.headers["vary"]
     r = httpx.get(
         tiny_url + "/sparql",
         params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
@@ -334,6 +369,62 @@ def test_service_description(tiny_url: str) -> None:
         assert (None, sd.feature, sd.UnionDefaultGraph) in g
         assert (None, rdflib.RDFS.seeAlso, rdflib.URIRef(tiny_url + "/.well-known/void")) in g
         assert (None, sd.name, rdflib.URIRef(G + "actors")) in g
+
+
+def test_service_description_tells_what_a_service_caller_cannot_see(tiny_url: str) -> None:
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    r = httpx.get(tiny_url + "/sparql", headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    service = g.value(None, sd.endpoint, rdflib.URIRef(tiny_url + "/sparql"))
+    # every SERVICE is refused without --allow-service: no federated query to advertise
+    assert (service, sd.feature, sd.BasicFederatedQuery) not in g
+    # a SERVICE caller does not see the X-SPARQL-Truncated header of an answer cut at --max-rows
+    assert any("at most 50 results" in c for c in g.objects(service, rdflib.RDFS.comment))
+
+
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("text/html;q=0, text/turtle", "text/turtle"),
+        ("text/turtle, text/html;q=0.5", "text/turtle"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),  # a browser
+        ("*/*", "text/turtle"),
+        (None, "text/turtle"),
+    ],
+)
+def test_service_description_or_page_by_q_values(tiny_url: str, accept: str | None, media: str) -> None:
+    r = httpx.get(tiny_url + "/sparql", headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+def test_ask_has_no_csv_or_tsv(tiny_url: str, accept: str) -> None:
+    """CSV and TSV results are defined for SELECT only (a bare `true` is neither; rdflib refuses it)."""
+    ask = {"query": "ASK { ?s ?p ?o }"}
+    r = httpx.get(tiny_url + "/sparql", params=ask, headers={"Accept": accept})
+    assert r.status_code == 406 and "application/sparql-results+json" in r.text
+    assert "Accept" in r.headers["vary"]
+    r = httpx.get(tiny_url + "/sparql", params=ask, headers={"Accept": f"{accept}, */*;q=0.1"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
+    r = httpx.get(tiny_url + "/sparql", params={"query": SELECT_ALICE}, headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        {"params": {"query": ""}},
+        {"params": {"query": "  \n"}},
+        {"params": {"default-graph-uri": G + "actors"}},
+        {"method": "POST", "content": b"", "headers": DIRECT},
+        {"method": "POST", "data": {"query": ""}},
+        {"method": "POST", "data": {"default-graph-uri": G + "actors"}},
+    ],
+)
+def test_no_query_is_told_how_to_send_one(tiny_url: str, how: dict[str, object]) -> None:
+    r = httpx.request(str(how.pop("method", "GET")), tiny_url + "/sparql", **how)  # type: ignore[arg-type]
+    assert r.status_code == 400
+    assert r.text.startswith("no query given: send it as the `query` parameter or a POST body"), r.text
 
 
 def test_rows_cap_is_signalled(tiny_url: str) -> None:

@@ -16,11 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
@@ -31,15 +29,19 @@ from axiskg.web import bounded, linked_data, pages, reuseport, sparql
 from axiskg.web.http import (
     AccessLog,
     BodyLimit,
+    CompleteVary,
+    Cors,
+    DownloadsEncodeThemselves,
     Fairness,
     FastPath,
     HTTPError,
     LRUCache,
     ResponseCache,
     cached_answer,
+    combine_repeated,
     error_response,
-    header_map,
     log_access,
+    vary,
 )
 from axiskg.web.limits import QueryLimits
 from axiskg.web.metrics import SNAPSHOT_PREFIX, Metrics, Process, read_snapshots, render_all, write_snapshot
@@ -232,30 +234,25 @@ class Server:
             self.state.pool.kill_all()
 
     def cors_simple_headers(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
-        """What CORSMiddleware adds to a (non-preflight) answer, Vary aside."""
+        """What CORSMiddleware adds to a (non-preflight) answer, Vary aside (http.VARY names Origin)."""
         if origin is None:
             return []
         if not self._cors_all and origin in self._cors:
             return [*self._cors_simple, (b"access-control-allow-origin", origin)]
         return self._cors_simple
 
-    def cors_headers(self, origin: bytes) -> list[tuple[bytes, bytes]]:
-        if b"*" in self._cors:
-            return [
-                (b"access-control-allow-origin", b"*"),
-                (b"access-control-expose-headers", EXPOSE.encode()),
-            ]
-        if origin in self._cors:
-            return [
-                (b"access-control-allow-origin", origin),
-                (b"access-control-expose-headers", EXPOSE.encode()),
-            ]
-        return []
-
 
 EXPOSE = "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location"
-CORS_METHODS = ("GET", "POST", "HEAD")
-CORS_HEADERS = ("Accept", "Content-Type", "If-None-Match", "Cache-Control")
+CORS_HEADERS = (
+    "Accept",
+    "Content-Type",
+    "Cache-Control",
+    "If-None-Match",
+    "If-Match",
+    "If-Modified-Since",
+    "If-Unmodified-Since",
+    "Range",
+)
 
 
 async def health(request: Request) -> Response:
@@ -316,6 +313,17 @@ def routes() -> list[BaseRoute]:
     ]
 
 
+def route_methods(site: list[BaseRoute], scope: Scope) -> tuple[str, ...] | None:
+    """The methods of the route whose path the request's matches (GET and HEAD for a mount), or None."""
+    probe = {**scope, "method": "GET"}
+    for route in site:
+        match, _ = route.matches(probe)
+        if match != Match.NONE:
+            methods = getattr(route, "methods", None)
+            return tuple(sorted(methods)) if methods else ("GET", "HEAD")
+    return None
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPError)
     return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
@@ -347,28 +355,27 @@ class App(Starlette):
     server: Server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"] == "/sparql"
-            and scope["method"] in _FAST_METHODS
-            and not scope.get("root_path")
-        ):
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        headers = combine_repeated(scope)
+        if scope["path"] == "/sparql" and scope["method"] in _FAST_METHODS and not scope.get("root_path"):
             scope["app"] = self
-            await self._sparql(scope, receive, send)
+            await self._sparql(scope, receive, send, headers)
             return
         await super().__call__(scope, receive, send)
 
-    async def _sparql(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _sparql(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]) -> None:
         server = self.server
         start = time.perf_counter()
         status = 500
         size = 0
         try:
-            hit = cached_answer(server, scope) if scope["method"] == "GET" else None
+            hit = cached_answer(server, scope, headers) if scope["method"] == "GET" else None
             if hit is not None:
                 status, out, body = hit
             else:
-                answer = await self._answer(scope, receive, scope["headers"])
+                answer = await self._answer(scope, receive, headers)
                 if answer is None:  # the client went away (nginx logs that as 499)
                     status = 499
                     return
@@ -390,9 +397,9 @@ class App(Starlette):
         server = self.server
         start = time.perf_counter()
         scope["app"] = self
-        answer = cached_answer(server, scope) if scope["method"] == "GET" else None
+        headers = combine_repeated(scope)
+        answer = cached_answer(server, scope, headers) if scope["method"] == "GET" else None
         if answer is None:
-            headers = header_map(scope["headers"])
             ready = self._answer_now(scope, headers, body)
             if isinstance(ready, sparql.Work):
                 scope[_WORK] = ready
@@ -426,11 +433,10 @@ class App(Starlette):
             log_access(scope, status, size, elapsed)
 
     async def _answer(
-        self, scope: Scope, receive: Receive, raw_headers: list[tuple[bytes, bytes]]
+        self, scope: Scope, receive: Receive, headers: dict[bytes, bytes]
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
         server = self.server
         max_body = server.settings.max_body
-        headers = header_map(raw_headers)
         origin = headers.get(b"origin")
         accept_encoding = headers.get(b"accept-encoding")
         ready = scope.pop(_WORK, None)  # prepared by answer_now
@@ -484,18 +490,20 @@ class App(Starlette):
         if isinstance(answer, Response):
             answer = answer.status_code, answer.raw_headers, bytes(answer.body)
         status, out, body = answer
-        vary = [v for k, v in out if k == b"vary"]
-        plain = [h for h in out if h[0] != b"vary"] if vary else list(out)
-        if len(body) >= GZIP_MINIMUM and not [k for k, _ in plain if k == b"content-encoding"]:
-            vary.append(b"Accept-Encoding")
-            if accept_encoding is not None and b"gzip" in accept_encoding:
-                body = gzip.compress(body, GZIP_LEVEL)
-                plain = [(k, v) for k, v in plain if k != b"content-length"]
-                plain += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
+        varies = [v for k, v in out if k == b"vary"]
+        plain = [h for h in out if h[0] != b"vary"] if varies else list(out)
+        if (
+            len(body) >= GZIP_MINIMUM
+            and accept_encoding is not None
+            and b"gzip" in accept_encoding
+            and not [k for k, _ in plain if k == b"content-encoding"]
+        ):
+            body = gzip.compress(body, GZIP_LEVEL)
+            plain = [(k, v) for k, v in plain if k != b"content-length"]
+            plain += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
         if origin is not None:
             plain += self.server.cors_simple_headers(origin)
-        vary.append(b"Origin")
-        plain.append((b"vary", b", ".join(vary)))
+        plain.append((b"vary", vary(varies)))
         return status, plain, body
 
 
@@ -526,22 +534,24 @@ def create_app(settings: ServeSettings) -> Starlette:
                     (Path(settings.run_dir) / f"{SNAPSHOT_PREFIX}{os.getpid()}.json").unlink()
             server.close()
 
+    site = routes()
     middleware = [
         Middleware(AccessLog, metrics=server.metrics, enabled=settings.access_log),
         Middleware(FastPath, server=server),
+        Middleware(CompleteVary),
         Middleware(
-            CORSMiddleware,
+            Cors,
+            methods_of=lambda scope: route_methods(site, scope),
             allow_origins=list(settings.cors_origins),
-            allow_methods=list(CORS_METHODS),
             allow_headers=list(CORS_HEADERS),
             expose_headers=[h.strip() for h in EXPOSE.split(",")],
             max_age=86400,
         ),
         Middleware(BodyLimit, max_bytes=settings.max_body),
-        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM),
+        Middleware(DownloadsEncodeThemselves, minimum_size=GZIP_MINIMUM),
     ]
     app = App(
-        routes=routes(),
+        routes=site,
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers={HTTPError: _http_error, sparql.ClientGoneError: _client_gone_response},

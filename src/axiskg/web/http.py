@@ -11,8 +11,11 @@ import logging
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,7 +40,7 @@ def error_response(
     status: int, message: str, accept: str | None = None, headers: dict[str, str] | None = None
 ) -> Response:
     """A short error answer: JSON if the client asked for plain JSON, else text (what SPARQL clients show)."""
-    h = {"Cache-Control": "no-store", **(headers or {})}
+    h = {"Cache-Control": "no-store", "Vary": "Accept", **(headers or {})}
     if accept and "application/json" in accept and "text/plain" not in accept:
         return Response(
             json.dumps({"status": status, "message": message}), status, h, media_type="application/json"
@@ -50,25 +53,181 @@ def etag(release_id: str, *parts: object) -> str:
     return f'W/"{release_id}-{h}"'
 
 
-def matches(request: Request, tag: str) -> bool:
-    inm = request.headers.get("if-none-match")
-    if not inm:
-        return False
-    return inm.strip() == "*" or tag in [t.strip() for t in inm.split(",")]
+# ---------------------------------------------------------------- conditional requests (RFC 9110 section 13)
+
+_SAFE = ("GET", "HEAD")
 
 
-def matches_tag(if_none_match: bytes | None, tag: str) -> bool:
-    """`matches` for the raw If-None-Match header value."""
-    if not if_none_match:
+def _listed(value: bytes, tag: str | None, strong: bool) -> bool:
+    """Whether an If-Match / If-None-Match value holds for a current representation whose ETag is `tag`:
+    "*" for any, else one of its entity tags, compared strongly or weakly (RFC 9110 section 8.8.3.2)."""
+    if value.strip() == b"*":
+        return True
+    if tag is None:
         return False
-    inm = if_none_match.decode("latin-1")
-    return inm.strip() == "*" or tag in [t.strip() for t in inm.split(",")]
+    mine = tag.encode()
+    if strong:
+        return not mine.startswith(b"W/") and mine in [t.strip() for t in value.split(b",")]
+    opaque = mine.removeprefix(b"W/")
+    return any(t.strip().removeprefix(b"W/") == opaque for t in value.split(b","))
+
+
+def _http_date(value: bytes | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parsedate_to_datetime(value.decode("latin-1")).timestamp()
+    except (TypeError, ValueError):  # not a date: the condition is ignored (RFC 9110 section 13.1.3)
+        return None
+
+
+def precondition(
+    headers: dict[bytes, bytes], method: str, tag: str | None, modified: float | None = None
+) -> int | None:
+    """The answer RFC 9110 section 13.2.2 gives a conditional request instead of its method's: 412, 304
+    (412 for a method other than GET and HEAD), or None to go on. For a resource that has a current
+    representation, whose ETag is `tag` and Last-Modified `modified` (a timestamp): a request answered with
+    anything but a 2xx without its conditions ignores them (section 13.2.1), so call this once that is
+    known (`not_modified` answers the usual revalidation before)."""
+    if_match = headers.get(b"if-match")
+    if if_match is not None:
+        if not _listed(if_match, tag, strong=True):
+            return 412
+    elif modified is not None:
+        since = _http_date(headers.get(b"if-unmodified-since"))
+        if since is not None and int(modified) > since:
+            return 412
+    if_none_match = headers.get(b"if-none-match")
+    if if_none_match is not None:
+        if _listed(if_none_match, tag, strong=False):
+            return 304 if method in _SAFE else 412
+    elif modified is not None and method in _SAFE:
+        since = _http_date(headers.get(b"if-modified-since"))
+        if since is not None and int(modified) <= since:
+            return 304
+    return None
+
+
+def not_modified(headers: dict[bytes, bytes], method: str, tag: str) -> int | None:
+    """`precondition`'s answer before any work, when If-None-Match lists `tag` and no If-Match is to be
+    evaluated first: an ETag is only ever given to an answer that exists (for "*", or any other
+    condition, that must be known: `precondition`)."""
+    if_none_match = headers.get(b"if-none-match")
+    if if_none_match is None or b"if-match" in headers or if_none_match.strip() == b"*":
+        return None
+    if _listed(if_none_match, tag, strong=False):
+        return 304 if method in _SAFE else 412
+    return None
+
+
+def conditional(headers: dict[bytes, bytes]) -> bool:
+    """Whether the request has a precondition that an answer from the fast-path cache would skip."""
+    return b"if-none-match" in headers or b"if-match" in headers
+
+
+PRECONDITION_FAILED = (
+    "precondition failed: the request's If-Match, If-Unmodified-Since or If-None-Match does not hold for "
+    "the current representation"
+)
+
+
+# ---------------------------------------------------------------- request and response headers
+
+# Fields whose value is a comma-separated list: several lines of one are one value, joined with ", "
+# (RFC 9110 section 5.3); of another field the first line is taken, as starlette's Request.headers.get does.
+_LIST_FIELDS = frozenset(
+    (
+        b"accept",
+        b"accept-encoding",
+        b"accept-language",
+        b"cache-control",
+        b"if-match",
+        b"if-none-match",
+        b"forwarded",
+        b"x-forwarded-for",
+    )
+)
 
 
 def header_map(raw: Any) -> dict[bytes, bytes]:
-    """The ASGI scope's headers as a dict, the first value of a repeated name winning (as in starlette's
-    Request.headers.get)."""
-    return dict(reversed(raw if isinstance(raw, list) else list(raw)))
+    """The ASGI scope's headers as a dict: of a field sent on several lines, its lines joined (a list field,
+    see _LIST_FIELDS) or its first line."""
+    if not isinstance(raw, list):
+        raw = list(raw)
+    headers = dict(reversed(raw))
+    if len(headers) < len(raw):  # a name repeated
+        for name in headers.keys() & _LIST_FIELDS:
+            values = [v for k, v in raw if k == name]
+            if len(values) > 1:
+                headers[name] = b", ".join(values)
+    return headers
+
+
+def combine_repeated(scope: Scope) -> dict[bytes, bytes]:
+    """header_map of the scope's headers; a list field repeated is made one line in the scope too, so that
+    starlette's Request.headers.get (the first line) reads what header_map gives."""
+    raw = scope["headers"]
+    headers = header_map(raw)
+    if len(headers) < len(raw):
+        seen: set[bytes] = set()
+        combined = []
+        for name, value in raw:
+            if name in _LIST_FIELDS:
+                if name in seen:
+                    continue
+                seen.add(name)
+                value = headers[name]
+            combined.append((name, value))
+        scope["headers"] = combined
+    return headers
+
+
+# Vary: every answer depends on Accept-Encoding (gzip may apply: GZipMiddleware, App._finish, the fast-path
+# cache) and on Origin (CORSMiddleware adds its headers only for a request with an Origin, and names that
+# origin when --cors-origin lists some); a negotiated one on Accept too. The same value on every path.
+VARY = b"Accept-Encoding, Origin"
+VARY_ACCEPT = b"Accept, Accept-Encoding, Origin"
+_VARY_ORDER = {b"accept": 0, b"accept-encoding": 1, b"origin": 2}
+_VARY_OF: dict[tuple[bytes, ...], bytes] = {(): VARY, (b"Accept",): VARY_ACCEPT, (VARY_ACCEPT,): VARY_ACCEPT}
+
+
+def vary(values: list[bytes]) -> bytes:
+    """The Vary field of an answer whose Vary lines are `values`: theirs, with Accept-Encoding and Origin,
+    each name once, in one order."""
+    known = _VARY_OF.get(tuple(values))
+    if known is not None:
+        return known
+    names = {b"accept-encoding": b"Accept-Encoding", b"origin": b"Origin"}
+    for value in values:
+        for name in value.split(b","):
+            name = name.strip()
+            if name:
+                names.setdefault(name.lower(), name)
+    order = sorted(names, key=lambda n: (_VARY_ORDER.get(n, 3), n))
+    return b", ".join(names[n] for n in order)
+
+
+class CompleteVary:
+    """Every answer of the ASGI stack with its complete Vary (see VARY), as the direct path and the cache
+    give it: GZipMiddleware names Accept-Encoding only for a body it might compress, a preflight aside."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] == "OPTIONS":  # CORS preflights say theirs
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_vary(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers") or []
+                values = [v for k, v in headers if k.lower() == b"vary"]
+                message["headers"] = [h for h in headers if h[0].lower() != b"vary"]
+                message["headers"].append((b"vary", vary(values)))
+            await send(message)
+
+        await self.app(scope, receive, send_with_vary)
 
 
 # ---------------------------------------------------------------- response cache
@@ -283,6 +442,86 @@ class BodyLimit:
         await resp(scope, receive, send)
 
 
+class Cors:
+    """starlette's CORSMiddleware, with the methods of the resource asked about: a preflight names those of
+    its route (POST on /sparql only), and a plain OPTIONS request is answered 204 with the resource's Allow
+    (starlette's router answered 405, with an Allow that left OPTIONS out). `methods_of(scope)`: the methods
+    of the route the request's path matches, None if none does (then the router's 404)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        methods_of: Any,
+        allow_origins: list[str],
+        allow_headers: list[str],
+        expose_headers: list[str],
+        max_age: int,
+    ) -> None:
+        self.app = app
+        self.methods_of = methods_of
+        self.options: dict[str, Any] = {
+            "allow_origins": allow_origins,
+            "allow_headers": allow_headers,
+            "expose_headers": expose_headers,
+            "max_age": max_age,
+        }
+        self.simple = CORSMiddleware(app, **self.options)  # an answer's CORS headers do not depend on methods
+        self._preflights: dict[tuple[str, ...], CORSMiddleware] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await self.simple(scope, receive, send)
+            return
+        methods: tuple[str, ...] | None = self.methods_of(scope)
+        if methods is None:
+            await self.simple(scope, receive, send)
+            return
+        headers = header_map(scope["headers"])
+        if b"origin" in headers and b"access-control-request-method" in headers:
+            cors = self._preflights.get(methods)
+            if cors is None:
+                cors = CORSMiddleware(self.app, allow_methods=methods, **self.options)
+                self._preflights[methods] = cors
+            await cors(scope, receive, send)
+            return
+        allow = ", ".join((*methods, "OPTIONS"))
+        await Response(status_code=204, headers={"Allow": allow})(scope, receive, send)
+
+
+class DownloadsEncodeThemselves(GZipMiddleware):
+    """GZipMiddleware, but for /downloads/, whose handler chooses the content coding itself: a gzipped file
+    has an ETag and a Digest of its own, and a Range request gets the identity bytes
+    (linked_data.download)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/downloads/"):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def accepts_gzip(accept_encoding: bytes | None) -> bool:
+    """Whether an Accept-Encoding value admits gzip: named, or by "*", with a q above 0 (RFC 9110 12.5.3)."""
+    if not accept_encoding:
+        return False
+    star = 0.0
+    for part in accept_encoding.decode("latin-1").lower().split(","):
+        coding, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if coding in ("gzip", "x-gzip"):
+            return q > 0
+        if coding == "*":
+            star = q
+    return star > 0
+
+
 class BodyTooLargeError(Exception):
     pass
 
@@ -372,7 +611,7 @@ class FastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            hit = cached_answer(self.server, scope)
+            hit = cached_answer(self.server, scope, header_map(scope["headers"]))
             if hit is not None:
                 status, out, body = hit
                 await send({"type": "http.response.start", "status": status, "headers": out})
@@ -381,13 +620,15 @@ class FastPath:
         await self.app(scope, receive, send)
 
 
-def cached_answer(server: Any, scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
-    """(status, headers, body) of a GET answered before (same path, query string and Accept), or None."""
+def cached_answer(
+    server: Any, scope: Scope, headers: dict[bytes, bytes]
+) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    """(status, headers, body) of a GET answered before (same path, query string and Accept), or None.
+    `headers`: the request's, as header_map gives them."""
     state = server.current()
     if state is None or not state.raw_cache:
         return None
-    headers = dict(scope["headers"])
-    if b"if-none-match" in headers:
+    if b"if-none-match" in headers or b"if-match" in headers:
         return None
     hit = state.raw_cache.get(raw_key(scope, headers))
     if hit is None:
@@ -400,13 +641,15 @@ def cached_answer(server: Any, scope: Scope) -> tuple[int, list[tuple[bytes, byt
         out.append((b"content-encoding", b"gzip"))
     origin = headers.get(b"origin")
     if origin is not None:
-        out += server.cors_headers(origin)
+        out += server.cors_simple_headers(origin)
     out.append((b"content-length", str(len(body)).encode()))
     return hit.status, out, body
 
 
-def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[str, bytes, bytes]:
-    return (scope["path"], scope.get("query_string", b""), headers.get(b"accept", b""))
+def raw_key(scope: Scope, headers: dict[bytes, bytes]) -> tuple[Any, bytes, bytes]:
+    """The path as sent (decoded, /id/a%2Fb would be /id/a/b: another resource), query string, Accept."""
+    path = scope.get("raw_path") or scope["path"]
+    return (path, scope.get("query_string", b""), headers.get(b"accept", b""))
 
 
 def remember(state: Any, request: Request, response: Response, vary_accept: bool) -> None:
@@ -432,8 +675,8 @@ def remember_raw(
     vary_accept: bool,
 ) -> None:
     """`remember` for a 200 answer to a GET given as raw headers and body."""
-    if not state.raw_cache.max_bytes > 0 or b"if-none-match" in headers:
+    if not state.raw_cache.max_bytes > 0 or conditional(headers):
         return
     raw = [(k, v) for k, v in raw_headers if k not in (b"content-length", b"vary")]
-    raw.append((b"vary", b"Accept, Accept-Encoding" if vary_accept else b"Accept-Encoding"))
-    state.raw_cache.put(raw_key(scope, dict(scope["headers"])), 200, raw, body)
+    raw.append((b"vary", VARY_ACCEPT if vary_accept else VARY))
+    state.raw_cache.put(raw_key(scope, headers), 200, raw, body)

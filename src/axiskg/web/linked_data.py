@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
+import re
+import string
+import zlib
+from collections.abc import AsyncIterator
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from axiskg import iris
 from axiskg.iris import PREFIXES
 from axiskg.web import pages
-from axiskg.web.http import HTTPError, error_response, etag, matches, remember
+from axiskg.web.http import (
+    PRECONDITION_FAILED,
+    HTTPError,
+    accepts_gzip,
+    error_response,
+    etag,
+    header_map,
+    not_modified,
+    precondition,
+    remember,
+)
 from axiskg.web.negotiation import EXTENSION_TO_OFFER, GRAPH_OFFERS, LD_OFFERS, Offer, negotiate
 from axiskg.web.results import serialize_triples
 from axiskg.web.sparql import run_in_worker
+from axiskg.web.views.snapshot import per_release, snapshot
 
 AXO = iris.AXO
 # What a consumer needs in one request: the entity's own triples, the claims about it with their provenance
@@ -55,6 +73,46 @@ _NOT_FOUND_BODY = {
 }
 
 
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+
+
+def _decode_run(match: re.Match[str]) -> str:
+    run = match.group()
+    try:
+        text = bytes.fromhex(run.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return run.upper()
+    return "".join(c if ord(c) > 127 or c in _UNRESERVED else f"%{ord(c):02X}" for c in text)
+
+
+def iri_path(raw: str) -> str | None:
+    """The IRI form of a URL path (RFC 3987 section 3.2): the percent-encoded UTF-8 of non-ASCII and of
+    unreserved characters decoded, every other escape kept (an encoded slash or space is neither a separator
+    nor a space: /id/person%2Fx is not /id/person/x); None when a % begins no escape."""
+    if "%" not in raw:
+        return raw
+    if _BAD_PERCENT.search(raw):
+        return None
+    return _PERCENT_RUN.sub(_decode_run, raw)
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _raw_path(request: Request) -> str:
+    """The request's path as sent (percent-encoded), without the app's root path."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else str(request.scope["path"])
+    return path.removeprefix(request.scope.get("root_path", ""))
+
+
 def _split_extension(path: str) -> tuple[str, Offer | None]:
     for ext, offer in EXTENSION_TO_OFFER.items():
         if path.endswith(ext):
@@ -76,8 +134,18 @@ def _choose(request: Request, forced: Offer | None) -> Offer:
 
 
 def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
+    """404 in the format asked for; of `headers`, what an error carries (no validator, no Content-Location:
+    there is no representation)."""
     body = _NOT_FOUND_BODY.get(offer.name, "").format(iri=html.escape(iri))
-    return Response(body, 404, {**headers, "Cache-Control": "no-cache"}, media_type=offer.content_type)
+    kept = {k: v for k, v in headers.items() if k not in ("ETag", "Content-Location")}
+    return Response(body, 404, {**kept, "Cache-Control": "no-cache"}, media_type=offer.content_type)
+
+
+def _precondition_failed(status: int, headers: dict[str, str], accept: str | None) -> Response:
+    """The answer to a request whose precondition is false (http.precondition): 304 or 412."""
+    if status == 304:
+        return Response(status_code=304, headers=headers)
+    return error_response(412, PRECONDITION_FAILED, accept)
 
 
 async def _describe(
@@ -89,12 +157,13 @@ async def _describe(
     headers = {"Cache-Control": server.settings.cache_control}
     if forced is None:
         headers["Vary"] = "Accept"
-        if offer.name != "html" and not request.url.path.startswith("/ontology/"):
-            headers["Content-Location"] = f"{request.url.path}.{offer.name}"  # the format-specific document
+        headers["Content-Location"] = f"{_raw_path(request)}.{offer.name}"  # the format-specific document
     tag = etag(state.id, "ld", iri, offer.name)
     headers["ETag"] = tag
-    if matches(request, tag):
-        return Response(status_code=304, headers=headers)
+    conditions = header_map(request.scope["headers"])
+    status = not_modified(conditions, request.method, tag)
+    if status is not None:
+        return _precondition_failed(status, headers, request.headers.get("accept"))
     if offer.name == "html":
         ask = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
         if html_iri is None:
@@ -111,6 +180,11 @@ async def _describe(
             if not found:
                 return _not_found(offer, iri, headers)
         response = await pages.render_entity(request, html_iri or iri)
+        if response.status_code != 200:  # nothing known of it
+            return _not_found(offer, iri, headers) if html_iri is None else response
+        status = precondition(conditions, request.method, tag)
+        if status is not None:
+            return _precondition_failed(status, headers, request.headers.get("accept"))
         for k, v in headers.items():
             response.headers.setdefault(k, v)
         return response
@@ -129,6 +203,9 @@ async def _describe(
     body, rows, truncated = answer
     if rows == 0:
         return _not_found(offer, iri, headers)
+    status = precondition(conditions, request.method, tag)
+    if status is not None:
+        return _precondition_failed(status, headers, request.headers.get("accept"))
     if truncated:
         headers["X-SPARQL-Truncated"] = "true"
     response = Response(body, 200, headers, media_type=offer.content_type)
@@ -139,22 +216,47 @@ async def _describe(
 async def entity(request: Request) -> Response:
     try:
         server = request.app.state.server
-        path, forced = _split_extension(request.path_params["path"])
-        iri = server.settings.base_iri + "id/" + path
-        if "<" in iri or ">" in iri or " " in iri or '"' in iri:
-            raise HTTPError(404, f"not an IRI of this dataset: {iri!r}")
+        path, forced = _split_extension(_raw_path(request).removeprefix("/id/"))
+        decoded = iri_path(path)
+        iri = server.settings.base_iri + "id/" + (path if decoded is None else decoded)
+        if decoded is None or not _is_iri(iri):  # a malformed escape, a space...: nothing of ours is named so
+            return _not_found(_choose(request, forced), iri, {} if forced else {"Vary": "Accept"})
         return await _describe(request, iri, DESCRIBE_ENTITY.format(axo=AXO, iri=iri), forced)
     except HTTPError as exc:
         return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
 
 
+def _ontology_documents(state: Any, base: str) -> frozenset[str]:
+    """The IRIs under <base>ontology/ that name something of the release, without their fragments: the
+    documents of the hash namespaces (hedge: and role: terms are <base>ontology/hedge#..., whose document
+    is <base>ontology/hedge), the version IRI..."""
+    prefix = base + "ontology/"
+    release = state.release
+
+    def make() -> frozenset[str]:
+        snap = snapshot(release)
+        named = {*snap.out, *snap.inc, *(p for po in snap.out.values() for p in po)}
+        return frozenset(i.partition("#")[0] for i in named if i.startswith(prefix))
+
+    return per_release("ontology_documents", release, make)
+
+
 async def ontology(request: Request) -> Response:
+    """/ontology and the documents under it (/ontology/hedge...): the ontology graph; 404 for any other."""
     try:
         server = request.app.state.server
-        _, forced = _split_extension(request.url.path)
+        params = request.path_params
+        name = "ontology"
+        if "ext" in params:
+            name += "." + params["ext"]
+        elif "rest" in params:
+            name += "/" + params["rest"]
+        name, forced = _split_extension(name)
         base = server.settings.base_iri
-        graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
         doc = base + "ontology"
+        if name != "ontology" and base + name not in _ontology_documents(server.require(), base):
+            return _not_found(_choose(request, forced), base + name, {} if forced else {"Vary": "Accept"})
+        graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
         return await _describe(request, doc, DESCRIBE_GRAPH.format(graph=graph), forced, html_iri=doc)
     except HTTPError as exc:
         return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
@@ -243,6 +345,9 @@ async def downloads(request: Request) -> Response:
         "Cache-Control": server.settings.cache_control,
         "ETag": etag(state.id, "dl", accept),
     }
+    status = precondition(header_map(request.scope["headers"]), request.method, headers["ETag"])
+    if status is not None:
+        return _precondition_failed(status, headers, accept)
     if "application/json" in accept and "text/html" not in accept:
         return Response(
             json.dumps(
@@ -272,21 +377,61 @@ async def downloads(request: Request) -> Response:
     )
 
 
+GZIP_LEVEL = 6
+GZIP_CHUNK = 256 * 1024
+
+
+async def _gzipped(path: Path) -> AsyncIterator[bytes]:
+    """The gzip of a file, compressed as it is read (in a thread: it takes a few milliseconds a chunk)."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    with path.open("rb") as f:
+
+        def step() -> bytes | None:
+            chunk = f.read(GZIP_CHUNK)
+            return compressor.compress(chunk) if chunk else None
+
+        while (out := await run_in_threadpool(step)) is not None:
+            if out:
+                yield out
+    yield compressor.flush()
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""
+
+
 async def download(request: Request) -> Response:
+    """A file of the release: gzipped for a client that accepts it (its own ETag, `"<sha-256>-gzip"`, and no
+    Digest, which is of the identity bytes), except a Range request, which gets the identity bytes."""
     server = request.app.state.server
     state = server.require()
     name = request.path_params["name"]
     for f in download_files(state):
         if f["name"] == name:
-            tag = f'"{f["sha256"]}"'
+            path = state.release.path / name
+            stat = path.stat()
+            conditions = header_map(request.scope["headers"])
+            gzipped = (
+                f["media_type"] != "application/octet-stream"  # text: worth compressing
+                and b"range" not in conditions
+                and accepts_gzip(conditions.get(b"accept-encoding"))
+            )
             headers = {
-                "ETag": tag,
+                "ETag": f'"{f["sha256"]}-gzip"' if gzipped else f'"{f["sha256"]}"',
+                "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
                 "Cache-Control": server.settings.cache_control,
-                "Digest": "sha-256=" + __import__("base64").b64encode(bytes.fromhex(f["sha256"])).decode(),
+                "Vary": "Accept-Encoding",
             }
-            if matches(request, tag):
-                return Response(status_code=304, headers=headers)
-            return FileResponse(state.release.path / name, headers=headers, media_type=f["media_type"])
+            status = precondition(conditions, request.method, headers["ETag"], stat.st_mtime)
+            if status is not None:
+                return _precondition_failed(status, headers, request.headers.get("accept"))
+            if gzipped:
+                headers["Content-Encoding"] = "gzip"
+                content = _nothing() if request.method == "HEAD" else _gzipped(path)
+                return StreamingResponse(content, headers=headers, media_type=f["media_type"])
+            headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(f["sha256"])).decode()
+            return FileResponse(path, headers=headers, media_type=f["media_type"], stat_result=stat)
     return error_response(404, f"no file {name!r} in release {state.id}; see /downloads")
 
 
@@ -365,7 +510,11 @@ async def well_known_void(request: Request) -> Response:
         request.headers.get("accept"), [o for o in GRAPH_OFFERS if o.name not in ("trig", "nq")]
     )
     if offer is None:
-        return error_response(406, "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML")
+        return error_response(
+            406,
+            "VoID is offered as Turtle, N-Triples, JSON-LD or RDF/XML",
+            request.headers.get("accept"),
+        )
     return _void(request, offer, {"Vary": "Accept"})
 
 
@@ -379,6 +528,9 @@ async def dataset(request: Request) -> Response:
     except HTTPError as exc:
         return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
     headers = {} if forced else {"Vary": "Accept"}
+    if forced is None and "ext" in request.path_params:  # /dataset.xyz: no such document
+        iri = request.app.state.server.settings.base_iri + "dataset." + request.path_params["ext"]
+        return _not_found(offer, iri, headers)
     if offer.name == "html":
         return RedirectResponse("/", 303, headers)
     return _void(request, offer, headers)
@@ -389,8 +541,9 @@ def _void(request: Request, offer: Offer, headers: dict[str, str]) -> Response:
     state = server.require()
     tag = etag(state.id, "void", offer.name, str(request.base_url))
     headers = {**headers, "ETag": tag, "Cache-Control": server.settings.cache_control}
-    if matches(request, tag):
-        return Response(status_code=304, headers=headers)
+    status = precondition(header_map(request.scope["headers"]), request.method, tag)
+    if status is not None:
+        return _precondition_failed(status, headers, request.headers.get("accept"))
     body = serialize_triples(
         void_triples(request, state), offer.name, {**PREFIXES, "spdx": "http://spdx.org/rdf/terms#"}
     )

@@ -42,6 +42,8 @@ RESULTS_OFFERS: list[Offer] = [
     Offer("application/xml", "xml", ox.QueryResultsFormat.XML),
     Offer("text/xml", "xml", ox.QueryResultsFormat.XML),
 ]
+# CSV and TSV results are defined for SELECT only (SPARQL 1.1 Query Results CSV and TSV Formats, section 1)
+ASK_OFFERS: list[Offer] = [o for o in RESULTS_OFFERS if o.name not in ("csv", "tsv")]
 GRAPH_OFFERS: list[Offer] = [
     Offer("text/turtle", "ttl", ox.RdfFormat.TURTLE),
     Offer("application/n-triples", "nt", ox.RdfFormat.N_TRIPLES),
@@ -53,11 +55,11 @@ GRAPH_OFFERS: list[Offer] = [
     Offer("application/json", "jsonld", ox.RdfFormat.JSON_LD),
     Offer("application/xml", "rdf", ox.RdfFormat.RDF_XML),
 ]
-# Linked Data documents: HTML for people first when the client asks for it; Turtle for */*.
+# Linked Data documents: HTML for people first when the client asks for it; Turtle for */*. (No XHTML: the
+# pages are HTML, which application/xhtml+xml would mislabel.)
 LD_OFFERS: list[Offer] = [
     Offer("text/turtle", "ttl", ox.RdfFormat.TURTLE),
     Offer(HTML, "html"),
-    Offer("application/xhtml+xml", "html"),
     Offer("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD),
     Offer("application/n-triples", "nt", ox.RdfFormat.N_TRIPLES),
     Offer("application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML),
@@ -67,10 +69,12 @@ LD_OFFERS: list[Offer] = [
 EXTENSION_TO_OFFER: dict[str, Offer] = {
     ".ttl": LD_OFFERS[0],
     ".html": LD_OFFERS[1],
-    ".jsonld": LD_OFFERS[3],
-    ".nt": LD_OFFERS[4],
-    ".rdf": LD_OFFERS[5],
+    ".jsonld": LD_OFFERS[2],
+    ".nt": LD_OFFERS[3],
+    ".rdf": LD_OFFERS[4],
 }
+# The service description (GET /sparql without a query): RDF, or the endpoint's page for browsers.
+SD_OFFERS: list[Offer] = [*GRAPH_OFFERS, LD_OFFERS[1]]
 NAME_TO_RESULTS_OFFER = {o.name: o for o in reversed(RESULTS_OFFERS)}
 NAME_TO_GRAPH_OFFER = {o.name: o for o in reversed(GRAPH_OFFERS)}
 
@@ -122,7 +126,12 @@ _CHOSEN: dict[tuple[str | None, int], Offer | None] = {}
 def negotiate(accept: str | None, offers: list[Offer]) -> Offer | None:
     """The offer with the highest q; ties go to the one listed first in `offers`; None means 406.
     Remembered per (Accept, offer table) for this module's tables: clients send few distinct Accepts."""
-    if offers is not RESULTS_OFFERS and offers is not GRAPH_OFFERS and offers is not LD_OFFERS:
+    if (
+        offers is not RESULTS_OFFERS
+        and offers is not GRAPH_OFFERS
+        and offers is not LD_OFFERS
+        and offers is not ASK_OFFERS
+    ):
         return _negotiate(accept, offers)
     key = (accept, id(offers))
     try:

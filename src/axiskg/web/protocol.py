@@ -20,15 +20,18 @@ It also bounds what a client may hold, which uvicorn leaves open: a connection t
 for ever, one whose headers never ended (slowloris) likewise, and the request line and headers grew in
 memory without limit (a 400 MB header took the server from 138 to 631 MB). Now a new connection that sends
 no request within the keep-alive timeout is closed, a request's headers must arrive within HEAD_TIMEOUT
-and its body within BODY_TIMEOUT after them (else 408), and headers beyond HEAD_MAX bytes get a 431; the
-connection is then closed and the refusal counted in /metrics. A client that stops reading an answer is
-cut off after SEND_TIMEOUT seconds without progress (else it held the answer's memory for ever). The clocks
-cost no timer per request: a sweep once a second (while the server has connections) compares each
-connection's phase with its start.
+and its body within BODY_TIMEOUT after them (else 408), a request target beyond URI_MAX bytes gets a 414 and
+headers beyond HEAD_MAX bytes a 431; the connection is then closed and the refusal counted in /metrics.
+(uvicorn splits the target with httptools.parse_url, which refuses one beyond 65,535 bytes: uvicorn answered
+a GET of a long query with an opaque 400; a longer target is split here.) A client that stops reading an
+answer is cut off after SEND_TIMEOUT seconds without progress (else it held the answer's memory for ever).
+The clocks cost no timer per request: a sweep once a second (while the server has connections) compares
+each connection's phase with its start.
 """
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +48,17 @@ _PROXY_HEADERS = (b"x-forwarded-for", b"x-forwarded-proto")
 _NEW, _HEAD, _BODY, _READ = range(4)
 DIRECT_BODY_MAX = 64 * 1024  # a POST with a longer body (or none declared) takes the ASGI path
 _NO_BODY = (204, 304)
+_PARSE_URL_MAX = 65535  # the longest request target httptools.parse_url splits
+
+
+def _split_target(url: bytes) -> tuple[bytes, bytes]:
+    """(path, query) of a request target, as httptools.parse_url gives them (beyond its limit, an origin-form
+    target, split by hand)."""
+    if len(url) <= _PARSE_URL_MAX:
+        parsed = httptools.parse_url(url)
+        return parsed.path, parsed.query or b""
+    path, _, query = url.partition(b"#")[0].partition(b"?")
+    return path, query
 
 
 def _unwrapped(app: Any) -> tuple[Any, bool]:
@@ -83,7 +97,8 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
 
     HEAD_TIMEOUT = 30.0  # seconds from a request's first byte to the end of its headers
     BODY_TIMEOUT = 60.0  # seconds from the end of its headers to the end of its body (1 MB at 17 KB/s)
-    HEAD_MAX = 512 * 1024  # bytes of request line and headers (a GET of a 100,000-character query fits)
+    HEAD_MAX = 512 * 1024  # bytes of request line and headers
+    URI_MAX = 384 * 1024  # bytes of request target (a GET of a 100,000-character query fits, encoded)
     SEND_TIMEOUT = 60.0  # seconds an answer may wait for a client that has stopped reading it
     SWEEP_EVERY = 1.0  # seconds between two checks of the connections' clocks
 
@@ -91,6 +106,8 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
     _clock: _Clock
     _since = 0  # the clock's sweep count when the phase began
     _head_bytes = 0  # bytes received since the headers began (the packet that began them counted whole)
+    _messages = 0  # requests begun on this connection
+    _refused = False  # answered by _refuse: what the parser still finds of the request is ignored
     _resumes = 0  # times the transport asked for more to write (the client read what was sent)
     _stalled: tuple[int, int, int] | None = None  # writing paused since: (sweep count, resumes, bytes unsent)
 
@@ -119,10 +136,18 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._phase == _HEAD:
-            self._head_bytes += len(data)
-            if self._head_bytes > self.HEAD_MAX:
-                self._refuse_head()
+            room = self.HEAD_MAX - self._head_bytes
+            if len(data) > room:  # beyond the limit, unless the headers end within it
+                message = self._messages
+                super().data_received(data[:room])  # a request target too long is refused there (on_url)
+                if self.transport.is_closing():
+                    return
+                if self._phase == _HEAD and self._messages == message:
+                    self._refuse_head()
+                    return
+                self.data_received(data[room:])  # the headers ended within the limit: what follows them
                 return
+            self._head_bytes += len(data)
             super().data_received(data)
             return
         super().data_received(data)
@@ -137,6 +162,9 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         self._refuse(431, "header_too_large", f"the request line and headers exceed {self.HEAD_MAX} bytes")
 
     def on_message_begin(self) -> None:
+        if self._refused:
+            return
+        self._messages += 1
         # A direct answer written while the parser was still reading this connection's data armed the
         # keep-alive timer: a pipelined request that follows must not be cut off by it.
         self._unset_keepalive_if_required()
@@ -145,12 +173,45 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         self._phase, self._since, self._head_bytes = _HEAD, self._clock.sweeps, 0
         super().on_message_begin()
 
+    def on_url(self, url: bytes) -> None:
+        if self._refused:
+            return
+        super().on_url(url)
+        if len(self.url) > self.URI_MAX:
+            self._refuse(
+                414,
+                "uri_too_long",
+                f"the request target exceeds {self.URI_MAX} bytes: send a long query in a POST body",
+            )
+
     def on_headers_complete(self) -> None:
+        if self._refused:
+            return
         self._phase, self._since = _BODY, self._clock.sweeps
         if self._direct is not None and self._qualifies():
             self._on_direct_path = True
             return
-        super().on_headers_complete()
+        self._start_cycle()
+
+    def _start_cycle(self) -> None:
+        """uvicorn's on_headers_complete (the request's scope, its request cycle and task), for a request
+        target of any length (module docstring)."""
+        url = self.url
+        if len(url) <= _PARSE_URL_MAX or not url.startswith(b"/"):
+            super().on_headers_complete()
+            return
+        self.url = b"/"  # for httptools.parse_url; the scope is set below, before the task runs
+        try:
+            super().on_headers_complete()
+        finally:
+            self.url = url
+        raw_path, query = _split_target(url)
+        path = raw_path.decode("ascii")  # as uvicorn
+        if "%" in path:
+            path = urllib.parse.unquote(path)
+        self.scope["path"] = self.root_path + path
+        self.scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+        self.scope["query_string"] = query
 
     def _qualifies(self) -> bool:
         """Whether this request may take the direct path; if so, fills in its scope as uvicorn would."""
@@ -173,8 +234,8 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             return False
         if self._proxied and any(name in _PROXY_HEADERS for name, _ in self.headers):
             return False  # the middleware may rewrite the client's address: leave it to the ASGI path
-        url = httptools.parse_url(self.url)
-        if url.path != b"/sparql":
+        path, query = _split_target(self.url)
+        if path != b"/sparql":
             return False
         if method == b"POST":
             framing = [v for k, v in self.headers if k in (b"content-length", b"transfer-encoding")]
@@ -185,17 +246,19 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         scope["method"] = method.decode()
         scope["path"] = "/sparql"
         scope["raw_path"] = b"/sparql"
-        scope["query_string"] = url.query or b""
+        scope["query_string"] = query
         return True
 
     def _leave_direct_path(self) -> None:
         self._on_direct_path = False
-        super().on_headers_complete()  # the request cycle and its task, as uvicorn would have started them
+        self._start_cycle()  # the request cycle and its task, as uvicorn would have started them
         if self._body:
             super().on_body(b"".join(self._body))  # what came of the body so far
         self._body = None
 
     def on_body(self, body: bytes) -> None:
+        if self._refused:
+            return
         if self._on_direct_path:
             if self._body is not None:  # a POST's (its declared length is at most DIRECT_BODY_MAX)
                 self._body.append(body)
@@ -204,6 +267,8 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         super().on_body(body)
 
     def on_message_complete(self) -> None:
+        if self._refused:
+            return
         self._phase = _READ
         if not self._on_direct_path:
             super().on_message_complete()
@@ -294,6 +359,7 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
         """Answer `status` with `message` (unless a response to this request has begun), close the
         connection, count the refusal."""
         self._phase = _READ
+        self._refused = True
         self._on_direct_path = False
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:

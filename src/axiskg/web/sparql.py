@@ -21,17 +21,19 @@ from starlette.types import Receive, Scope
 from axiskg.iris import PREFIXES
 from axiskg.web.bounded import inline_estimate
 from axiskg.web.http import (
+    PRECONDITION_FAILED,
+    VARY_ACCEPT,
     HTTPError,
     client_id,
     error_response,
     etag,
     header_map,
-    matches,
-    matches_tag,
+    not_modified,
+    precondition,
     remember_raw,
 )
 from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, check_query
-from axiskg.web.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, Offer, negotiate
+from axiskg.web.negotiation import ASK_OFFERS, GRAPH_OFFERS, RESULTS_OFFERS, SD_OFFERS, Offer, negotiate
 from axiskg.web.results import has_prefixed_names
 from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError, execute
 
@@ -61,8 +63,15 @@ SD_DESCRIPTION = (
     "refused. SERVICE is refused unless the endpoint is on the server's allowlist. Every query runs under "
     "a deadline and results are capped (X-SPARQL-Truncated header)."
 )
+ROW_CAP_NOTE = (
+    "Every answer holds at most {max_rows} results (rows of a SELECT, triples of a CONSTRUCT or DESCRIBE). "
+    "An answer cut at that cap says so only in its HTTP headers (X-SPARQL-Truncated: true, and a Warning), "
+    "which a SERVICE call from another endpoint does not pass on: such a caller gets at most {max_rows} "
+    "results without notice. Page with ORDER BY, LIMIT and OFFSET, or use the downloads, to get them all."
+)
+NO_QUERY = "no query given: send it as the `query` parameter or a POST body (SPARQL 1.1 Protocol §2.1)"
 UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only and never executes updates"
-_VARY_ACCEPT = (b"vary", b"Accept")
+_VARY_ACCEPT = (b"vary", VARY_ACCEPT)
 _NO_STORE = (b"cache-control", b"no-store")
 _UPDATE_PARAMS = frozenset(("update", "using-graph-uri", "using-named-graph-uri"))
 
@@ -166,7 +175,10 @@ def _graph_params(params: list[tuple[str, str]], name: str) -> list[str]:
 
 
 def choose_offer(accept: str | None, params: list[tuple[str, str]], form: str | None) -> Offer:
-    offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_OFFERS
+    if form == "ASK":
+        offers = ASK_OFFERS
+    else:
+        offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_OFFERS
     for k, v in params:  # non-standard but common (?format=json, SPARQLWrapper's &output=turtle): honoured
         if k in ("format", "output"):  # when it names an offer, else Accept decides
             name = FORMAT_ALIASES.get(v.strip().lower(), v.strip().lower())
@@ -265,6 +277,7 @@ class Work(NamedTuple):
     cacheable: bool
     out: RawHeaders
     offer: Offer
+    tag: str | None  # the answer's ETag (None: a new answer every time)
 
 
 def _prepare(
@@ -281,10 +294,13 @@ def _prepare(
     if not queries:
         if media is None and not params:
             return _raw(service_description(Request(scope), server, state))
-        raise HTTPError(400, "missing 'query' parameter (or application/sparql-query body)", reason="syntax")
+        raise HTTPError(400, NO_QUERY, reason="syntax")
     query = queries[0]
+    if not query or query.isspace():
+        raise HTTPError(400, NO_QUERY, reason="syntax")
     default_graphs = named_graphs = None
-    if len(params) > 1:
+    # parameters besides the query: the dataset's (a direct POST's query is its body, not a parameter)
+    if len(params) > (0 if media == "application/sparql-query" else 1):
         default_graphs = _graph_params(params, "default-graph-uri")
         named_graphs = _graph_params(params, "named-graph-uri")
     info = check_query(query, server.limits)
@@ -305,16 +321,21 @@ def _prepare(
             server.cache_control_header,
             _VARY_ACCEPT,
         ]
-        if matches_tag(headers.get(b"if-none-match"), tag):
-            return 304, out, b""
+        if b"if-none-match" in headers:
+            status = not_modified(headers, scope["method"], tag)
+            if status == 304:
+                return 304, out, b""
+            if status == 412:
+                raise HTTPError(412, PRECONDITION_FAILED)
         cached = state.cache.get(key)
     else:  # NOW(), RAND(), UUID()...: a new answer every time
+        tag = None
         out = [_NO_STORE, _VARY_ACCEPT]
         cached = None
     if cached is not None:
         server.metrics.cache_hits += 1
         body, rows, truncated = cached
-        work = Work({}, state, key, True, out, offer)
+        work = Work({}, state, key, True, out, offer, tag)
         return _complete(server, scope, headers, work, body, rows, truncated, from_cache=True)
     req = {
         "query": query,
@@ -332,7 +353,7 @@ def _prepare(
         if prefixed is None:
             prefixed = memo["prefixed"] = has_prefixed_names(query)
         req["prefixed"] = prefixed
-    work = Work(req, state, key, info.cacheable, out, offer)
+    work = Work(req, state, key, info.cacheable, out, offer, tag)
     bound = None
     if (
         state.store is not None
@@ -367,6 +388,12 @@ def _complete(
     if work.cacheable and not from_cache:
         server.metrics.cache_misses += 1
         state.cache.put(work.key, (body, rows, truncated), len(body))
+    if b"if-none-match" in headers or b"if-match" in headers:  # conditions not decided before the answer
+        status = precondition(headers, scope["method"], work.tag)
+        if status == 304:
+            return 304, out, b""
+        if status == 412:
+            return refused(server, HTTPError(412, PRECONDITION_FAILED), headers)
     out.append((b"x-sparql-rows", str(rows).encode()))
     out.append((b"x-sparql-max-rows", str(settings.max_rows).encode()))
     if truncated:
@@ -508,25 +535,28 @@ async def _run_in_worker(
 
 
 def service_description(request: Request, server: Any, state: Any) -> Response:
-    accept = request.headers.get("accept")
-    wants_html = accept is not None and "text/html" in accept
-    if wants_html:
-        return HTMLResponse(
-            _SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))), headers={"Vary": "Accept"}
-        )
-    offer = negotiate(accept, GRAPH_OFFERS)
+    offer = negotiate(request.headers.get("accept"), SD_OFFERS)
     if offer is None:
         raise HTTPError(
             406,
             "the service description is offered as "
-            + ", ".join(dict.fromkeys(o.media_type for o in GRAPH_OFFERS)),
+            + ", ".join(dict.fromkeys(o.media_type for o in SD_OFFERS)),
             reason="not_acceptable",
         )
-    tag = etag(state.id, "sd", offer.name, str(request.base_url))
-    headers = {"ETag": tag, "Cache-Control": server.settings.cache_control, "Vary": "Accept"}
-    if matches(request, tag):
+    if offer.name == "html":
+        return HTMLResponse(
+            _SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))), headers={"Vary": "Accept"}
+        )
+    settings = server.settings
+    base = str(request.base_url)
+    tag = etag(state.id, "sd", offer.name, base, settings.max_rows, server.limits.allow_service)
+    headers = {"ETag": tag, "Cache-Control": settings.cache_control, "Vary": "Accept"}
+    status = precondition(header_map(request.scope["headers"]), request.method, tag)
+    if status == 304:
         return Response(status_code=304, headers=headers)
-    triples = service_description_triples(request, state)
+    if status == 412:
+        raise HTTPError(412, PRECONDITION_FAILED)
+    triples = service_description_triples(request, server, state)
     from axiskg.web.results import serialize_triples
 
     body = serialize_triples(
@@ -537,7 +567,7 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
     return Response(body, 200, headers, media_type=offer.content_type)
 
 
-def service_description_triples(request: Request, state: Any) -> list[ox.Triple]:
+def service_description_triples(request: Request, server: Any, state: Any) -> list[ox.Triple]:
     n, lit = ox.NamedNode, ox.Literal
     endpoint = n(str(request.url_for("sparql")))
     void_url = n(str(request.base_url) + ".well-known/void")
@@ -549,11 +579,15 @@ def service_description_triples(request: Request, state: Any) -> list[ox.Triple]
         ox.Triple(svc, n(SD + "endpoint"), endpoint),
         ox.Triple(svc, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
         ox.Triple(svc, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
-        ox.Triple(svc, n(SD + "feature"), n(SD + "BasicFederatedQuery")),
         ox.Triple(
             svc,
             n(PREFIXES["dcterms"] + "description"),
             lit(SD_DESCRIPTION, language="en"),
+        ),
+        ox.Triple(
+            svc,
+            n(PREFIXES["rdfs"] + "comment"),
+            lit(ROW_CAP_NOTE.format(max_rows=server.settings.max_rows), language="en"),
         ),
         ox.Triple(svc, n(PREFIXES["rdfs"] + "seeAlso"), void_url),
         ox.Triple(svc, n(SD + "defaultDataset"), ds),
@@ -563,6 +597,8 @@ def service_description_triples(request: Request, state: Any) -> list[ox.Triple]
         ox.Triple(dg, n(RDF_TYPE), n(SD + "Graph")),
         ox.Triple(dg, n(PREFIXES["rdfs"] + "comment"), lit("union of all named graphs", language="en")),
     ]
+    if server.limits.allow_service:  # else every SERVICE is refused
+        t.append(ox.Triple(svc, n(SD + "feature"), n(SD + "BasicFederatedQuery")))
     triples_total = state.release.metadata.get("triples")
     if isinstance(triples_total, int):
         t.append(

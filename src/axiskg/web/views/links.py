@@ -7,11 +7,17 @@ from urllib.parse import quote, urlencode
 from axiskg import iris
 
 # Alternate serialisations of an entity, by suffix on its path (served by the Linked Data handler).
-FORMAT_SUFFIXES: dict[str, str] = {"Turtle": ".ttl", "JSON-LD": ".jsonld", "N-Triples": ".nt"}
+FORMAT_SUFFIXES: dict[str, str] = {
+    "Turtle": ".ttl",
+    "JSON-LD": ".jsonld",
+    "N-Triples": ".nt",
+    "RDF/XML": ".rdf",
+}
 FORMAT_MEDIA_TYPES: dict[str, str] = {
     "Turtle": "text/turtle",
     "JSON-LD": "application/ld+json",
     "N-Triples": "application/n-triples",
+    "RDF/XML": "application/rdf+xml",
 }
 
 _ONTOLOGY_NAMESPACES = (iris.AXO, iris.HEDGE, iris.ROLE)
@@ -62,7 +68,7 @@ def kind_of(iri: str) -> str | None:
 
 
 def formats(iri: str) -> list[dict[str, str]]:
-    """Links to the same resource as Turtle, JSON-LD and N-Triples."""
+    """Links to the same resource as Turtle, JSON-LD, N-Triples and RDF/XML."""
     path = iris.iri_to_path(iri) or ""
     return [
         {"name": name, "href": path + suffix, "type": FORMAT_MEDIA_TYPES[name]}
