@@ -98,14 +98,19 @@ def test_publishing_again_replaces_the_graphs(tiny_release_out: Path, oxigraph_u
     )
 
 
-def test_graphs_of_others_at_the_target_are_left_alone(tiny_release_out: Path, oxigraph_url: str) -> None:
-    other = "https://example.org/graph/other"
+def _put_foreign_graph(oxigraph_url: str, graph: str) -> None:
+    """A graph of someone else's at the target: one triple."""
     httpx.put(
         oxigraph_url + "/store",
-        params={"graph": other},
+        params={"graph": graph},
         content=b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n",
         headers={"Content-Type": "application/n-triples"},
     ).raise_for_status()
+
+
+def test_graphs_of_others_at_the_target_are_left_alone(tiny_release_out: Path, oxigraph_url: str) -> None:
+    other = "https://example.org/graph/other"
+    _put_foreign_graph(oxigraph_url, other)
     publish(tiny_release_out, oxigraph_url + "/store")
     assert _count(oxigraph_url, other) == 1
 
@@ -168,12 +173,7 @@ def test_a_graph_removed_from_the_release_is_removed_at_the_endpoint(
     gone = iris.GRAPH + "report-005"
     assert _count(oxigraph_url, gone) == 2  # the extra person's type and label
     other = "https://example.org/graph/report-005"  # not the project's namespace: never touched
-    httpx.put(
-        oxigraph_url + "/store",
-        params={"graph": other},
-        content=b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n",
-        headers={"Content-Type": "application/n-triples"},
-    ).raise_for_status()
+    _put_foreign_graph(oxigraph_url, other)
 
     extra.unlink()
     build(tiny_project, out)
