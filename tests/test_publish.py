@@ -266,3 +266,27 @@ def test_an_endpoint_that_refuses_writes_is_found_before_any_graph_is_replaced(
     message = str(caught.value)
     assert "refused a write (HTTP 403" in message and "Nothing was published" in message
     assert "Already replaced" not in message
+
+
+def test_an_endpoint_without_delete_gets_its_stale_graphs_and_the_probe_emptied(
+    tiny_project: Path, tmp_path: Path, oxigraph_url: str
+) -> None:
+    """A Graph Store endpoint that accepts PUT but answers DELETE with 405: the probe and a graph the
+    release no longer has are emptied by a PUT of no triples, and the publish completes."""
+    out = tmp_path / "out"
+    extra = tiny_project / "data" / "report-005.ttl"
+    extra.write_text(EXTRA_REPORT, encoding="utf-8")
+    build(tiny_project, out)
+    publish(out, oxigraph_url + "/store")
+    gone = iris.GRAPH + "report-005"
+    assert _count(oxigraph_url, gone) == 2
+    extra.unlink()
+    build(tiny_project, out)
+
+    def refuse(method: str, graph: str | None) -> int | None:
+        return 405 if method == "DELETE" else None
+
+    with _proxy(oxigraph_url, refuse) as proxy:
+        result = publish(out, proxy + "/store", query_url=proxy + "/query")
+    assert result.ok and [g.graph for g in result.removed] == [gone]
+    assert _count(oxigraph_url, gone) == 0 and _count(oxigraph_url, PROBE_GRAPH) == 0

@@ -125,6 +125,15 @@ def _check_reachable(client: httpx.Client, url: str, query_url: str) -> None:
         )
 
 
+def _remove(client: httpx.Client, url: str, graph: str) -> httpx.Response:
+    """DELETE the graph; an endpoint that does not offer DELETE (405, 501) gets it emptied by a PUT of no
+    triples instead (an empty graph is no graph to a SPARQL query)."""
+    r = client.delete(url, params={"graph": graph})
+    if r.status_code in (405, 501):
+        r = client.put(url, params={"graph": graph}, content=b"", headers={"Content-Type": N_TRIPLES})
+    return r
+
+
 def _check_writable(client: httpx.Client, url: str) -> None:
     """Put and delete a one-triple probe graph: a read-only or unauthorised endpoint fails here, before
     any graph of the release is replaced."""
@@ -133,7 +142,7 @@ def _check_writable(client: httpx.Client, url: str) -> None:
     try:
         r = client.put(url, params={"graph": PROBE_GRAPH}, content=body, headers={"Content-Type": N_TRIPLES})
         if r.status_code < 400:
-            r = client.delete(url, params={"graph": PROBE_GRAPH})
+            r = _remove(client, url, PROBE_GRAPH)
     except httpx.HTTPError as exc:
         raise PublishError(f"cannot write to {url} ({exc}). Nothing was published") from exc
     if r.status_code >= 400:
@@ -179,10 +188,6 @@ def publish(
     step = progress or (lambda _g: None)
     order = upload_order(list(rel.graphs))
     result = PublishResult(url, qurl, rel.id)
-    # every body is serialised before anything is sent: no local failure can stop the upload half-way
-    bodies = {
-        g: rel.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)) or b"" for g in order
-    }
     with httpx.Client(timeout=timeout) as client:
         _check_reachable(client, url, qurl)
         _check_writable(client, url)
@@ -191,9 +196,10 @@ def publish(
         for i, graph in enumerate(order):
             step(graph)
             pending = order[i:]
-            try:
+            body = rel.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+            try:  # one graph's body in memory at a time
                 r = client.put(
-                    url, params={"graph": graph}, content=bodies[graph], headers={"Content-Type": N_TRIPLES}
+                    url, params={"graph": graph}, content=body, headers={"Content-Type": N_TRIPLES}
                 )
             except httpx.HTTPError as exc:
                 raise _partial(f"sending graph <{graph}> to {url} failed: {exc}", done, pending) from exc
@@ -206,7 +212,7 @@ def publish(
             done.append(graph)
         for i, graph in enumerate(stale):
             try:
-                r = client.delete(url, params={"graph": graph})
+                r = _remove(client, url, graph)
             except httpx.HTTPError as exc:
                 what = f"removing graph <{graph}> (not in the release) from {url} failed: {exc}"
                 raise _partial(what, done, [], stale[i:]) from exc
