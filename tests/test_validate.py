@@ -291,3 +291,24 @@ def test_quotes_without_their_source_text_are_skipped_with_a_note(
     monkeypatch.setenv("AXISKG_SOURCES", str(elsewhere))
     report = validate(tiny_project)
     assert [v.check for v in report.errors] == ["quote-not-in-source", "quote-not-in-source"]
+
+
+@pytest.mark.parametrize("name", ["/etc/hostname", "../shared/sources/000_tiny.txt", "sub/000_tiny.txt"])
+def test_a_source_file_that_is_a_path_is_an_error_and_nothing_of_it_is_read(
+    tiny_project: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The check prints passages of the source text: axo:sourceFile names a file of the sources folder,
+    never a path to any file the validating machine can read."""
+    monkeypatch.delenv("AXISKG_SOURCES", raising=False)
+    _with_source(tiny_project)
+    actors = tiny_project / "data" / "actors.ttl"
+    actors.write_text(actors.read_text(encoding="utf-8").replace('"000_tiny.txt"', f'"{name}"'), "utf-8")
+    report_file = tiny_project / "data" / "report-000.ttl"
+    report_file.write_text(
+        report_file.read_text(encoding="utf-8").replace("Khazali attended the session.", "Not quoted."),
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    [error] = report.errors
+    assert (error.file, error.check) == ("data/actors.ttl", "source-file-path")
+    assert "is a path: give the bare name" in error.message and "closest passage" not in error.message

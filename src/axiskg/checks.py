@@ -448,10 +448,17 @@ def source_dirs(root: Path | None) -> list[Path]:
 
 
 def _source_path(name: str, root: Path | None) -> Path | None:
-    candidates = [Path(name)] if Path(name).is_absolute() else [d / name for d in source_dirs(root)]
-    if root is not None and not Path(name).is_absolute():
+    """The source text named `name` (a bare file name) in the sources folders, or None."""
+    candidates = [d / name for d in source_dirs(root)]
+    if root is not None:
         candidates.append(root / name)
     return next((c for c in candidates if c.is_file()), None)
+
+
+def _bare(name: str) -> bool:
+    """Whether axo:sourceFile names a file of the sources folder (not a path: the check prints passages of
+    the file, which must not be any file the validating machine can read)."""
+    return bool(name) and Path(name).name == name and name not in (".", "..") and "\\" not in name
 
 
 def _closest(quote: str, text: str) -> str | None:
@@ -498,6 +505,25 @@ def quotes(
         name = source_file.get(report)
         if name is None:
             unnamed.add(report.value)
+            continue
+        if not _bare(name):
+            if name not in texts:  # once per report
+                texts[name] = None
+                at = locator().locate(report.value)
+                out.append(
+                    Violation(
+                        focus=report.value,
+                        path=_SOURCE_FILE.value,
+                        message=f"axo:sourceFile {literal_text(name)} is a path: give the bare name of the "
+                        f'report\'s text in the sources folder (axo:sourceFile "NNN_....txt"; {SOURCES_ENV} '
+                        "or ../shared/sources)",
+                        severity="Violation",
+                        shape=None,
+                        file=at.file if at else p.source.display,
+                        line=at.line if at else None,
+                        check="source-file-path",
+                    )
+                )
             continue
         if name not in texts:
             path = _source_path(name, root)

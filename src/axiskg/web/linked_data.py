@@ -233,7 +233,7 @@ def _ontology_documents(state: Any, base: str) -> frozenset[str]:
     prefix = base + "ontology/"
     release = state.release
 
-    def make() -> frozenset[str]:
+    def make() -> frozenset[str]:  # hedge: and role: terms may be declared by data/ files too
         snap = snapshot(release)
         named = {*snap.out, *snap.inc, *(p for po in snap.out.values() for p in po)}
         return frozenset(i.partition("#")[0] for i in named if i.startswith(prefix))
@@ -254,7 +254,9 @@ async def ontology(request: Request) -> Response:
         name, forced = _split_extension(name)
         base = server.settings.base_iri
         doc = base + "ontology"
-        if name != "ontology" and base + name not in _ontology_documents(server.require(), base):
+        # the release's snapshot, built on first use off the event loop (the pages share it)
+        documents = await run_in_threadpool(_ontology_documents, server.require(), base)
+        if name != "ontology" and base + name not in documents:
             return _not_found(_choose(request, forced), base + name, {} if forced else {"Vary": "Accept"})
         graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
         return await _describe(request, doc, DESCRIBE_GRAPH.format(graph=graph), forced, html_iri=doc)
