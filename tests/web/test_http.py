@@ -188,3 +188,16 @@ def test_options_and_preflights_name_the_resources_methods(tiny_url: str, target
     conditional = {**preflight, "Access-Control-Request-Headers": "If-Match, If-Modified-Since, Range"}
     assert httpx.options(tiny_url + target, headers=conditional).status_code == 200  # as answered
     assert httpx.options(tiny_url + "/no/such/path").status_code == 404
+
+
+@pytest.mark.parametrize("coding", ["gzip;q=0", "identity, gzip;q=0", "*;q=0"])
+def test_sparql_answers_are_not_gzipped_for_a_client_that_refuses_gzip(tiny_url: str, coding: str) -> None:
+    """RFC 9110 12.5.3: q=0 means "not acceptable"; on the first answer and on the cached one alike."""
+    params = {"query": "SELECT * WHERE { ?s ?p ?o }"}
+    accept = {"Accept": "application/sparql-results+json"}
+    for _ in range(2):  # computed, then from the response cache
+        r = httpx.get(tiny_url + "/sparql", params=params, headers={**accept, "Accept-Encoding": coding})
+        assert r.status_code == 200 and len(r.content) >= 1000
+        assert r.headers.get("content-encoding") is None
+    r = httpx.get(tiny_url + "/sparql", params=params, headers={**accept, "Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"

@@ -37,6 +37,7 @@ from axiskg.web.http import (
     HTTPError,
     LRUCache,
     ResponseCache,
+    accepts_gzip,
     cached_answer,
     combine_repeated,
     error_response,
@@ -494,8 +495,7 @@ class App(Starlette):
         plain = [h for h in out if h[0] != b"vary"] if varies else list(out)
         if (
             len(body) >= GZIP_MINIMUM
-            and accept_encoding is not None
-            and b"gzip" in accept_encoding
+            and accepts_gzip(accept_encoding)
             and not [k for k, _ in plain if k == b"content-encoding"]
         ):
             body = gzip.compress(body, GZIP_LEVEL)

@@ -504,6 +504,8 @@ def accepts_gzip(accept_encoding: bytes | None) -> bool:
     """Whether an Accept-Encoding value admits gzip: named, or by "*", with a q above 0 (RFC 9110 12.5.3)."""
     if not accept_encoding:
         return False
+    if b";" not in accept_encoding:  # no q-values (what browsers and HTTP libraries send): named or "*"
+        return b"gzip" in accept_encoding or b"*" in accept_encoding
     star = 0.0
     for part in accept_encoding.decode("latin-1").lower().split(","):
         coding, *params = (p.strip() for p in part.split(";"))
@@ -628,13 +630,13 @@ def cached_answer(
     state = server.current()
     if state is None or not state.raw_cache:
         return None
-    if b"if-none-match" in headers or b"if-match" in headers:
+    if conditional(headers):
         return None
     hit = state.raw_cache.get(raw_key(scope, headers))
     if hit is None:
         return None
     server.metrics.cache_hits += 1
-    gz = ResponseCache.gzipped(hit) if b"gzip" in headers.get(b"accept-encoding", b"") else None
+    gz = ResponseCache.gzipped(hit) if accepts_gzip(headers.get(b"accept-encoding")) else None
     body = gz if gz is not None else hit.body
     out = list(hit.headers)
     if gz is not None:

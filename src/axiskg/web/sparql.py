@@ -25,6 +25,7 @@ from axiskg.web.http import (
     VARY_ACCEPT,
     HTTPError,
     client_id,
+    conditional,
     error_response,
     etag,
     header_map,
@@ -388,7 +389,7 @@ def _complete(
     if work.cacheable and not from_cache:
         server.metrics.cache_misses += 1
         state.cache.put(work.key, (body, rows, truncated), len(body))
-    if b"if-none-match" in headers or b"if-match" in headers:  # conditions not decided before the answer
+    if conditional(headers):  # conditions not decided before the answer
         status = precondition(headers, scope["method"], work.tag)
         if status == 304:
             return 304, out, b""
