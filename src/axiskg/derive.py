@@ -104,11 +104,16 @@ def derive(store: ox.Store) -> int:
             result = store.query(prefixes + construct, use_default_graph_as_union=True)
             assert isinstance(result, ox.QueryTriples)
             triples.extend(result)
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
+        unstated = [  # what a source graph states already stays out (read before the store is written)
+            ox.Quad(t.subject, t.predicate, t.object, derived)
+            for t in triples
+            if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None
+        ]
+        store.bulk_extend(unstated)
     else:
         for rule in RULES.values():
             store.update(prefixes + _with_dataset(rule, graphs))
-    store.update(_DROP_STATED)
+        store.update(_DROP_STATED)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, derived))
 
 
