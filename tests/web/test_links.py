@@ -1,6 +1,7 @@
 """Every link a researcher can follow from the site answers: a crawl of a real `axiskg serve` over the
 repository's release, from the home page and the lists to one page of each kind, checks each internal link,
-stylesheet, script and schema.org contentUrl they carry. And the dataset's own IRI dereferences."""
+stylesheet, script and schema.org contentUrl they carry (a federated named query's page among them: a 200
+that explains the SERVICE policy, test_pages_guarded). And the dataset's own IRI dereferences."""
 
 from __future__ import annotations
 
@@ -94,9 +95,3 @@ def test_the_dataset_iri_dereferences_to_its_void_description(site: httpx.Client
     r = site.get("/dataset", headers={"Accept": "text/html"})
     assert (r.status_code, r.headers["location"]) == (303, "/")  # people get the home page's description
     assert site.get("/dataset", headers={"Accept": "image/png"}).status_code == 406
-
-
-def test_a_federated_named_query_page_explains_the_service_policy(site: httpx.Client) -> None:
-    r = site.get("/queries/wikidata-links-federated")
-    assert r.status_code == 200  # a page the site links to; the query is what this server will not run
-    assert "--allow-service" in r.text and "Open in editor" in r.text

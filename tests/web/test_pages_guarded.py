@@ -30,4 +30,5 @@ def test_canned_federated_query_page_obeys_the_service_policy(server_url: str) -
     r = httpx.get(server_url + "/queries/wikidata-links-federated", timeout=30)
     assert r.status_code == 200
     assert "SERVICE &lt;https://query.wikidata.org" in r.text and "--allow-service" in r.text
+    assert "Open in editor" in r.text
     assert "<tbody>" not in r.text

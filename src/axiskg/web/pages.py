@@ -269,7 +269,7 @@ async def query_editor(request: Request) -> Response:
                 }
             ).replace("</", "<\\/"),
             "initial": initial,
-            "editor_bundled": (STATIC_DIR / "vendor" / "yasgui.min.js").is_file(),
+            "editor_bundled": "yasgui.min.js" not in missing_vendor_files(),
         },
     )
 
