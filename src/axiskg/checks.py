@@ -24,7 +24,6 @@ import contextlib
 import datetime
 import difflib
 import functools
-import inspect
 import logging
 import os
 import re
@@ -184,16 +183,13 @@ def _namespace(iri: str) -> str:
 
 @functools.cache
 def standard_terms() -> dict[str, frozenset[str]]:
-    """Namespace IRI -> local names of its terms, from rdflib's DefinedNamespace classes."""
-    out: dict[str, frozenset[str]] = {}
-    for vocabulary in STANDARD_VOCABULARIES:
-        names: set[str] = set()
-        for cls in vocabulary.__mro__:
-            if isinstance(cls, type) and issubclass(cls, DefinedNamespace) and cls is not DefinedNamespace:
-                names |= {n for n in inspect.get_annotations(cls) if not n.startswith("_")}
-                names |= set(getattr(cls, "_extras", ()))
-        out[str(vocabulary._NS)] = frozenset(names)
-    return out
+    """Namespace IRI -> local names of its terms (rdflib's DefinedNamespace classes), for suggestions."""
+    return {
+        str(v._NS): frozenset(str(term)[len(str(v._NS)) :] for term in dir(v)) for v in STANDARD_VOCABULARIES
+    }
+
+
+_STANDARD = {str(v._NS): v for v in STANDARD_VOCABULARIES}
 
 
 class Vocabulary:
@@ -212,11 +208,11 @@ class Vocabulary:
     def known(self, iri: str) -> bool:
         """False only for an IRI of a known namespace that is none of its terms."""
         ns = _namespace(iri)
-        names = self.terms.get(ns)
-        if names is None:
+        vocabulary = _STANDARD.get(ns)
+        if vocabulary is not None and iri in vocabulary:  # rdflib's own test (rdf:_1... included)
             return True
-        local = iri[len(ns) :]
-        return local in names or (ns == RDF and re.fullmatch(r"_[1-9][0-9]*", local) is not None)
+        names = self.terms.get(ns)
+        return names is None or iri[len(ns) :] in names
 
     def suggest(self, iri: str) -> str | None:
         ns = _namespace(iri)
