@@ -104,10 +104,16 @@ def derive(store: ox.Store) -> int:
             result = store.query(prefixes + construct, use_default_graph_as_union=True)
             assert isinstance(result, ox.QueryTriples)
             triples.extend(result)
-        unstated = [  # what a source graph states already stays out (read before the store is written)
+        # what a source graph states already stays out (read before the store is written); only predicates
+        # some source graph uses can be stated (rdfs:label, a claim's predicate), not axo:claimAbout...
+        stated = {
+            p for p in {t.predicate for t in triples} if next(store.quads_for_pattern(None, p, None), None)
+        }
+        unstated = [
             ox.Quad(t.subject, t.predicate, t.object, derived)
             for t in triples
-            if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None
+            if t.predicate not in stated
+            or next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None
         ]
         store.bulk_extend(unstated)
     else:
