@@ -155,6 +155,10 @@ def test_a_gzipped_download_has_its_own_etag_and_no_digest_of_other_bytes(tiny_u
         assert "digest" not in r.headers
         assert _vary(r) == ["Accept-Encoding", "Origin"]
     assert hashlib.sha256(gzip.decompress(raw)).hexdigest() == sha
+    # compressed once and then sent as a file: its length is known, and every client gets the same bytes
+    assert r.headers["content-length"] == str(len(raw))
+    with httpx.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as again:
+        assert b"".join(again.iter_raw()) == raw
     for encoding, tag, status in (
         ("gzip", f'"{sha}-gzip"', 304),
         ("identity", f'"{sha}"', 304),

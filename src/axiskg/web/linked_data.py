@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import html
 import json
+import os
 import re
+import shutil
 import string
+import tempfile
+import threading
 import zlib
-from collections.abc import AsyncIterator
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from axiskg import iris
 from axiskg.iris import PREFIXES
@@ -383,29 +387,42 @@ GZIP_LEVEL = 6
 GZIP_CHUNK = 256 * 1024
 
 
-async def _gzipped(path: Path) -> AsyncIterator[bytes]:
-    """The gzip of a file, compressed as it is read (in a thread: it takes a few milliseconds a chunk)."""
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    with path.open("rb") as f:
-
-        def step() -> bytes | None:
-            chunk = f.read(GZIP_CHUNK)
-            return compressor.compress(chunk) if chunk else None
-
-        while (out := await run_in_threadpool(step)) is not None:
-            if out:
-                yield out
-    yield compressor.flush()
+_gzip_lock = threading.Lock()
+_gzip_dirs: dict[str, Path] = {}
 
 
-async def _nothing() -> AsyncIterator[bytes]:
-    return
-    yield b""
+def _gzip_dir(run_dir: str) -> Path:
+    """Where this server keeps the gzip of its downloads: the run directory its HTTP workers share (removed
+    when it stops), or a directory of this process's (removed at exit)."""
+    if run_dir:
+        return Path(run_dir)
+    if "" not in _gzip_dirs:
+        made = Path(tempfile.mkdtemp(prefix="axiskg-gzip-"))
+        atexit.register(shutil.rmtree, made, True)
+        _gzip_dirs[""] = made
+    return _gzip_dirs[""]
+
+
+def _gzip_file(path: Path, sha256: str, folder: Path) -> Path:
+    """The gzip of a release file, compressed once (named by the sha-256 of the file, so a file of any
+    release, in any HTTP worker, is compressed once) and then served as a file by every request."""
+    target = folder / f"gzip-{sha256}.gz"
+    with _gzip_lock:  # requests that come while it is being made wait for it instead of compressing too
+        if not target.is_file():
+            part = target.with_name(f"{target.name}.{os.getpid()}.part")
+            compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            with path.open("rb") as src, part.open("wb") as out:
+                while chunk := src.read(GZIP_CHUNK):
+                    out.write(compressor.compress(chunk))
+                out.write(compressor.flush())
+            os.replace(part, target)  # another HTTP worker sees the whole file or none
+    return target
 
 
 async def download(request: Request) -> Response:
     """A file of the release: gzipped for a client that accepts it (its own ETag, `"<sha-256>-gzip"`, and no
-    Digest, which is of the identity bytes), except a Range request, which gets the identity bytes."""
+    Digest, which is of the identity bytes; compressed once, _gzip_file), except a Range request, which gets
+    the identity bytes."""
     server = request.app.state.server
     state = server.require()
     name = request.path_params["name"]
@@ -430,8 +447,9 @@ async def download(request: Request) -> Response:
                 return _precondition_failed(status, headers, request.headers.get("accept"))
             if gzipped:
                 headers["Content-Encoding"] = "gzip"
-                content = _nothing() if request.method == "HEAD" else _gzipped(path)
-                return StreamingResponse(content, headers=headers, media_type=f["media_type"])
+                folder = _gzip_dir(server.settings.run_dir)
+                gz = await run_in_threadpool(_gzip_file, path, f["sha256"], folder)
+                return FileResponse(gz, headers=headers, media_type=f["media_type"])
             headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(f["sha256"])).decode()
             return FileResponse(path, headers=headers, media_type=f["media_type"], stat_result=stat)
     return error_response(404, f"no file {name!r} in release {state.id}; see /downloads")
