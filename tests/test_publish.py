@@ -162,15 +162,20 @@ EXTRA_REPORT = """\
 """
 
 
-def test_a_graph_removed_from_the_release_is_removed_at_the_endpoint(
-    tiny_project: Path, tmp_path: Path, oxigraph_url: str
-) -> None:
-    out = tmp_path / "out"
+def _publish_with_extra_report(tiny_project: Path, out: Path, oxigraph_url: str) -> tuple[Path, str]:
+    """Build and publish the tiny project with one more report: (its file, its graph)."""
     extra = tiny_project / "data" / "report-005.ttl"
     extra.write_text(EXTRA_REPORT, encoding="utf-8")
     build(tiny_project, out)
     publish(out, oxigraph_url + "/store")
-    gone = iris.GRAPH + "report-005"
+    return extra, iris.GRAPH + "report-005"
+
+
+def test_a_graph_removed_from_the_release_is_removed_at_the_endpoint(
+    tiny_project: Path, tmp_path: Path, oxigraph_url: str
+) -> None:
+    out = tmp_path / "out"
+    extra, gone = _publish_with_extra_report(tiny_project, out, oxigraph_url)
     assert _count(oxigraph_url, gone) == 2  # the extra person's type and label
     other = "https://example.org/graph/report-005"  # not the project's namespace: never touched
     _put_foreign_graph(oxigraph_url, other)
@@ -274,11 +279,7 @@ def test_an_endpoint_without_delete_gets_its_stale_graphs_and_the_probe_emptied(
     """A Graph Store endpoint that accepts PUT but answers DELETE with 405: the probe and a graph the
     release no longer has are emptied by a PUT of no triples, and the publish completes."""
     out = tmp_path / "out"
-    extra = tiny_project / "data" / "report-005.ttl"
-    extra.write_text(EXTRA_REPORT, encoding="utf-8")
-    build(tiny_project, out)
-    publish(out, oxigraph_url + "/store")
-    gone = iris.GRAPH + "report-005"
+    extra, gone = _publish_with_extra_report(tiny_project, out, oxigraph_url)
     assert _count(oxigraph_url, gone) == 2
     extra.unlink()
     build(tiny_project, out)
