@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -388,19 +389,19 @@ GZIP_CHUNK = 256 * 1024
 
 
 _gzip_lock = threading.Lock()
-_gzip_dirs: dict[str, Path] = {}
+
+
+@functools.cache
+def _own_gzip_dir() -> Path:
+    made = Path(tempfile.mkdtemp(prefix="axiskg-gzip-"))
+    atexit.register(shutil.rmtree, made, True)
+    return made
 
 
 def _gzip_dir(run_dir: str) -> Path:
     """Where this server keeps the gzip of its downloads: the run directory its HTTP workers share (removed
     when it stops), or a directory of this process's (removed at exit)."""
-    if run_dir:
-        return Path(run_dir)
-    if "" not in _gzip_dirs:
-        made = Path(tempfile.mkdtemp(prefix="axiskg-gzip-"))
-        atexit.register(shutil.rmtree, made, True)
-        _gzip_dirs[""] = made
-    return _gzip_dirs[""]
+    return Path(run_dir) if run_dir else _own_gzip_dir()
 
 
 def _gzip_file(path: Path, sha256: str, folder: Path) -> Path:
