@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -91,6 +93,52 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
     log = getattr(proc, "log_path", None)
     if log and not os.environ.get("AXISKG_KEEP_SERVER_LOGS"):
         Path(log).unlink(missing_ok=True)
+
+
+def oxigraph_binary() -> str:
+    """The native `oxigraph` server (PyPI package oxigraph, in the test extra)."""
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.fail("the `oxigraph` server (PyPI package oxigraph, in the test extra) is not installed")
+    return found
+
+
+@contextlib.contextmanager
+def native_oxigraph(workdir: Path) -> Iterator[str]:
+    """A real `oxigraph serve` on 127.0.0.1 with its own empty store under `workdir`: its base URL, while
+    the block runs (queries at /query, Graph Store Protocol at /store)."""
+    port = free_port()
+    log_path = workdir / f"oxigraph-{port}.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                oxigraph_binary(),
+                "serve",
+                "--location",
+                str(workdir / f"oxstore-{port}"),
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"oxigraph serve exited: {log_path.read_text(errors='replace')}")
+            try:
+                httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    pytest.fail("oxigraph serve did not start within 30 s")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,44 +19,14 @@ from axiskg.cli import app
 from axiskg.errors import PublishError
 from axiskg.publish import PROBE_GRAPH, default_query_url, publish, upload_order
 from axiskg.release import open_release
-from conftest import free_port
-
-
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        pytest.fail("the `oxigraph` server (PyPI package oxigraph, in the test extra) is not installed")
-    return found
+from conftest import free_port, native_oxigraph
 
 
 @pytest.fixture
 def oxigraph_url(tmp_path: Path) -> Iterator[str]:
     """Base URL of a real `oxigraph serve` on 127.0.0.1, with its own empty store on disk."""
-    port = free_port()
-    log = (tmp_path / "oxigraph.log").open("wb")
-    proc = subprocess.Popen(
-        [_oxigraph(), "serve", "--location", str(tmp_path / "oxstore"), "--bind", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"oxigraph serve exited: {(tmp_path / 'oxigraph.log').read_text()}")
-            try:
-                httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    pytest.fail("oxigraph serve did not start within 30 s")
-                time.sleep(0.1)
+    with native_oxigraph(tmp_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 def _count(url: str, graph: str) -> int:

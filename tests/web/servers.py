@@ -26,8 +26,10 @@ def _root_conftest() -> ModuleType:
     return module
 
 
-start_server = _root_conftest().start_server
-stop_server = _root_conftest().stop_server
+_conftest = _root_conftest()
+start_server = _conftest.start_server
+stop_server = _conftest.stop_server
+native_oxigraph = _conftest.native_oxigraph
 
 BASE = "https://w3id.org/axiskg/"
 AX = BASE + "id/"

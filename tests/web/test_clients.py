@@ -1,13 +1,16 @@
-"""Real SPARQL clients against a real server: SPARQLWrapper and rdflib's SPARQL store, over the tiny release
-and over the repository's own release."""
+"""Real SPARQL clients against a real server: SPARQLWrapper and rdflib's SPARQL store, other SPARQL engines
+calling it in a federated query (SERVICE), over the tiny release and over the repository's own release."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from servers import AX
+from servers import AX, ORG, native_oxigraph
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
 
@@ -51,6 +54,51 @@ def test_rdflib_sparql_store(tiny_url: str) -> None:
     rows = list(g.query(f"SELECT ?o WHERE {{ <{AX}person/alice> <http://www.w3.org/ns/org#memberOf> ?o }}"))
     assert [str(r[0]) for r in rows] == [AX + "org/acme"]
     assert (rdflib.URIRef(AX + "person/bob"), rdflib.RDFS.label, rdflib.Literal("Bob", lang="en")) in g
+
+
+def _federated(endpoint: str) -> str:
+    """A query another endpoint runs: its own data joined with ours through SERVICE."""
+    return f"""PREFIX org: <{ORG}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?who ?name ?note WHERE {{
+  ?who <http://example.org/note> ?note .
+  SERVICE <{endpoint}/sparql> {{ ?who org:memberOf <{AX}org/acme> ; rdfs:label ?name }}
+}} ORDER BY ?name"""
+
+
+def test_another_oxigraph_server_federates_with_it(tiny_url: str, tmp_path: Path) -> None:
+    """A native `oxigraph serve` (its own HTTP client) runs SERVICE against this endpoint and joins the
+    answer with its own data."""
+    with native_oxigraph(tmp_path) as other:
+        r = httpx.post(
+            other + "/update",
+            data={"update": f'INSERT DATA {{ <{AX}person/alice> <http://example.org/note> "local note" }}'},
+        )
+        assert r.status_code == 204, r.text
+        r = httpx.post(
+            other + "/query",
+            data={"query": _federated(tiny_url)},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+    assert r.status_code == 200, r.text
+    rows = [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
+    assert rows == [{"who": AX + "person/alice", "name": "Alice", "note": "local note"}]
+
+
+def test_sparql_engines_in_process_federate_with_it(tiny_url: str) -> None:
+    """pyoxigraph's and rdflib's SPARQL engines send their SERVICE calls here and get the rows back."""
+    local = ox.Store()
+    local.add(
+        ox.Quad(ox.NamedNode(AX + "person/alice"), ox.NamedNode("http://example.org/note"), ox.Literal("n"))
+    )
+    rows = [(s["who"].value, s["name"].value) for s in local.query(_federated(tiny_url))]
+    assert rows == [(AX + "person/alice", "Alice")]
+
+    g = rdflib.Graph()
+    g.add((rdflib.URIRef(AX + "person/alice"), rdflib.URIRef("http://example.org/note"), rdflib.Literal("n")))
+    rows = [(str(r[0]), str(r[1])) for r in g.query(_federated(tiny_url))]
+    assert rows == [(AX + "person/alice", "Alice")]
 
 
 def test_repository_release_is_served(server_url: str) -> None:
