@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -92,6 +93,25 @@ def test_entity_description_is_self_contained(tiny_url: str) -> None:
     g2 = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/org/acme.ttl").text, format="turtle")
     assert (rdflib.URIRef(AX + "person/bob"), ORG.memberOf, acme) in g2  # incoming link
     assert (rdflib.URIRef(AX + "person/bob"), rdflib.RDFS.label, rdflib.Literal("Bob", lang="en")) in g2
+
+
+def test_an_entity_document_reads_one_subject_at_a_time(tiny_url: str) -> None:
+    """The described entity first, then each other subject once with all its triples (Turtle's `;` and `,`,
+    one node object in JSON-LD, one rdf:Description in RDF/XML), rdf:type first: not the query's order."""
+    ttl = httpx.get(tiny_url + "/id/org/acme.ttl").text
+    statements = [
+        line for line in ttl.splitlines() if line and not line[0].isspace() and not line.startswith("@")
+    ]
+    heads = [line.split()[0] for line in statements]
+    assert heads[0] == f"<{AX}org/acme>" and statements[0].split()[1] == "a"
+    assert len(heads) == len(set(heads)) > 3  # acme, bob and alice (incoming links), a claim...
+    g = rdflib.Graph().parse(data=ttl, format="turtle")
+    assert len(heads) == len(set(g.subjects()))
+    nodes = httpx.get(tiny_url + "/id/org/acme.jsonld").json()
+    assert nodes[0]["@id"] == AX + "org/acme"
+    assert len({n["@id"] for n in nodes}) == len(nodes) == len(heads)
+    rdf = ElementTree.fromstring(httpx.get(tiny_url + "/id/org/acme.rdf").content)
+    assert len(rdf) == len(heads)  # a node element a subject
 
 
 @pytest.mark.parametrize(

@@ -202,6 +202,7 @@ async def _describe(
             "max_rows": server.settings.max_rows,
             "prefixes": True,
             "require_some": True,
+            "reading_order": iri,  # the IRI described (an entity, a graph) first, each subject written once
         }
         answer = await run_in_worker(request.scope, server, req, receive=request.receive)
         state.cache.put(key, answer, len(answer[0]))

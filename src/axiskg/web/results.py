@@ -181,6 +181,24 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, st
     return ox.serialize(items, format=rdf_format, **kwargs) or b""
 
 
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox.Triple]:
+    """`triples` in the order a person reads a document: the subject `first` (the IRI described), then the
+    others' IRIs, then blank nodes, each subject's triples together with rdf:type first and the rest by
+    predicate and object. The serializers abbreviate consecutive triples (Turtle's `;` and `,`, one node
+    object in JSON-LD, one rdf:Description in RDF/XML), so each subject is written once."""
+
+    def key(t: ox.Triple) -> tuple[int, str, bool, str, str]:
+        s, p = t.subject, t.predicate
+        if isinstance(s, ox.NamedNode):
+            return (0 if s.value == first else 1), s.value, p != _RDF_TYPE, p.value, str(t.object)
+        return 2, str(s), p != _RDF_TYPE, p.value, str(t.object)  # a blank node (or an RDF-star triple)
+
+    return sorted(triples, key=key)
+
+
 def count_json_rows(body: bytes) -> int | None:
     """The rows of a SPARQL JSON answer as pyoxigraph writes it (compact), when none is `{}`: rows are
     separated by `},{"` (the next row's first key), which occurs nowhere else: between the terms of a row
@@ -259,5 +277,7 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
         triples.append(t)
     if req.get("require_some") and not triples:
         return b"", 0, False
+    if "reading_order" in req:  # a Linked Data document
+        triples = reading_order(triples, req["reading_order"])
     prefixes = OUTPUT_PREFIXES if req.get("prefixes") else None
     return serialize_triples(triples, fmt, prefixes), len(triples), truncated
