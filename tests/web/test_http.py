@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import socket
 from collections.abc import Iterator
 from email.utils import formatdate
 from pathlib import Path
@@ -192,6 +193,21 @@ def test_options_and_preflights_name_the_resources_methods(tiny_url: str, target
     conditional = {**preflight, "Access-Control-Request-Headers": "If-Match, If-Modified-Since, Range"}
     assert httpx.options(tiny_url + target, headers=conditional).status_code == 200  # as answered
     assert httpx.options(tiny_url + "/no/such/path").status_code == 404
+
+
+def test_options_asterisk_asks_about_the_server(tiny_url: str) -> None:
+    """RFC 9110 9.3.7: `OPTIONS *` applies to the server in general (it was a 404)."""
+    host, port = tiny_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"OPTIONS * HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+        head = b""
+        while chunk := sock.recv(4096):
+            head += chunk
+    status, *lines = head.split(b"\r\n\r\n")[0].decode().split("\r\n")
+    fields = dict(line.lower().split(": ", 1) for line in lines)
+    assert status.split()[1] == "204" and fields["allow"] == "get, head, post, options"
+    r = httpx.get(tiny_url + "/sparql", params={"query": "ASK {}"})
+    assert r.status_code == 200  # the server goes on
 
 
 @pytest.mark.parametrize("coding", ["gzip;q=0", "identity, gzip;q=0", "*;q=0"])

@@ -315,7 +315,10 @@ def routes() -> list[BaseRoute]:
 
 
 def route_methods(site: list[BaseRoute], scope: Scope) -> tuple[str, ...] | None:
-    """The methods of the route whose path the request's matches (GET and HEAD for a mount), or None."""
+    """The methods of the route whose path the request's matches (GET and HEAD for a mount), or None. The
+    target `*` (`OPTIONS *`, RFC 9110 s.9.3.7) asks about the server in general: the methods of any route."""
+    if scope["path"] == "*":
+        return ("GET", "HEAD", "POST")
     probe = {**scope, "method": "GET"}
     for route in site:
         match, _ = route.matches(probe)
