@@ -460,6 +460,27 @@ def test_headers_that_trickle_in_get_a_408_when_their_time_is_up(guarded: Connec
     assert app.direct == [] and app.asgi == []
 
 
+@pytest.mark.parametrize("stalled", ["headers", "body"])
+def test_a_pipelined_request_that_stalls_gets_its_408_after_the_answer_before_it(
+    guarded: Connection, stalled: str
+) -> None:
+    """The request before is answered (slow1 takes longer than the clocks), then the 408 (before, the 408
+    took that answer's place and the connection closed); the stalled request's clock runs from then on."""
+    _, sock, responses = guarded
+    if stalled == "headers":
+        tail = b"GET /sparql?b HTTP/1.1\r\nHost: test\r\n"  # its headers never end
+    else:
+        tail = _request("/sparql?b", "Content-Length: 100", method="POST") + b"query=ASK"
+    sock.sendall(_request("/sparql?slow1") + tail)
+    status, _, body = responses.next()
+    answered = time.monotonic()
+    assert (status, body) == (200, b"asgi GET slow1 ")
+    status, headers, body = responses.next()
+    assert (status, headers["connection"]) == (408, "close") and f"{stalled} did not arrive".encode() in body
+    assert time.monotonic() - answered >= _Guarded.HEAD_TIMEOUT - _Guarded.SWEEP_EVERY
+    assert responses.closed()
+
+
 @pytest.mark.parametrize("declared", [100, DIRECT_BODY_MAX + 100], ids=["direct-path", "asgi-path"])
 def test_a_body_that_does_not_arrive_in_time_gets_a_408(guarded: Connection, declared: int) -> None:
     app, sock, responses = guarded

@@ -20,7 +20,8 @@ It also bounds what a client may hold, which uvicorn leaves open: a connection t
 for ever, one whose headers never ended (slowloris) likewise, and the request line and headers grew in
 memory without limit (a 400 MB header took the server from 138 to 631 MB). Now a new connection that sends
 no request within the keep-alive timeout is closed, a request's headers must arrive within HEAD_TIMEOUT
-and its body within BODY_TIMEOUT after them (else 408), a request target beyond URI_MAX bytes gets a 414 and
+and its body within BODY_TIMEOUT after them (else 408; for a request pipelined behind one still being
+answered, from when that answer is written), a request target beyond URI_MAX bytes gets a 414 and
 headers beyond HEAD_MAX bytes a 431; the connection is then closed and the refusal counted in /metrics.
 (uvicorn splits the target with httptools.parse_url, which refuses one beyond 65,535 bytes: uvicorn answered
 a GET of a long query with an opaque 400; a longer target is split here.) A client that stops reading an
@@ -313,6 +314,13 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             self.transport.close()
         self.on_response_complete()  # uvicorn's: counts it, arms the keep-alive timer, resumes reading
 
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # arms the keep-alive timer when no request waits in the pipeline
+        if self._phase in (_HEAD, _BODY) and not self.transport.is_closing():
+            # a request pipelined behind this answer has begun arriving: its clock times it (check_clock),
+            # not the keep-alive timer, which closed the connection in silence
+            self._unset_keepalive_if_required()
+
     def resume_writing(self) -> None:
         self._resumes += 1
         super().resume_writing()
@@ -323,6 +331,9 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             self._check_sending(sweeps)
             return
         if self.transport.is_closing():
+            return
+        if self._phase != _NEW and self._earlier_unanswered():
+            self._since = sweeps  # the clock runs once the answers before this request are written
             return
         waited = (sweeps - self._since - 1) * self.SWEEP_EVERY  # at least this long (a sweep's granularity)
         if self._phase == _NEW:
@@ -339,6 +350,14 @@ class HttpProtocol(CoalescingHttpToolsProtocol):
             self._refuse(
                 408, "body_timeout", f"the request's body did not arrive within {self.BODY_TIMEOUT:g} s"
             )
+
+    def _earlier_unanswered(self) -> bool:
+        """Whether a request pipelined before this one is still being answered: its 408 would take that
+        answer's place (the connection closes), and uvicorn does not read a pipelined request's body until
+        the answers before it are written."""
+        if self._phase == _HEAD:  # this request has no cycle yet: self.cycle is the one before
+            return self.cycle is not None and not self.cycle.response_complete
+        return bool(self.pipeline)  # its cycle waits behind an unfinished one
 
     def _check_sending(self, sweeps: int) -> None:
         """Abort the connection when the client has read nothing of an answer for SEND_TIMEOUT seconds:
