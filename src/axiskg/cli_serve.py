@@ -54,7 +54,9 @@ def serve(
     client_header: str = typer.Option(
         "", "--client-header", help="Header naming the client behind a trusted proxy (e.g. X-Forwarded-For)"
     ),
-    cache_mb: int = typer.Option(64, "--cache-mb", help="Per-release response cache size in MB (0: off)"),
+    cache_mb: int = typer.Option(
+        64, "--cache-mb", help="Memory of the response caches of each HTTP worker, in MB (0: off)"
+    ),
     worker_memory_mb: int = typer.Option(
         4096,
         "--worker-memory-mb",

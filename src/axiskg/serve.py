@@ -52,7 +52,7 @@ class ServeSettings:
     client_budget: float = 60.0  # seconds of query time per client per minute (0: no limit)
     client_concurrency: int | None = None  # queries at once per client (None: query_workers - 1; 0: no limit)
     client_header: str | None = None  # trust this header (e.g. X-Forwarded-For) to tell clients apart
-    cache_bytes: int = 64 * 1024 * 1024  # per-release response cache
+    cache_bytes: int = 64 * 1024 * 1024  # memory of the per-release caches (results, answers) per HTTP worker
     inline_bound: int = 1000  # run a query in the web process when proved to build at most this many rows
     worker_memory_mb: int = 4096  # address-space cap of each query worker (0: none)
     cache_max_age: int = 300

@@ -164,8 +164,9 @@ class Server:
             ReleaseState(
                 release,
                 pool,
-                LRUCache(self.settings.cache_bytes),
-                ResponseCache(self.settings.cache_bytes),
+                # --cache-mb is the two caches' memory: half for results, half for finished answers
+                LRUCache(self.settings.cache_bytes // 2),
+                ResponseCache(self.settings.cache_bytes - self.settings.cache_bytes // 2),
                 store,
                 hub_terms,
             ),

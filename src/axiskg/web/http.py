@@ -241,8 +241,27 @@ class Cached:
     gz: bytes | None
 
 
+ENTRY_BYTES = 300
+"""Memory of a cache entry beside its key and value: the LRU's slot, the (value, weight) pair, the value's
+object. With the key's and the headers' objects counted too (`key_bytes`, ResponseCache.put) an entry
+weighs about what it holds in memory (measured with sys.getsizeof over entries of lookups, entity documents
+and small answers: before, a small answer weighed a fifth of its memory, so that a 64 MB cache of them took
+over 200 MB)."""
+OBJECT_BYTES = 60  # a bytes or str object's header and the slot that holds it (tuple or list item)
+
+
+def key_bytes(key: Any) -> int:
+    """The memory of a cache key: a tuple of strings, bytes, numbers or tuples of them."""
+    if isinstance(key, (str, bytes)):
+        return OBJECT_BYTES + len(key)
+    if isinstance(key, (tuple, list, frozenset)):
+        return OBJECT_BYTES + sum(key_bytes(k) for k in key)
+    return OBJECT_BYTES
+
+
 class LRUCache:
-    """LRU bounded in bytes (each value weighs what `put` says); one per release, dropped with it."""
+    """LRU bounded in bytes (each value weighs what `put` says, plus its key and the entry's objects); one
+    per release, dropped with it."""
 
     def __init__(self, max_bytes: int, max_item: int = 4_000_000) -> None:
         self.max_bytes = max_bytes
@@ -258,9 +277,9 @@ class LRUCache:
         return item[0]
 
     def put(self, key: Any, value: Any, size: int) -> None:
-        size += 200
         if self.max_bytes <= 0 or size > self.max_item or key in self._items:
             return
+        size += key_bytes(key) + ENTRY_BYTES
         self._items[key] = (value, size)
         self.bytes += size
         while self.bytes > self.max_bytes and self._items:
@@ -278,8 +297,10 @@ class ResponseCache(LRUCache):
     def put(self, key: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:  # type: ignore[override]
         if self.max_bytes <= 0 or len(body) > self.max_item or key in self._items:
             return
-        # weighed as if compressed to half: the gzip may be added later
-        super().put(key, Cached(status, headers, body, None), len(body) + len(body) // 2)
+        # the body weighed as if compressed to half (the gzip may be added later), each header line as a
+        # tuple of two bytes objects
+        fields = sum(len(k) + len(v) for k, v in headers) + 3 * OBJECT_BYTES * len(headers)
+        super().put(key, Cached(status, headers, body, None), len(body) + len(body) // 2 + fields)
 
     @staticmethod
     def gzipped(hit: Cached) -> bytes | None:
