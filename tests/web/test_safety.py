@@ -323,6 +323,55 @@ def test_client_time_budget_gives_429(tiny_out: Path) -> None:
         stop_server(proc)
 
 
+def test_a_query_that_finds_no_free_worker_gets_a_503_and_one_that_waited_runs_its_whole_deadline(
+    tiny_out: Path,
+) -> None:
+    """One query worker; two runaway queries of two clients, then a third client's small query. The first
+    runaway runs its 1 s; the second waits for it, then runs its own whole second (before, the wait was
+    taken out of its deadline); the small query finds no free worker within a second: it did not run, so
+    it is a 503 with Retry-After (the endpoint is busy), not a 504 that says to simplify it, and it spends
+    none of the client's 1 s budget (before, all of it)."""
+    small = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(2)) + " }"
+    proc, url = start_server(
+        tiny_out,
+        "--timeout",
+        "1",
+        "--query-workers",
+        "1",
+        "--client-budget",
+        "1",
+        "--client-header",
+        "X-Client",
+    )
+
+    def runaway(client: str) -> tuple[int, float]:
+        started = time.monotonic()
+        r = httpx.get(url + "/sparql", params={"query": RUNAWAY}, headers={"X-Client": client}, timeout=30)
+        return r.status_code, time.monotonic() - started
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(runaway, "hog")
+            while metric(url, "axiskg_queries_in_flight") < 1:
+                time.sleep(0.005)
+            second = pool.submit(runaway, "hog-2")
+            while metric(url, "axiskg_queries_in_flight") < 2:
+                time.sleep(0.005)
+            r = httpx.get(
+                url + "/sparql", params={"query": small}, headers={"X-Client": "patient"}, timeout=30
+            )
+            assert first.result()[0] == 504
+            status, took = second.result()
+        assert r.status_code == 503 and "did not run" in r.text and int(r.headers["retry-after"]) >= 1
+        assert status == 504 and took >= 1.8  # about 1 s waiting, then 1 s running
+        r = httpx.get(url + "/sparql", params={"query": small}, headers={"X-Client": "patient"}, timeout=30)
+        assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "10000"
+        assert metric(url, "axiskg_query_timeouts_total") == 2  # the runaways'
+        assert 'reason="busy"} 1' in httpx.get(url + "/metrics").text
+    finally:
+        stop_server(proc)
+
+
 def test_memory_hungry_query_fails_alone(tiny_out: Path) -> None:
     """A query that allocates past --worker-memory-mb kills only its worker; the next query is answered."""
     proc, url = start_server(

@@ -36,7 +36,13 @@ from axiskg.web.http import (
 from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, check_query
 from axiskg.web.negotiation import ASK_OFFERS, GRAPH_OFFERS, RESULTS_OFFERS, SD_OFFERS, Offer, negotiate
 from axiskg.web.results import has_prefixed_names
-from axiskg.web.workers import PoolClosedError, QueryTimeoutError, WorkerCrashedError, execute
+from axiskg.web.workers import (
+    NoWorkerFreeError,
+    PoolClosedError,
+    QueryTimeoutError,
+    WorkerCrashedError,
+    execute,
+)
 
 RawHeaders = list[tuple[bytes, bytes]]
 Answer = tuple[int, RawHeaders, bytes]
@@ -509,6 +515,13 @@ async def _run_in_worker(
         finally:
             if sem is not None:
                 sem.release()
+    except NoWorkerFreeError as exc:  # the others' queries held every worker: this one did not run
+        raise HTTPError(
+            503,
+            f"the endpoint is busy: {exc}, so the query did not run; retry later",
+            {"Retry-After": str(max(1, int(timeout)))},
+            reason="busy",
+        ) from exc
     except QueryTimeoutError as exc:
         server.metrics.timeouts += 1
         server.fairness.charge(client, timeout)

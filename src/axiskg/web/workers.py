@@ -44,6 +44,10 @@ class QueryTimeoutError(Exception):
     """The query passed its deadline; the worker that ran it was killed."""
 
 
+class NoWorkerFreeError(QueryTimeoutError):
+    """No query worker became free before the deadline: the query did not run (the server is busy)."""
+
+
 class WorkerCrashedError(Exception):
     """The worker died while running the query (it has been replaced)."""
 
@@ -343,19 +347,20 @@ class WorkerPool:
             await self._spawn()
 
     async def run(self, request: dict[str, Any], timeout: float) -> Answer:
-        """Run one query; the deadline covers the wait for a free worker and the execution."""
-        start = time.monotonic()
+        """Run one query: it waits at most `timeout` seconds for a free worker (else NoWorkerFreeError: it
+        did not run), then runs for at most `timeout` seconds (else QueryTimeoutError: it was stopped). A
+        query stopped at its deadline has had the whole of it, however long the queue before it was."""
         payload = marshal.dumps(request)
         self.in_flight += 1
         try:
             try:
                 w = await self._acquire(timeout)
             except TimeoutError as exc:
-                raise QueryTimeoutError("no query worker became free before the deadline") from exc
-            left = max(0.001, timeout - (time.monotonic() - start))
+                raise NoWorkerFreeError(f"no query worker became free within {timeout:g} s") from exc
+            start = time.monotonic()
             answers = w.channel.answers
             fut = w.call(payload)
-            timer = asyncio.get_running_loop().call_later(left, _expire, fut)
+            timer = asyncio.get_running_loop().call_later(timeout, _expire, fut)
             try:
                 status, rows, truncated, err, body = await fut
             except TimeoutError as exc:
