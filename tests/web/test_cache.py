@@ -23,7 +23,7 @@ def _deep_size(obj: Any, seen: set[int]) -> int:
     size = sys.getsizeof(obj)
     if isinstance(obj, dict):
         size += sum(_deep_size(k, seen) + _deep_size(v, seen) for k, v in obj.items())
-    elif isinstance(obj, (list, tuple, set, frozenset)):
+    elif isinstance(obj, list | tuple | set | frozenset):
         size += sum(_deep_size(x, seen) for x in obj)
     elif hasattr(obj, "__dict__"):
         size += _deep_size(vars(obj), seen)

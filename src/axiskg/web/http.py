@@ -252,9 +252,9 @@ OBJECT_BYTES = 60  # a bytes or str object's header and the slot that holds it (
 
 def key_bytes(key: Any) -> int:
     """The memory of a cache key: a tuple of strings, bytes, numbers or tuples of them."""
-    if isinstance(key, (str, bytes)):
+    if isinstance(key, str | bytes):
         return OBJECT_BYTES + len(key)
-    if isinstance(key, (tuple, list, frozenset)):
+    if isinstance(key, tuple | list | frozenset):
         return OBJECT_BYTES + sum(key_bytes(k) for k in key)
     return OBJECT_BYTES
 
