@@ -187,14 +187,15 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox.Triple]:
     """`triples` in the order a person reads a document: the subject `first` (the IRI described), then the
     others' IRIs, then blank nodes, each subject's triples together with rdf:type first and the rest by
-    predicate and object. The serializers abbreviate consecutive triples (Turtle's `;` and `,`, one node
-    object in JSON-LD, one rdf:Description in RDF/XML), so each subject is written once."""
+    predicate (the objects of a predicate as the query gave them: sorting them too cost 40% more). The
+    serializers abbreviate consecutive triples (Turtle's `;` and `,`, one node object in JSON-LD, one
+    rdf:Description in RDF/XML), so each subject is written once."""
 
-    def key(t: ox.Triple) -> tuple[int, str, bool, str, str]:
+    def key(t: ox.Triple) -> tuple[int, str, bool, str]:
         s, p = t.subject, t.predicate
         if isinstance(s, ox.NamedNode):
-            return (0 if s.value == first else 1), s.value, p != _RDF_TYPE, p.value, str(t.object)
-        return 2, str(s), p != _RDF_TYPE, p.value, str(t.object)  # a blank node (or an RDF-star triple)
+            return (0 if s.value == first else 1), s.value, p != _RDF_TYPE, p.value
+        return 2, str(s), p != _RDF_TYPE, p.value  # a blank node (or an RDF-star triple)
 
     return sorted(triples, key=key)
 
