@@ -24,7 +24,12 @@ def serve(
         min=1,
         help="Query worker processes per HTTP worker (killed and replaced at the deadline)",
     ),
-    timeout: float = typer.Option(30.0, "--timeout", min=0.01, help="Query deadline in seconds"),
+    timeout: float = typer.Option(
+        30.0,
+        "--timeout",
+        min=0.01,
+        help="Query deadline in seconds of running (a query that finds no free worker as long is a 503)",
+    ),
     service_timeout: float = typer.Option(
         10.0,
         "--service-timeout",
