@@ -350,24 +350,28 @@ def test_a_query_that_finds_no_free_worker_gets_a_503_and_one_that_waited_runs_i
         return r.status_code, time.monotonic() - started
 
     try:
-        with ThreadPoolExecutor(2) as pool:
+        with ThreadPoolExecutor(3) as pool:
             first = pool.submit(runaway, "hog")
             while metric(url, "axiskg_queries_in_flight") < 1:
                 time.sleep(0.005)
             second = pool.submit(runaway, "hog-2")
             while metric(url, "axiskg_queries_in_flight") < 2:
                 time.sleep(0.005)
+            document = pool.submit(
+                httpx.get, url + "/id/person/alice.ttl", headers={"X-Client": "reader"}, timeout=30
+            )
             r = httpx.get(
                 url + "/sparql", params={"query": small}, headers={"X-Client": "patient"}, timeout=30
             )
             assert first.result()[0] == 504
             status, took = second.result()
         assert r.status_code == 503 and "did not run" in r.text and int(r.headers["retry-after"]) >= 1
+        assert document.result().status_code == 503  # a Linked Data document waits for a worker alike
         assert status == 504 and took >= 1.8  # about 1 s waiting, then 1 s running
         r = httpx.get(url + "/sparql", params={"query": small}, headers={"X-Client": "patient"}, timeout=30)
         assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "10000"
         assert metric(url, "axiskg_query_timeouts_total") == 2  # the runaways'
-        assert 'reason="busy"} 1' in httpx.get(url + "/metrics").text
+        assert 'reason="busy"} 2' in httpx.get(url + "/metrics").text
     finally:
         stop_server(proc)
 

@@ -138,6 +138,13 @@ def _choose(request: Request, forced: Offer | None) -> Offer:
     return offer
 
 
+def _refused(request: Request, exc: HTTPError) -> Response:
+    """The error answer of a refused request, counted by reason in /metrics (as sparql.refused)."""
+    if exc.reason:
+        request.app.state.server.metrics.refuse(exc.reason)
+    return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+
+
 def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
     """404 in the format asked for; of `headers`, what an error carries (no validator, no Content-Location:
     there is no representation)."""
@@ -229,7 +236,7 @@ async def entity(request: Request) -> Response:
             return _not_found(_choose(request, forced), iri, {} if forced else {"Vary": "Accept"})
         return await _describe(request, iri, DESCRIBE_ENTITY.format(axo=AXO, iri=iri), forced)
     except HTTPError as exc:
-        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+        return _refused(request, exc)
 
 
 def _ontology_documents(state: Any, base: str) -> frozenset[str]:
@@ -267,7 +274,7 @@ async def ontology(request: Request) -> Response:
         graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
         return await _describe(request, doc, DESCRIBE_GRAPH.format(graph=graph), forced, html_iri=doc)
     except HTTPError as exc:
-        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+        return _refused(request, exc)
 
 
 async def graph(request: Request) -> Response:
@@ -280,7 +287,7 @@ async def graph(request: Request) -> Response:
             return _not_found(offer, g, {"Vary": "Accept"})
         return await _describe(request, g, DESCRIBE_GRAPH.format(graph=g), forced, html_iri=g)
     except HTTPError as exc:
-        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+        return _refused(request, exc)
 
 
 # ---------------------------------------------------------------- downloads and VoID
@@ -548,7 +555,7 @@ async def dataset(request: Request) -> Response:
         _, forced = _split_extension(request.url.path)
         offer = _choose(request, forced)
     except HTTPError as exc:
-        return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
+        return _refused(request, exc)
     headers = {} if forced else {"Vary": "Accept"}
     if forced is None and "ext" in request.path_params:  # /dataset.xyz: no such document
         iri = request.app.state.server.settings.base_iri + "dataset." + request.path_params["ext"]
