@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from axiskg.iris import PREFIXES
+from axiskg.web.bounded import RDF_TYPE
 from axiskg.web.limits import IRIREF, check_services
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -181,9 +182,6 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, st
     return ox.serialize(items, format=rdf_format, **kwargs) or b""
 
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-
 def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox.Triple]:
     """`triples` in the order a person reads a document: the subject `first` (the IRI described), then the
     others' IRIs, then blank nodes, each subject's triples together with rdf:type first and the rest by
@@ -194,8 +192,8 @@ def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox
     def key(t: ox.Triple) -> tuple[int, str, bool, str]:
         s, p = t.subject, t.predicate
         if isinstance(s, ox.NamedNode):
-            return (0 if s.value == first else 1), s.value, p != _RDF_TYPE, p.value
-        return 2, str(s), p != _RDF_TYPE, p.value  # a blank node (or an RDF-star triple)
+            return (0 if s.value == first else 1), s.value, p != RDF_TYPE, p.value
+        return 2, str(s), p != RDF_TYPE, p.value  # a blank node (or an RDF-star triple)
 
     return sorted(triples, key=key)
 
