@@ -22,6 +22,7 @@ from axiskg import iris
 from axiskg.build import STEPS, build
 from axiskg.errors import BuildError, ParseError, ShapeViolationError
 from axiskg.release import list_releases, open_release
+from axiskg.void import DEFAULT_BASE_URL
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -252,10 +253,80 @@ def test_a_new_build_becomes_current_and_keeps_the_old_release(tiny_project: Pat
 
 def test_keep_prunes_the_oldest_releases(tiny_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    ids = [build(tiny_project, out).id for _ in range(3)]
-    result = build(tiny_project, out, keep=2)
+    ids = [build(tiny_project, out, force=True).id for _ in range(3)]
+    result = build(tiny_project, out, keep=2, force=True)
     assert [p.name for p in list_releases(out)] == [ids[2], result.id]
     assert sorted(p.name for p in result.pruned) == ids[:2]
+
+
+# --- a build of unchanged inputs writes nothing -----------------------------------------------------------
+
+
+def test_rebuilding_unchanged_inputs_keeps_the_current_release(tiny_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(tiny_project, out)
+    before = _snapshot(out)
+    seen: list[str] = []
+    again = build(tiny_project, out, progress=seen.append)
+    assert again.unchanged and not first.unchanged
+    assert (again.id, again.release_dir, again.triples, again.graphs) == (
+        first.id, first.release_dir, first.triples, first.graphs
+    )
+    assert _snapshot(out) == before  # no release written, `current` not touched
+    assert seen == ["parse"]  # nothing derived, dumped or validated
+    assert json.loads((first.release_dir / "release.json").read_text())["inputs"]
+    forced = build(tiny_project, out, force=True)
+    assert not forced.unchanged and forced.id != first.id
+    assert build(tiny_project, out, full=True).id not in (first.id, forced.id)  # --full validates anew
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["data", "shapes", "ontology", "query", "new query", "base url", "source text", "unchecked release"],
+)
+def test_a_changed_input_makes_a_new_release(
+    tiny_project: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "000_report.txt").write_text("The text a quote is checked against.\n")
+    monkeypatch.setenv("AXISKG_SOURCES", str(texts))
+    first = build(tiny_project, out, check=change != "unchecked release")
+    base_url = DEFAULT_BASE_URL
+    if change in ("data", "shapes", "ontology"):
+        edited = sorted((tiny_project / change).glob("*.ttl"))[0]
+        edited.write_text(edited.read_text() + "\n# an edit\n")
+    elif change == "query":
+        edited = sorted((tiny_project / "queries").glob("*.rq"))[0]
+        edited.write_text(edited.read_text() + "\n# an edit\n")
+    elif change == "new query":
+        (tiny_project / "queries" / "count.rq").write_text(
+            "# title: Triples\n# description: How many triples.\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n"
+        )
+    elif change == "base url":
+        base_url = "https://example.org/kg/"
+    elif change == "source text":
+        (texts / "000_report.txt").write_text("Another text.\n")
+    second = build(tiny_project, out, base_url=base_url)
+    assert not second.unchanged
+    assert second.id != first.id
+    assert sorted(p.name for p in list_releases(out)) == sorted([first.id, second.id])
+
+
+def test_build_says_when_nothing_changed(tiny_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "axiskg", "build", "--root", str(tiny_project), "--out", str(out)]
+    first = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    second = subprocess.run(cmd + ["--format", "json"], capture_output=True, text=True, check=True).stdout
+    third = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    assert first.startswith("built ")
+    built_id = first.split()[1].rstrip(":")
+    assert json.loads(second)["unchanged"] is True and json.loads(second)["id"] == built_id
+    assert third.startswith(f"unchanged: {built_id} ")
+    assert "--force" in third
+    forced = subprocess.run(cmd + ["--force"], capture_output=True, text=True, check=True).stdout
+    assert forced.startswith("built ") and built_id not in forced.split("\n")[0]
 
 
 # --- nothing is published on failure -----------------------------------------------------------------
@@ -300,7 +371,7 @@ def test_a_failed_write_publishes_nothing(built: tuple[Path, Path]) -> None:
     root, out = built
     before = _snapshot(out)
     proc = subprocess.run(
-        [sys.executable, "-m", "axiskg", "build", "--root", str(root), "--out", str(out)],
+        [sys.executable, "-m", "axiskg", "build", "--root", str(root), "--out", str(out), "--force"],
         preexec_fn=_limit_file_size,
         capture_output=True,
         text=True,
@@ -335,7 +406,7 @@ def test_a_full_disk_publishes_nothing(tiny_project: Path, tiny_tmpfs: Path) -> 
     free = shutil.disk_usage(tiny_tmpfs).free
     (tiny_tmpfs / "filler").write_bytes(b"\0" * max(0, free - 100_000))  # leave 100 kB: less than a release
     with pytest.raises(BuildError, match="No space left on device"):
-        build(tiny_project, out)
+        build(tiny_project, out, force=True)
     assert _snapshot(out) == before
     assert sorted(p.name for p in (out / "releases").iterdir()) == before[1]
     assert open_release(out).id == before[1][0]
@@ -400,17 +471,24 @@ def test_repository_release_has_a_graph_per_source_file(release: object) -> None
     assert report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms) == Literal(True)
 
 
-def test_concurrent_builds_into_one_output_are_serialized(tiny_project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("force", [True, False])
+def test_concurrent_builds_into_one_output_are_serialized(tiny_project: Path, tmp_path: Path, force: bool) -> None:
+    """Two builds at once each write a whole release (--force), or, of the same inputs, only the first does:
+    the second sees under the output's lock that the current release is what it would build."""
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "axiskg", "build", "--root", str(tiny_project), "--out", str(out)]
     procs = [
-        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+        subprocess.Popen(cmd + ["--force"] * force, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
     ]
+    said = []
     for p in procs:
-        _, err = p.communicate()
+        stdout, err = p.communicate()
         assert p.returncode == 0, err
+        said.append(stdout.split()[0].rstrip(":"))
     releases = [p.name for p in list_releases(out)]
-    assert len(releases) == 2
+    assert len(releases) == (2 if force else 1)
+    assert sorted(said) == (["built", "built"] if force else ["built", "unchanged"])
     assert os.readlink(out / "current") in {f"releases/{r}" for r in releases}
     for r in releases:
         assert open_release(out / "releases" / r).graphs  # each one complete

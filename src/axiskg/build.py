@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import functools
 import gc
 import hashlib
+import importlib.metadata
 import itertools
 import json
 import multiprocessing
@@ -24,11 +26,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from axiskg import __version__, iris, validation_page
 from axiskg import void as void_mod
+from axiskg.checks import source_dirs
 from axiskg.derive import derive
 from axiskg.dumps import turtle_prefixes, write_dumps
 from axiskg.errors import BuildError, ShapeViolationError
@@ -56,6 +60,8 @@ class BuildResult:
     graphs: dict[str, int] = field(default_factory=dict)
     report: ValidationReport | None = None
     pruned: list[Path] = field(default_factory=list)
+    unchanged: bool = False
+    """True when nothing was built: the current release was made from the same inputs (see `inputs_digest`)."""
 
 
 def _content_hash(parsed: list[ParsedFile]) -> str:
@@ -64,6 +70,71 @@ def _content_hash(parsed: list[ParsedFile]) -> str:
         h.update(p.source.display.encode() + b"\0")
         h.update(p.source.path.read_bytes())
     return h.hexdigest()[:8]
+
+
+_DEPENDENCIES = ("pyoxigraph", "rdflib", "pyshacl")
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The axiskg code and the versions of the libraries that write a release: a build by other code is not
+    the same release, even from the same files."""
+    h = hashlib.sha256(f"axiskg {__version__}\0".encode())
+    for name in _DEPENDENCIES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(f"{name} {importlib.metadata.version(name)}\0".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.digest()
+
+
+def inputs_digest(project: Project, parsed: list[ParsedFile], *, base_url: str) -> str:
+    """A hash over everything a release is made from: every file read (ontology, shapes, data) and the named
+    queries it carries, by path and content, the base URL, and the code (`_code_digest`). Stored in
+    release.json as "inputs"; a build whose inputs match the current release's makes no new release."""
+    h = hashlib.sha256(_code_digest())
+    h.update(f"base {base_url}\0".encode())
+    for p in parsed:
+        h.update(b"file " + p.source.display.encode() + b"\0" + p.source.path.read_bytes() + b"\0")
+    queries = sorted(project.queries_dir.glob("*.rq")) if project.queries_dir.is_dir() else []
+    for q in queries:
+        h.update(b"query " + q.name.encode() + b"\0" + q.read_bytes() + b"\0")
+    # the reports' texts the quotes are checked against (axiskg.checks): another text, or one that appears
+    # where there was none, may fail a quote that passed
+    texts = [d for d in source_dirs(project.root) if d.is_dir()] + [project.root]
+    for d in texts:
+        for f in sorted(d.glob("*.txt")):
+            if f.is_file():
+                h.update(b"text " + str(f).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _current_if_unchanged(out_dir: Path, digest: str, check: bool) -> tuple[Path, dict[str, Any]] | None:
+    """The current release and its metadata when it was built from the same inputs (and validated, when
+    `check` asks for a validated release); else None."""
+    current = out_dir / CURRENT
+    try:
+        meta = json.loads((current / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("inputs") != digest:
+        return None
+    if check and meta.get("conforms") is not True:
+        return None  # built with --no-check: this build validates
+    return current.resolve(), meta
+
+
+def _unchanged(out_dir: Path, digest: str, check: bool, keep: int | None) -> BuildResult | None:
+    """The result of a build that writes nothing, the current release being made from the same inputs (to
+    call under the output's lock; prunes to `keep`); None when it is not."""
+    same = _current_if_unchanged(out_dir, digest, check)
+    if same is None:
+        return None
+    current, meta = same
+    pruned = prune(out_dir, keep) if keep is not None else []
+    graphs = {str(k): int(v) for k, v in dict(meta.get("graphs", {})).items()}
+    return BuildResult(current, str(meta["id"]), sum(graphs.values()), graphs, None, pruned, unchanged=True)
 
 
 def _sha256(path: Path) -> str:
@@ -227,6 +298,7 @@ def _write_release(
     rid: str,
     created: datetime,
     base_url: str,
+    inputs: str,
     step: Progress,
     parallel: bool = True,
 ) -> tuple[dict[str, object], ValidationReport | None]:
@@ -340,6 +412,7 @@ def _write_release(
         if report is not None
         else None,
         "base_url": base_url,
+        "inputs": inputs,
         "sources": {p.source.display: p.source.graph for p in parsed},
         "files": files,
     }
@@ -399,8 +472,14 @@ def build(
     base_url: str = void_mod.DEFAULT_BASE_URL,
     progress: Progress | None = None,
     full: bool | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Validate the project at `root` and write a new release under `out`, then make it current.
+
+    When the current release was built from the same inputs (files, named queries, base URL and code: see
+    `inputs_digest`), and validated if `check`, nothing is written: the result is that release with
+    `unchanged=True` (`force=True` or `full=True` build anyway). Rebuilding unchanged data would only make a
+    copy with a new id, and a new ETag for every cached answer of a server serving it.
 
     Raises ParseError (a Turtle syntax error), ShapeViolationError (the data does not conform; its
     `.report` has every problem) or BuildError (the release could not be written). In every case
@@ -421,6 +500,13 @@ def build(
     if broken:
         raise broken[0]
     out_dir = Path(out).resolve()
+    digest = inputs_digest(project, parsed, base_url=base_url)
+    reuse = not force and not full
+    if reuse and _current_if_unchanged(out_dir, digest, check) is not None:
+        with _lock(out_dir):  # looked at again under the lock: a concurrent build may have replaced it
+            unchanged = _unchanged(out_dir, digest, check, keep)
+        if unchanged is not None:
+            return unchanged
     if full is None:
         full = os.environ.get(FULL_VALIDATION_ENV, "") not in ("", "0")
     baseline = None if full or not check else load_baseline(out_dir)
@@ -430,6 +516,10 @@ def build(
     try:
         (out_dir / RELEASES).mkdir(parents=True, exist_ok=True)
         with _lock(out_dir):
+            # a concurrent build of the same inputs that finished while this one waited for the lock
+            unchanged = _unchanged(out_dir, digest, check, keep) if reuse else None
+            if unchanged is not None:
+                return unchanged
             _remove_stale_tmp(out_dir / RELEASES)
             rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + _content_hash(parsed)
             n = 1
@@ -446,6 +536,7 @@ def build(
                 rid=rid,
                 created=created,
                 base_url=base_url,
+                inputs=digest,
                 step=step,
                 parallel=validation is None or baseline is not None,
             )

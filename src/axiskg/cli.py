@@ -216,8 +216,14 @@ def build(
     full: bool = typer.Option(
         False, "--full", help="Validate the whole graph, not only what changed since the current release"
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Build a new release even when nothing changed since the current one"
+    ),
 ) -> None:
     """Validate, derive and write a new release, then make it current (atomically).
+
+    When nothing changed since the current release (the same files, named queries, --base-url and axiskg
+    code), nothing is written and the current release stays: --force (or --full) builds anyway.
 
     Validation is incremental by default: only the nodes whose neighbourhood changed since the current
     release are checked (a full check runs when the shapes or ontology changed); --full checks everything.
@@ -230,7 +236,7 @@ def build(
     """
     with _errors(), _progress("building", len(build_mod.STEPS)) as step:
         result = build_mod.build(
-            root, out, check, keep=keep, base_url=base_url, progress=step, full=full or None
+            root, out, check, keep=keep, base_url=base_url, progress=step, full=full or None, force=force
         )
     if fmt is OutputFormat.json:
         _print_json(
@@ -240,10 +246,17 @@ def build(
                 "triples": result.triples,
                 "graphs": result.graphs,
                 "pruned": [str(p) for p in result.pruned],
+                "unchanged": result.unchanged,
             }
         )
         return
-    typer.echo(f"built {result.id}: {result.triples} triples in {len(result.graphs)} graphs")
+    if result.unchanged:
+        typer.echo(
+            f"unchanged: {result.id} ({result.triples} triples) was built from the same files, queries and"
+            " code and stays current; nothing written (--force builds a new release)"
+        )
+    else:
+        typer.echo(f"built {result.id}: {result.triples} triples in {len(result.graphs)} graphs")
     typer.echo(f"release: {result.release_dir}")
     typer.echo(f"current: {Path(out) / 'current'} -> releases/{result.release_dir.name}")
     for p in result.pruned:
