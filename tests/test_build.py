@@ -270,7 +270,10 @@ def test_rebuilding_unchanged_inputs_keeps_the_current_release(tiny_project: Pat
     again = build(tiny_project, out, progress=seen.append)
     assert again.unchanged and not first.unchanged
     assert (again.id, again.release_dir, again.triples, again.graphs) == (
-        first.id, first.release_dir, first.triples, first.graphs
+        first.id,
+        first.release_dir,
+        first.triples,
+        first.graphs,
     )
     assert _snapshot(out) == before  # no release written, `current` not touched
     assert seen == ["parse"]  # nothing derived, dumped or validated
@@ -472,7 +475,9 @@ def test_repository_release_has_a_graph_per_source_file(release: object) -> None
 
 
 @pytest.mark.parametrize("force", [True, False])
-def test_concurrent_builds_into_one_output_are_serialized(tiny_project: Path, tmp_path: Path, force: bool) -> None:
+def test_concurrent_builds_into_one_output_are_serialized(
+    tiny_project: Path, tmp_path: Path, force: bool
+) -> None:
     """Two builds at once each write a whole release (--force), or, of the same inputs, only the first does:
     the second sees under the output's lock that the current release is what it would build."""
     out = tmp_path / "out"

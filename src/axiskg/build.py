@@ -61,7 +61,7 @@ class BuildResult:
     report: ValidationReport | None = None
     pruned: list[Path] = field(default_factory=list)
     unchanged: bool = False
-    """True when nothing was built: the current release was made from the same inputs (see `inputs_digest`)."""
+    """True when nothing was built: the current release was made from the same inputs (`inputs_digest`)."""
 
 
 def _content_hash(parsed: list[ParsedFile]) -> str:

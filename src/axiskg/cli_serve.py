@@ -28,7 +28,7 @@ def serve(
         30.0,
         "--timeout",
         min=0.01,
-        help="Query deadline in seconds of running (a query that finds no free worker as long is a 503)",
+        help="Query deadline in seconds of running; also the longest a query waits for its turn (else a 503)",
     ),
     service_timeout: float = typer.Option(
         10.0,

@@ -376,6 +376,51 @@ def test_a_query_that_finds_no_free_worker_gets_a_503_and_one_that_waited_runs_i
         stop_server(proc)
 
 
+def test_the_waits_before_a_query_runs_share_one_timeout(tiny_out: Path) -> None:
+    """A client at its concurrency limit waits for its turn, then for a query worker: the two waits together
+    are bounded by --timeout (before, each had the whole of it, so a request could take three timeouts).
+    One worker, --timeout 1: client A's runaway holds A's turn and the worker for 1 s; client B's runaway
+    waits for the worker and runs next; A's second query waits ~0.8 s for A's turn, then finds the worker
+    busy with B's runaway: what is left of its second of waiting runs out, a 503 about 1 s after it came."""
+    small = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(2)) + " }"
+    proc, url = start_server(
+        tiny_out,
+        "--timeout",
+        "1",
+        "--query-workers",
+        "1",
+        "--client-concurrency",
+        "1",
+        "--client-budget",
+        "0",
+        "--client-header",
+        "X-Client",
+    )
+
+    def ask(query: str, client: str) -> tuple[int, float, str]:
+        started = time.monotonic()
+        r = httpx.get(url + "/sparql", params={"query": query}, headers={"X-Client": client}, timeout=30)
+        return r.status_code, time.monotonic() - started, r.text
+
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            a_runaway = pool.submit(ask, RUNAWAY, "a")
+            while metric(url, "axiskg_queries_in_flight") < 1:
+                time.sleep(0.005)
+            b_runaway = pool.submit(ask, RUNAWAY, "b")
+            while metric(url, "axiskg_queries_in_flight") < 2:
+                time.sleep(0.005)
+            time.sleep(0.2)
+            status, took, text = ask(small, "a")
+            assert a_runaway.result()[0] == 504
+            assert b_runaway.result()[0] == 504
+        assert status == 503 and "did not run" in text, text
+        assert 0.7 <= took < 1.5  # ~1 s: not 1 s for its turn plus 1 s for a worker
+        assert ask(small, "a")[0] == 200
+    finally:
+        stop_server(proc)
+
+
 def test_memory_hungry_query_fails_alone(tiny_out: Path) -> None:
     """A query that allocates past --worker-memory-mb kills only its worker; the next query is answered."""
     proc, url = start_server(

@@ -487,6 +487,9 @@ async def _run_in_worker(
     server.fairness.check_budget(client)
     sem = server.fairness.slot(client)
     start = time.perf_counter()
+    # the waits before the query runs (for this client's turn, then for a query worker) share one bound,
+    # --timeout; the run has a deadline of its own
+    wait_until = time.monotonic() + settings.timeout
     try:
         if sem is not None:
             try:
@@ -503,7 +506,7 @@ async def _run_in_worker(
             for attempt in (1, 2):
                 state = server.require()
                 try:
-                    answer = await state.pool.run(req, timeout)
+                    answer = await state.pool.run(req, timeout, wait=wait_until - time.monotonic())
                     break
                 except PoolClosedError:  # a new release replaced the pool while we waited: go again
                     if attempt == 2:
@@ -518,7 +521,8 @@ async def _run_in_worker(
     except NoWorkerFreeError as exc:  # the others' queries held every worker: this one did not run
         raise HTTPError(
             503,
-            f"the endpoint is busy: {exc}, so the query did not run; retry later",
+            f"the endpoint is busy: no query worker became free within {settings.timeout:g} s (the longest "
+            "a query waits for its turn), so the query did not run; retry later",
             {"Retry-After": str(max(1, int(timeout)))},
             reason="busy",
         ) from exc

@@ -346,17 +346,19 @@ class WorkerPool:
         if not self._closed:
             await self._spawn()
 
-    async def run(self, request: dict[str, Any], timeout: float) -> Answer:
-        """Run one query: it waits at most `timeout` seconds for a free worker (else NoWorkerFreeError: it
-        did not run), then runs for at most `timeout` seconds (else QueryTimeoutError: it was stopped). A
-        query stopped at its deadline has had the whole of it, however long the queue before it was."""
+    async def run(self, request: dict[str, Any], timeout: float, wait: float | None = None) -> Answer:
+        """Run one query: it waits at most `wait` seconds (default `timeout`) for a free worker (else
+        NoWorkerFreeError: it did not run), then runs for at most `timeout` seconds (else QueryTimeoutError:
+        it was stopped). A query stopped at its deadline has had the whole of it, however long the queue
+        before it was. With `wait` 0 it runs only if a worker is free at once."""
         payload = marshal.dumps(request)
+        wait = timeout if wait is None else max(0.0, wait)
         self.in_flight += 1
         try:
             try:
-                w = await self._acquire(timeout)
+                w = await self._acquire(wait)
             except TimeoutError as exc:
-                raise NoWorkerFreeError(f"no query worker became free within {timeout:g} s") from exc
+                raise NoWorkerFreeError(f"no query worker became free within {wait:.3g} s") from exc
             start = time.monotonic()
             answers = w.channel.answers
             fut = w.call(payload)
