@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 import rdflib
+import rdflib.compare
 from servers import AX, AXO, BASE, TINY_TURTLE, G, make_release, server_log, start_server, stop_server
 
 ALICE = AX + "person/alice"
@@ -95,6 +96,30 @@ def test_entity_description_is_self_contained(tiny_url: str) -> None:
     assert (rdflib.URIRef(AX + "person/bob"), rdflib.RDFS.label, rdflib.Literal("Bob", lang="en")) in g2
 
 
+def test_an_entity_json_ld_document_is_compacted_with_a_context(tiny_url: str) -> None:
+    """JSON-LD as people and plain-JSON programs read it: an inline @context of the prefixes used, compact
+    IRIs, @type, English strings as plain strings, the attribution chain as a @list; the same triples as
+    the Turtle document (was expanded JSON-LD: full IRIs, rdf:type a property, lists as rdf:first/rest)."""
+    r = httpx.get(tiny_url + "/id/person/alice", headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    doc = r.json()
+    context = doc["@context"]
+    assert context["axo"] == AXO and context["ax"] == AX and context["@language"] == "en"
+    assert "sh" not in context and "void" not in context  # only the prefixes the document uses
+    alice = doc["@graph"][0]
+    assert alice["@id"] == "ax:person/alice" and alice["@type"] == "axo:Person"
+    assert alice["org:memberOf"] == {"@id": "ax:org/acme"}
+    claim = next(n for n in doc["@graph"] if n["@id"] == "ax:claim/000-alice-member")
+    assert claim["axo:quote"] == "Alice is reportedly a member of Acme"
+    assert claim["axo:attributionChain"] == {"@list": [{"@id": "ax:source/insider"}]}
+    assert not any("rdf:first" in n for n in doc["@graph"])
+    turtle = httpx.get(tiny_url + "/id/person/alice.ttl").text
+    assert rdflib.compare.isomorphic(
+        rdflib.Graph().parse(data=r.text, format="json-ld"),
+        rdflib.Graph().parse(data=turtle, format="turtle"),
+    )
+
+
 def test_an_entity_document_reads_one_subject_at_a_time(tiny_url: str) -> None:
     """The described entity first, then each other subject once with all its triples (Turtle's `;` and `,`,
     one node object in JSON-LD, one rdf:Description in RDF/XML), rdf:type first: not the query's order."""
@@ -107,9 +132,11 @@ def test_an_entity_document_reads_one_subject_at_a_time(tiny_url: str) -> None:
     assert len(heads) == len(set(heads)) > 3  # acme, bob and alice (incoming links), a claim...
     g = rdflib.Graph().parse(data=ttl, format="turtle")
     assert len(heads) == len(set(g.subjects()))
-    nodes = httpx.get(tiny_url + "/id/org/acme.jsonld").json()
-    assert nodes[0]["@id"] == AX + "org/acme"
-    assert len({n["@id"] for n in nodes}) == len(nodes) == len(heads)
+    nodes = httpx.get(tiny_url + "/id/org/acme.jsonld").json()["@graph"]
+    assert nodes[0]["@id"] == "ax:org/acme"
+    lists = {h for h in heads if h.startswith("_:")}  # an attribution chain's node: a @list in JSON-LD
+    assert len(lists) == 1
+    assert len({n["@id"] for n in nodes}) == len(nodes) == len(heads) - len(lists)
     rdf = ElementTree.fromstring(httpx.get(tiny_url + "/id/org/acme.rdf").content)
     assert len(rdf) == len(heads)  # a node element a subject
 
