@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from json.encoder import encode_basestring as _q  # json.dumps(ensure_ascii=False)'s string encoder (C)
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -199,6 +200,9 @@ def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox
 
 
 JSONLD_PREFIXES = dict(PREFIXES)  # with `ax:`: a compact IRI may hold a slash (`ax:person/slug`)
+_JSONLD_NAMESPACE = re.compile(
+    "|".join(re.escape(ns) for ns in sorted(JSONLD_PREFIXES.values(), key=len)[::-1])
+)
 
 
 def _pyld_term(term: Any) -> dict[str, str]:
@@ -245,15 +249,15 @@ def jsonld_document(triples: list[ox.Triple]) -> bytes:
                 used.add(term.value)
             elif isinstance(term, ox.Literal):
                 used.add(term.datatype.value)
-    context: dict[str, str] = {
-        k: ns for k, ns in JSONLD_PREFIXES.items() if any(iri.startswith(ns) for iri in used)
-    }
+    namespaces = {m.group() for iri in used if (m := _JSONLD_NAMESPACE.match(iri))}
+    context: dict[str, str] = {k: ns for k, ns in JSONLD_PREFIXES.items() if ns in namespaces}
     if any(isinstance(t.object, ox.Literal) and t.object.language == "en" for t in triples):
         context["@language"] = (
-            "en"  # the reports' language: "Ali Khamenei" for {"@value": ..., "@language": "en"}
+            "en"  # the reports' language: "Ali Khamenei", not {"@value": ..., "@language": "en"}
         )
-    document = jsonld.compact(nodes, {"@context": context}) if nodes else []
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    # fromRdf gives expanded JSON-LD: compacting it without expanding it again takes half the time
+    document = jsonld.compact(nodes, {"@context": context}, {"skipExpansion": True}) if nodes else []
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode()  # indented: 40% slower (pure Python)
 
 
 def count_json_rows(body: bytes) -> int | None:
