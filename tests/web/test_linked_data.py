@@ -120,6 +120,18 @@ def test_an_entity_json_ld_document_is_compacted_with_a_context(tiny_url: str) -
     )
 
 
+def test_an_entity_document_declares_the_prefixes_it_uses(tiny_url: str) -> None:
+    """Turtle and RDF/XML documents declare the prefixes their triples use, not all the project knows."""
+    ttl = httpx.get(tiny_url + "/id/person/alice.ttl").text
+    declared = set(re.findall(r"^@prefix (\w*):", ttl, re.M))
+    assert {"axo", "org", "rdfs", "hedge"} <= declared
+    assert not declared & {"sh", "void", "sd", "dcat", "owl"}  # were all declared
+    for prefix in declared:
+        assert re.search(rf"[\s(]{prefix}:", ttl.split("\n", len(declared))[-1]), prefix  # used in the body
+    rdf = httpx.get(tiny_url + "/id/person/alice.rdf").text
+    assert "xmlns:axo=" in rdf and "xmlns:sh=" not in rdf
+
+
 def test_an_entity_document_reads_one_subject_at_a_time(tiny_url: str) -> None:
     """The described entity first, then each other subject once with all its triples (Turtle's `;` and `,`,
     one node object in JSON-LD, one rdf:Description in RDF/XML), rdf:type first: not the query's order."""

@@ -200,9 +200,22 @@ def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox
 
 
 JSONLD_PREFIXES = dict(PREFIXES)  # with `ax:`: a compact IRI may hold a slash (`ax:person/slug`)
-_JSONLD_NAMESPACE = re.compile(
-    "|".join(re.escape(ns) for ns in sorted(JSONLD_PREFIXES.values(), key=len)[::-1])
-)
+# the namespace an IRI is in (the longest of PREFIXES' that it starts with)
+_NAMESPACE = re.compile("|".join(re.escape(ns) for ns in sorted(PREFIXES.values(), key=len, reverse=True)))
+
+
+def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    """The entries of `prefixes` whose namespace holds an IRI of `triples` (a term or a literal's datatype):
+    a document declares the prefixes it uses, not every one the project knows (sh:, void:, sd:...)."""
+    used = {t.predicate.value for t in triples}
+    for t in triples:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode):
+                used.add(term.value)
+            elif isinstance(term, ox.Literal):
+                used.add(term.datatype.value)
+    namespaces = {m.group() for iri in used if (m := _NAMESPACE.match(iri))}
+    return {k: ns for k, ns in prefixes.items() if ns in namespaces}
 
 
 def _pyld_term(term: Any) -> dict[str, str]:
@@ -242,15 +255,7 @@ def jsonld_document(triples: list[ox.Triple]) -> bytes:
     }
     nodes = jsonld.from_rdf(dataset, {})  # rdf:type as @type, well-formed lists as @list
     nodes.sort(key=lambda n: order.get(n["@id"], len(order)))  # fromRdf sorts subjects by IRI
-    used = {t.predicate.value for t in triples}
-    for t in triples:
-        for term in (t.subject, t.object):
-            if isinstance(term, ox.NamedNode):
-                used.add(term.value)
-            elif isinstance(term, ox.Literal):
-                used.add(term.datatype.value)
-    namespaces = {m.group() for iri in used if (m := _JSONLD_NAMESPACE.match(iri))}
-    context: dict[str, str] = {k: ns for k, ns in JSONLD_PREFIXES.items() if ns in namespaces}
+    context: dict[str, str] = used_prefixes(triples, JSONLD_PREFIXES)
     if any(isinstance(t.object, ox.Literal) and t.object.language == "en" for t in triples):
         context["@language"] = (
             "en"  # the reports' language: "Ali Khamenei", not {"@value": ..., "@language": "en"}
@@ -343,4 +348,6 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
         if fmt == "jsonld" and not any(isinstance(t.object, ox.Triple) for t in triples):  # not RDF-star
             return jsonld_document(triples), len(triples), truncated
     prefixes = OUTPUT_PREFIXES if req.get("prefixes") else None
+    if prefixes and "reading_order" in req:  # a document declares what it uses (~3x the Turtle writer's time)
+        prefixes = used_prefixes(triples, prefixes)
     return serialize_triples(triples, fmt, prefixes), len(triples), truncated
