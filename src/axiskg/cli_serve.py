@@ -76,7 +76,10 @@ def serve(
     ),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request"),
     server: str = typer.Option(
-        "uvicorn", "--server", help="ASGI server: uvicorn (uvloop, httptools) or granian"
+        "uvicorn",
+        "--server",
+        help="ASGI server: uvicorn (uvloop, httptools) or granian (without the idle-connection and "
+        "slow-reader limits: behind a reverse proxy only)",
     ),
 ) -> None:
     """Serve the built release: SPARQL endpoint, Linked Data and web pages.

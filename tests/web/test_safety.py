@@ -595,3 +595,34 @@ def test_a_get_of_a_long_query_is_answered_and_a_longer_target_gets_a_414(tiny_u
     assert answer.startswith(b"HTTP/1.1 414 ") and b"exceeds 393216 bytes" in answer
     metrics = httpx.get(tiny_url + "/metrics").text
     assert re.search(r'axiskg_refusals_total\{pid="\d+",reason="uri_too_long"\} [1-9]', metrics)
+
+
+def test_a_connection_that_sends_nothing_is_closed(tiny_out: Path) -> None:
+    """A client that opens connections and sends nothing holds none for long (uvicorn, the default server:
+    its keep-alive timeout, 5 s)."""
+    proc, url = start_server(tiny_out)
+    try:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=15) as silent:
+            started = time.monotonic()
+            assert silent.recv(100) == b""  # closed by the server
+            assert time.monotonic() - started < 10
+    finally:
+        stop_server(proc)
+
+
+def test_granian_says_it_is_for_behind_a_proxy(tiny_out: Path) -> None:
+    """granian keeps a connection that sends nothing open for ever: `--server granian` says so at start."""
+    proc, url = start_server(tiny_out, "--server", "granian")
+    try:
+        assert httpx.get(url + "/health").status_code == 200
+        log = server_log(proc, lambda text: "reverse proxy" in text)
+        assert "--server granian" in log and "behind a reverse proxy" in log
+    finally:
+        stop_server(proc)
+    proc, url = start_server(tiny_out)
+    try:
+        assert httpx.get(url + "/health").status_code == 200
+        assert "reverse proxy" not in server_log(proc, lambda text: False, timeout=0.5)
+    finally:
+        stop_server(proc)
