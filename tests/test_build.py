@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from axiskg import iris
-from axiskg.build import STEPS, build
+from axiskg.build import STEPS, BuildResult, build
 from axiskg.errors import BuildError, ParseError, ShapeViolationError
 from axiskg.release import list_releases, open_release
 from axiskg.void import DEFAULT_BASE_URL
@@ -247,7 +248,8 @@ def test_a_new_build_becomes_current_and_keeps_the_old_release(tiny_project: Pat
     second = build(tiny_project, out)
     assert second.id != first.id
     assert (out / "current").resolve() == second.release_dir
-    assert [p.name for p in list_releases(out)] == [first.id, second.id]
+    # (sorted: two builds within one second have ids of the same second, ordered by their content hash)
+    assert sorted(p.name for p in list_releases(out)) == sorted([first.id, second.id])
     assert second.graphs[iris.GRAPH + "more"] == 2
 
 
@@ -283,19 +285,48 @@ def test_rebuilding_unchanged_inputs_keeps_the_current_release(tiny_project: Pat
     assert build(tiny_project, out, full=True).id not in (first.id, forced.id)  # --full validates anew
 
 
+def _quotes_in_a_source_text(project: Path, texts: Path) -> None:
+    """The tiny report's text (every quote of its claims) in `texts`, named by the report's axo:sourceFile."""
+    quotes = Graph()
+    for f in (project / "data").glob("*.ttl"):
+        quotes.parse(f, format="turtle")
+    text = " ".join(str(q) for q in quotes.objects(None, URIRef(iris.AXO + "quote")))
+    (texts / "000_report.txt").write_text(f"A tiny report. {text} The end.\n")
+    actors = project / "data" / "actors.ttl"
+    dated = '"2023-11-10"^^<http://www.w3.org/2001/XMLSchema#date> .'
+    assert dated in actors.read_text()
+    actors.write_text(
+        actors.read_text().replace(dated, dated[:-2] + ' ;\n    axo:sourceFile "000_report.txt" .')
+    )
+
+
 @pytest.mark.parametrize(
-    "change",
-    ["data", "shapes", "ontology", "query", "new query", "base url", "source text", "unchecked release"],
+    "change, new",
+    [
+        ("data", True),
+        ("shapes", True),
+        ("ontology", True),
+        ("query", True),
+        ("new query", True),
+        ("base url", True),
+        ("the report's text", True),
+        ("another text", False),
+        ("unread file", True),
+        ("unchecked release", True),
+    ],
 )
 def test_a_changed_input_makes_a_new_release(
-    tiny_project: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
+    tiny_project: Path, tmp_path: Path, change: str, new: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
     texts = tmp_path / "texts"
     texts.mkdir()
-    (texts / "000_report.txt").write_text("The text a quote is checked against.\n")
+    _quotes_in_a_source_text(tiny_project, texts)
+    (texts / "001_other.txt").write_text("A text no report names.\n")
     monkeypatch.setenv("AXISKG_SOURCES", str(texts))
     first = build(tiny_project, out, check=change != "unchecked release")
+    if first.report is not None:
+        assert first.report.notes == []  # the quotes were checked against the report's text
     base_url = DEFAULT_BASE_URL
     if change in ("data", "shapes", "ontology"):
         edited = sorted((tiny_project / change).glob("*.ttl"))[0]
@@ -309,12 +340,41 @@ def test_a_changed_input_makes_a_new_release(
         )
     elif change == "base url":
         base_url = "https://example.org/kg/"
-    elif change == "source text":
-        (texts / "000_report.txt").write_text("Another text.\n")
+    elif change == "the report's text":
+        (texts / "000_report.txt").write_text((texts / "000_report.txt").read_text() + "A new sentence.\n")
+    elif change == "another text":
+        (texts / "001_other.txt").write_text("Another text no report names.\n")
+    elif change == "unread file":
+        (tiny_project / "data" / "draft.turtle").write_text("# not read: a warning says so\n")
     second = build(tiny_project, out, base_url=base_url)
-    assert not second.unchanged
-    assert second.id != first.id
-    assert sorted(p.name for p in list_releases(out)) == sorted([first.id, second.id])
+    assert second.unchanged is not new
+    assert (second.id != first.id) is new
+    assert sorted(p.name for p in list_releases(out)) == sorted({first.id, second.id})
+
+
+def test_a_build_waiting_for_the_lock_finds_the_release_it_would_write(
+    tiny_project: Path, tmp_path: Path
+) -> None:
+    """A build that finds no current release starts, then waits for the output's lock; meanwhile another
+    build publishes a release of the same inputs: once it has the lock, it writes nothing."""
+    from axiskg.build import _lock
+
+    out, other = tmp_path / "out", tmp_path / "other"
+    (out / "releases").mkdir(parents=True)
+    made = build(tiny_project, other)  # the release the concurrent build publishes
+    results: list[object] = []
+    with _lock(out):
+        waiting = threading.Thread(target=lambda: results.append(build(tiny_project, out)))
+        waiting.start()
+        waiting.join(timeout=3)
+        assert waiting.is_alive()  # parsed, validating, waiting for the lock
+        shutil.move(made.release_dir, out / "releases" / made.id)
+        (out / "current").symlink_to(f"releases/{made.id}")
+    waiting.join(timeout=60)
+    assert not waiting.is_alive()
+    (result,) = results
+    assert isinstance(result, BuildResult) and result.unchanged and result.id == made.id
+    assert [p.name for p in list_releases(out)] == [made.id]
 
 
 def test_build_says_when_nothing_changed(tiny_project: Path, tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from axiskg import __version__, iris, validation_page
 from axiskg import void as void_mod
-from axiskg.checks import source_dirs
+from axiskg.checks import bare_name, source_path
 from axiskg.derive import derive
 from axiskg.dumps import turtle_prefixes, write_dumps
 from axiskg.errors import BuildError, ShapeViolationError
@@ -67,12 +67,12 @@ class BuildResult:
 def _content_hash(parsed: list[ParsedFile]) -> str:
     h = hashlib.sha256()
     for p in parsed:
-        h.update(p.source.display.encode() + b"\0")
-        h.update(p.source.path.read_bytes())
+        h.update(p.source.display.encode() + b"\0" + p.sha256.encode() + b"\0")
     return h.hexdigest()[:8]
 
 
 _DEPENDENCIES = ("pyoxigraph", "rdflib", "pyshacl")
+_SOURCE_FILE = ox.NamedNode(iris.AXO + "sourceFile")
 
 
 @functools.cache
@@ -90,23 +90,35 @@ def _code_digest() -> bytes:
 
 
 def inputs_digest(project: Project, parsed: list[ParsedFile], *, base_url: str) -> str:
-    """A hash over everything a release is made from: every file read (ontology, shapes, data) and the named
-    queries it carries, by path and content, the base URL, and the code (`_code_digest`). Stored in
+    """A hash over everything a release is made from: every file parsed (ontology, shapes, data: the bytes
+    parsed) and the files left unread (they are warned about), the named queries it carries, the base URL,
+    the reports' source texts its quotes are checked against, and the code (`_code_digest`). Stored in
     release.json as "inputs"; a build whose inputs match the current release's makes no new release."""
     h = hashlib.sha256(_code_digest())
     h.update(f"base {base_url}\0".encode())
     for p in parsed:
-        h.update(b"file " + p.source.display.encode() + b"\0" + p.source.path.read_bytes() + b"\0")
-    queries = sorted(project.queries_dir.glob("*.rq")) if project.queries_dir.is_dir() else []
-    for q in queries:
+        h.update(b"file " + p.source.display.encode() + b"\0" + p.sha256.encode() + b"\0")
+    for folder, unread in project.ignored_files():
+        h.update(f"unread {folder} {unread}\0".encode())
+    for q in project.query_files():
         h.update(b"query " + q.name.encode() + b"\0" + q.read_bytes() + b"\0")
-    # the reports' texts the quotes are checked against (axiskg.checks): another text, or one that appears
-    # where there was none, may fail a quote that passed
-    texts = [d for d in source_dirs(project.root) if d.is_dir()] + [project.root]
-    for d in texts:
-        for f in sorted(d.glob("*.txt")):
-            if f.is_file():
-                h.update(b"text " + str(f).encode() + b"\0" + f.read_bytes() + b"\0")
+    # the texts the quotes are checked against (axiskg.checks): another text, or one found where there was
+    # none, may fail a quote that passed
+    names = sorted(
+        {
+            q.object.value
+            for p in parsed
+            for q in p.quads
+            if q.predicate == _SOURCE_FILE and isinstance(q.object, ox.Literal)
+        }
+    )
+    for name in names:
+        path = source_path(name, project.root) if bare_name(name) else None
+        try:
+            text = path.read_bytes() if path is not None else b"(absent)"
+        except OSError as exc:
+            text = f"(unreadable: {exc.strerror})".encode()
+        h.update(b"text " + name.encode() + b"\0" + text + b"\0")
     return h.hexdigest()
 
 
@@ -236,7 +248,8 @@ def _release_memory() -> None:
 
 
 FULL_VALIDATION_ENV = "AXISKG_FULL_VALIDATION"
-"""Set to 1 to make every build validate the whole graph (as `build(..., full=True)` does)."""
+"""Set to 1 to make every build that writes a release validate the whole graph (as `build(..., full=True)`
+does; unlike it, it does not make a build of unchanged inputs write one)."""
 
 # the report, its SHACL results graph as Turtle, and the data snapshot the next build compares to
 Verdict = tuple[ValidationReport, bytes | None, bytes | None]
@@ -264,36 +277,60 @@ def _shacl_child(parsed: list[ParsedFile], baseline: Baseline | None, conn: Conn
         conn.close()
 
 
-def _start_validation(
-    parsed: list[ParsedFile], baseline: Baseline | None, project: Project
-) -> Callable[[], Verdict]:
+class _Validation:
+    """The verdict of a validation started beside the build: call it to wait for it, `cancel()` when it is no
+    longer wanted (nothing is published)."""
+
+    def __init__(
+        self,
+        project: Project,
+        baseline: Baseline | None,
+        child: Any = None,
+        receive: Connection | None = None,
+        verdict: Verdict | None = None,
+    ) -> None:
+        self._project, self._baseline = project, baseline
+        self._child, self._receive, self._verdict = child, receive, verdict
+
+    def __call__(self) -> Verdict:
+        if self._verdict is not None:
+            return self._verdict
+        assert self._receive is not None and self._child is not None
+        try:
+            verdict: Verdict = self._receive.recv()
+        except EOFError:  # the child died (out of memory, killed): validate here instead (parsed again: the
+            # build frees its quads once they are loaded)
+            verdict = _shacl(parse_project(self._project), self._baseline)
+        finally:
+            self._receive.close()
+            self._child.join()
+        return verdict
+
+    def cancel(self) -> None:
+        """Stop the validating child and reap it."""
+        if self._child is not None:
+            self._child.kill()
+            self._child.join()
+            assert self._receive is not None
+            self._receive.close()
+
+
+def _start_validation(parsed: list[ParsedFile], baseline: Baseline | None, project: Project) -> _Validation:
     """Validate in a forked process (a second core) while the release is written; returns the waiter."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        verdict = _shacl(parsed, baseline)
-        return lambda: verdict
+        return _Validation(project, baseline, verdict=_shacl(parsed, baseline))
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_shacl_child, args=(parsed, baseline, send), daemon=True)
     child.start()
     send.close()
-
-    def wait() -> Verdict:
-        try:
-            verdict: Verdict = receive.recv()
-        except EOFError:  # the child died (out of memory, killed): validate here instead (parsed again: the
-            verdict = _shacl(parse_project(project), baseline)  # build frees its quads once they are loaded)
-        finally:
-            receive.close()
-            child.join()
-        return verdict
-
-    return wait
+    return _Validation(project, baseline, child, receive)
 
 
 def _write_release(
     tmp: Path,
     parsed: list[ParsedFile],
-    validation: Callable[[], Verdict] | None,
+    validation: _Validation | None,
     *,
     rid: str,
     created: datetime,
@@ -430,7 +467,7 @@ def _write_release(
 def _copy_queries(project: Project, tmp: Path) -> None:
     """The release carries the named queries it was built with (queries/*.rq), so that `axiskg query --name`
     and the server's canned-query pages work from a downloaded release, without the project tree."""
-    sources = sorted(project.queries_dir.glob("*.rq")) if project.queries_dir.is_dir() else []
+    sources = project.query_files()
     if sources:
         (tmp / "queries").mkdir()
         for q in sources:
@@ -487,7 +524,8 @@ def build(
 
     Validation is incremental when `out/current` is a validated release built with the same shapes and
     ontology: only the nodes whose neighbourhood changed are checked (see axiskg.validate, "incremental
-    validation"); `full=True` (or AXISKG_FULL_VALIDATION=1) checks the whole graph every time.
+    validation"); `full=True` (or AXISKG_FULL_VALIDATION=1) checks the whole graph every time (of the two,
+    only `full=True` also builds unchanged inputs).
     """
     step: Progress = progress or (lambda _name: None)
     step("parse")
@@ -503,8 +541,11 @@ def build(
     digest = inputs_digest(project, parsed, base_url=base_url)
     reuse = not force and not full
     if reuse and _current_if_unchanged(out_dir, digest, check) is not None:
-        with _lock(out_dir):  # looked at again under the lock: a concurrent build may have replaced it
-            unchanged = _unchanged(out_dir, digest, check, keep)
+        try:
+            with _lock(out_dir):  # looked at again under the lock: a concurrent build may have replaced it
+                unchanged = _unchanged(out_dir, digest, check, keep)
+        except OSError as exc:
+            raise BuildError(f"could not use the release under {out_dir}: {exc.strerror or exc}") from exc
         if unchanged is not None:
             return unchanged
     if full is None:
@@ -518,7 +559,7 @@ def build(
         with _lock(out_dir):
             # a concurrent build of the same inputs that finished while this one waited for the lock
             unchanged = _unchanged(out_dir, digest, check, keep) if reuse else None
-            if unchanged is not None:
+            if unchanged is not None:  # its verdict is not wanted: stopped in `finally`
                 return unchanged
             _remove_stale_tmp(out_dir / RELEASES)
             rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + _content_hash(parsed)
@@ -556,8 +597,7 @@ def build(
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        if validation is not None:  # the release was not written: still reap the validating child
-            with contextlib.suppress(Exception):
-                validation()
+        if validation is not None:  # no release written: stop and reap the validating child
+            validation.cancel()
     graphs = {str(k): int(v) for k, v in dict(meta["graphs"]).items()}  # type: ignore[call-overload]
     return BuildResult(final, rid, sum(graphs.values()), graphs, report, pruned)

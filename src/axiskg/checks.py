@@ -443,7 +443,7 @@ def source_dirs(root: Path | None) -> list[Path]:
     return dirs
 
 
-def _source_path(name: str, root: Path | None) -> Path | None:
+def source_path(name: str, root: Path | None) -> Path | None:
     """The source text named `name` (a bare file name) in the sources folders, or None."""
     candidates = [d / name for d in source_dirs(root)]
     if root is not None:
@@ -451,7 +451,7 @@ def _source_path(name: str, root: Path | None) -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
-def _bare(name: str) -> bool:
+def bare_name(name: str) -> bool:
     """Whether axo:sourceFile names a file of the sources folder (not a path: the check prints passages of
     the file, which must not be any file the validating machine can read)."""
     return bool(name) and Path(name).name == name and name not in (".", "..") and "\\" not in name
@@ -502,7 +502,7 @@ def quotes(
         if name is None:
             unnamed.add(report.value)
             continue
-        if not _bare(name):
+        if not bare_name(name):
             if name not in texts:  # once per report
                 texts[name] = None
                 at = locator().locate(report.value)
@@ -522,7 +522,7 @@ def quotes(
                 )
             continue
         if name not in texts:
-            path = _source_path(name, root)
+            path = source_path(name, root)
             texts[name] = normalise(path.read_text(encoding="utf-8-sig", errors="replace")) if path else None
         text = texts[name]
         if text is None:

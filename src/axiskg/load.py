@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ class ParsedFile:
     source: SourceFile
     quads: list[ox.Quad] = field(default_factory=list)
     error: ParseError | None = None
+    sha256: str = ""
+    """The hash of the bytes parsed (what a release is made from, even if the file changed since)."""
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -57,22 +60,20 @@ def parse_file(sf: SourceFile) -> ParsedFile:
 
     A UTF-8 byte order mark at the start of the file (some Windows editors write one) is skipped."""
     graph = ox.NamedNode(sf.graph)
+    data = sf.path.read_bytes()  # read once: parsed and hashed alike
+    sha256 = hashlib.sha256(data).hexdigest()
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data  # lines are unchanged
     try:
-        with sf.path.open("rb") as f:
-            bom = f.read(len(_BOM)) == _BOM
-            if bom:  # parse what follows it (lines are unchanged); otherwise let pyoxigraph read the file
-                triples = ox.parse(input=f, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
-                quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
-        if not bom:
-            quads = [
-                ox.Quad(q.subject, q.predicate, q.object, graph)
-                for q in ox.parse(path=str(sf.path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
-            ]
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in ox.parse(input=body, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+        ]
     except SyntaxError as exc:
-        return ParsedFile(sf, error=parse_error(sf, exc))
+        return ParsedFile(sf, error=parse_error(sf, exc), sha256=sha256)
     except UnicodeDecodeError as exc:
-        return ParsedFile(sf, error=ParseError(sf.display, None, None, f"not UTF-8 text: {exc.reason}"))
-    return ParsedFile(sf, quads)
+        error = ParseError(sf.display, None, None, f"not UTF-8 text: {exc.reason}")
+        return ParsedFile(sf, error=error, sha256=sha256)
+    return ParsedFile(sf, quads, sha256=sha256)
 
 
 def parse_files(files: Iterable[SourceFile]) -> list[ParsedFile]:

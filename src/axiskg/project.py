@@ -83,3 +83,7 @@ class Project:
     @property
     def queries_dir(self) -> Path:
         return self.root / "queries"
+
+    def query_files(self) -> list[Path]:
+        """The named queries (queries/*.rq), by name."""
+        return sorted(self.queries_dir.glob("*.rq")) if self.queries_dir.is_dir() else []

@@ -546,7 +546,7 @@ def schema_key(parsed: Iterable[ParsedFile]) -> str:
     h = hashlib.sha256(f"{INDEX_FORMAT}\0{__version__}\0{pyshacl.__version__}\0".encode())
     for p in sorted(parsed, key=lambda p: p.source.display):
         if p.source.folder in ("ontology", "shapes"):
-            h.update(p.source.display.encode() + b"\0" + p.source.path.read_bytes() + b"\0")
+            h.update(p.source.display.encode() + b"\0" + p.sha256.encode() + b"\0")
     return h.hexdigest()
 
 
