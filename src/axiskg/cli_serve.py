@@ -28,7 +28,8 @@ def serve(
         30.0,
         "--timeout",
         min=0.01,
-        help="Query deadline in seconds of running; also the longest a query waits for its turn (else a 503)",
+        help="Query deadline in seconds of running; also the longest a query waits to run (for its client's "
+        "turn, else a 429; then for a free worker, else a 503)",
     ),
     service_timeout: float = typer.Option(
         10.0,

@@ -380,7 +380,7 @@ def test_the_waits_before_a_query_runs_share_one_timeout(tiny_out: Path) -> None
     """A client at its concurrency limit waits for its turn, then for a query worker: the two waits together
     are bounded by --timeout (before, each had the whole of it, so a request could take three timeouts).
     One worker, --timeout 1: client A's runaway holds A's turn and the worker for 1 s; client B's runaway
-    waits for the worker and runs next; A's second query waits ~0.8 s for A's turn, then finds the worker
+    waits for the worker and runs next; A's second query waits ~0.6 s for A's turn, then finds the worker
     busy with B's runaway: what is left of its second of waiting runs out, a 503 about 1 s after it came."""
     small = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(2)) + " }"
     proc, url = start_server(
@@ -407,6 +407,8 @@ def test_the_waits_before_a_query_runs_share_one_timeout(tiny_out: Path) -> None
             a_runaway = pool.submit(ask, RUNAWAY, "a")
             while metric(url, "axiskg_queries_in_flight") < 1:
                 time.sleep(0.005)
+            # B's wait for the worker (1 s) must outlast A's run by more than the worker's replacement
+            time.sleep(0.15)
             b_runaway = pool.submit(ask, RUNAWAY, "b")
             while metric(url, "axiskg_queries_in_flight") < 2:
                 time.sleep(0.005)
@@ -597,6 +599,7 @@ def test_a_get_of_a_long_query_is_answered_and_a_longer_target_gets_a_414(tiny_u
     assert re.search(r'axiskg_refusals_total\{pid="\d+",reason="uri_too_long"\} [1-9]', metrics)
 
 
+@pytest.mark.slow
 def test_a_connection_that_sends_nothing_is_closed(tiny_out: Path) -> None:
     """A client that opens connections and sends nothing holds none for long (uvicorn, the default server:
     its keep-alive timeout, 5 s)."""

@@ -22,6 +22,7 @@ from axiskg.web.limits import IRIREF, check_services
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIRLANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 
 NAME_TO_RDF_FORMAT = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -200,6 +201,7 @@ def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox
 
 
 JSONLD_PREFIXES = dict(PREFIXES)  # with `ax:`: a compact IRI may hold a slash (`ax:person/slug`)
+_UNWRITTEN_DATATYPES = {XSD_STRING, RDF_LANGSTRING, RDF_DIRLANGSTRING}
 # the namespace an IRI is in (the longest of PREFIXES' that it starts with)
 _NAMESPACE = re.compile("|".join(re.escape(ns) for ns in sorted(PREFIXES.values(), key=len, reverse=True)))
 
@@ -207,12 +209,16 @@ _NAMESPACE = re.compile("|".join(re.escape(ns) for ns in sorted(PREFIXES.values(
 def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
     """The entries of `prefixes` whose namespace holds an IRI of `triples` (a term or a literal's datatype):
     a document declares the prefixes it uses, not every one the project knows (sh:, void:, sd:...)."""
-    used = {t.predicate.value for t in triples}
+    used: set[str] = set()
     for t in triples:
+        # rdf:type is written `a` (Turtle) or @type (JSON-LD; a literal object stays rdf:type); a string's
+        # datatype is not written at all
+        if t.predicate != RDF_TYPE or isinstance(t.object, ox.Literal):
+            used.add(t.predicate.value)
         for term in (t.subject, t.object):
             if isinstance(term, ox.NamedNode):
                 used.add(term.value)
-            elif isinstance(term, ox.Literal):
+            elif isinstance(term, ox.Literal) and term.datatype.value not in _UNWRITTEN_DATATYPES:
                 used.add(term.datatype.value)
     namespaces = {m.group() for iri in used if (m := _NAMESPACE.match(iri))}
     return {k: ns for k, ns in prefixes.items() if ns in namespaces}
@@ -229,15 +235,25 @@ def _pyld_term(term: Any) -> dict[str, str]:
     return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
+def compactable(triples: list[ox.Triple]) -> bool:
+    """Whether `jsonld_document` can write `triples` without losing anything: no RDF-star triple term, no
+    literal with a base direction (`"..."@ar--rtl`: PyLD's fromRdf would drop the direction)."""
+    return not any(
+        isinstance(t.object, ox.Triple)
+        or (isinstance(t.object, ox.Literal) and t.object.direction is not None)
+        for t in triples
+    )
+
+
 def jsonld_document(triples: list[ox.Triple]) -> bytes:
     """`triples` (no RDF-star triple terms) as a Linked Data document in compacted JSON-LD, as people and
     programs read one: an inline @context of the prefixes it uses (and "@language": "en"), compact IRIs
     (`axo:Person`, `ax:person/ali-khamenei`), rdf:type as @type, RDF lists (attribution chains) as @list,
     the nodes in the order of `triples` (give them in `reading_order`: the IRI described first). PyLD, the
     JSON-LD reference implementation, converts (its fromRdf, then compaction); pyoxigraph writes expanded
-    JSON-LD only.
-    ~35 ms for the largest entity document of the repository's release (965 triples), in the query worker,
-    once a release when the response cache is on."""
+    JSON-LD only. In the query worker, once a release when the response cache is on: ~0.4 ms for a
+    document of 20 triples, 17 ms for the largest entity of the repository's release (965 triples), ~170 ms
+    for 10,000 (--max-rows). Raises ValueError for what PyLD cannot convert (a literal it rejects)."""
     from pyld import jsonld  # only query workers that write JSON-LD pay its import (~80 ms)
 
     order: dict[str, int] = {}
@@ -253,15 +269,19 @@ def jsonld_document(triples: list[ox.Triple]) -> bytes:
             for t in triples
         ]
     }
-    nodes = jsonld.from_rdf(dataset, {})  # rdf:type as @type, well-formed lists as @list
-    nodes.sort(key=lambda n: order.get(n["@id"], len(order)))  # fromRdf sorts subjects by IRI
     context: dict[str, str] = used_prefixes(triples, JSONLD_PREFIXES)
     if any(isinstance(t.object, ox.Literal) and t.object.language == "en" for t in triples):
-        context["@language"] = (
-            "en"  # the reports' language: "Ali Khamenei", not {"@value": ..., "@language": "en"}
-        )
-    # fromRdf gives expanded JSON-LD: compacting it without expanding it again takes half the time
-    document = jsonld.compact(nodes, {"@context": context}, {"skipExpansion": True}) if nodes else []
+        # the reports' language: "Ali Khamenei", not {"@value": "Ali Khamenei", "@language": "en"}
+        context["@language"] = "en"
+    try:
+        nodes = jsonld.from_rdf(dataset, {})  # rdf:type as @type, well-formed lists as @list
+        nodes.sort(key=lambda n: order.get(n["@id"], len(order)))  # fromRdf sorts subjects by IRI
+        # fromRdf gives expanded JSON-LD: compacting it without expanding it again takes half the time; a
+        # @graph however many nodes, one shape for every document
+        options = {"skipExpansion": True, "graph": True}
+        document = jsonld.compact(nodes, {"@context": context}, options) if nodes else []
+    except (jsonld.JsonLdError, KeyError, TypeError, ValueError) as exc:  # e.g. an rdf:JSON literal, not JSON
+        raise ValueError(f"not convertible to compacted JSON-LD: {exc}") from exc
     return (json.dumps(document, ensure_ascii=False) + "\n").encode()  # indented: 40% slower (pure Python)
 
 
@@ -345,8 +365,11 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
         return b"", 0, False
     if "reading_order" in req:  # a Linked Data document
         triples = reading_order(triples, req["reading_order"])
-        if fmt == "jsonld" and not any(isinstance(t.object, ox.Triple) for t in triples):  # not RDF-star
-            return jsonld_document(triples), len(triples), truncated
+        if fmt == "jsonld" and compactable(triples):
+            try:
+                return jsonld_document(triples), len(triples), truncated
+            except ValueError:  # PyLD refused a literal: the expanded JSON-LD below has the same triples
+                pass
     prefixes = OUTPUT_PREFIXES if req.get("prefixes") else None
     if prefixes and "reading_order" in req:  # a document declares what it uses (~3x the Turtle writer's time)
         prefixes = used_prefixes(triples, prefixes)

@@ -521,8 +521,8 @@ async def _run_in_worker(
     except NoWorkerFreeError as exc:  # the others' queries held every worker: this one did not run
         raise HTTPError(
             503,
-            f"the endpoint is busy: no query worker became free within {settings.timeout:g} s (the longest "
-            "a query waits for its turn), so the query did not run; retry later",
+            f"the endpoint is busy: the query waited {settings.timeout:g} s, the longest a query waits for "
+            "its turn and a free query worker, and did not run; retry later",
             {"Retry-After": str(max(1, int(timeout)))},
             reason="busy",
         ) from exc
