@@ -25,6 +25,8 @@ VALUES = "{ " + " ".join(str(i) for i in range(100)) + " }"
 # 10^10 rows on any data: runs for hours unless stopped
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(5)) + " }"
 QUICK = f"ASK {{ <{AX}person/alice> ?p ?o }}"
+# 10,000 rows counted: not proved small (it runs in a query worker), done in a few milliseconds there
+SMALL = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(2)) + " }"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
@@ -331,7 +333,6 @@ def test_a_query_that_finds_no_free_worker_gets_a_503_and_one_that_waited_runs_i
     taken out of its deadline); the small query finds no free worker within a second: it did not run, so
     it is a 503 with Retry-After (the endpoint is busy), not a 504 that says to simplify it, and it spends
     none of the client's 1 s budget (before, all of it)."""
-    small = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(2)) + " }"
     proc, url = start_server(
         tiny_out,
         "--timeout",
@@ -361,14 +362,14 @@ def test_a_query_that_finds_no_free_worker_gets_a_503_and_one_that_waited_runs_i
                 httpx.get, url + "/id/person/alice.ttl", headers={"X-Client": "reader"}, timeout=30
             )
             r = httpx.get(
-                url + "/sparql", params={"query": small}, headers={"X-Client": "patient"}, timeout=30
+                url + "/sparql", params={"query": SMALL}, headers={"X-Client": "patient"}, timeout=30
             )
             assert first.result()[0] == 504
             status, took = second.result()
         assert r.status_code == 503 and "did not run" in r.text and int(r.headers["retry-after"]) >= 1
         assert document.result().status_code == 503  # a Linked Data document waits for a worker alike
         assert status == 504 and took >= 1.8  # about 1 s waiting, then 1 s running
-        r = httpx.get(url + "/sparql", params={"query": small}, headers={"X-Client": "patient"}, timeout=30)
+        r = httpx.get(url + "/sparql", params={"query": SMALL}, headers={"X-Client": "patient"}, timeout=30)
         assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "10000"
         assert metric(url, "axiskg_query_timeouts_total") == 2  # the runaways'
         assert 'reason="busy"} 2' in httpx.get(url + "/metrics").text
@@ -382,7 +383,6 @@ def test_the_waits_before_a_query_runs_share_one_timeout(tiny_out: Path) -> None
     One worker, --timeout 1: client A's runaway holds A's turn and the worker for 1 s; client B's runaway
     waits for the worker and runs next; A's second query waits ~0.6 s for A's turn, then finds the worker
     busy with B's runaway: what is left of its second of waiting runs out, a 503 about 1 s after it came."""
-    small = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {VALUES}" for i in range(2)) + " }"
     proc, url = start_server(
         tiny_out,
         "--timeout",
@@ -413,12 +413,12 @@ def test_the_waits_before_a_query_runs_share_one_timeout(tiny_out: Path) -> None
             while metric(url, "axiskg_queries_in_flight") < 2:
                 time.sleep(0.005)
             time.sleep(0.2)
-            status, took, text = ask(small, "a")
+            status, took, text = ask(SMALL, "a")
             assert a_runaway.result()[0] == 504
             assert b_runaway.result()[0] == 504
         assert status == 503 and "did not run" in text, text
         assert 0.7 <= took < 1.5  # ~1 s: not 1 s for its turn plus 1 s for a worker
-        assert ask(small, "a")[0] == 200
+        assert ask(SMALL, "a")[0] == 200
     finally:
         stop_server(proc)
 
