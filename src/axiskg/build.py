@@ -10,10 +10,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
-import functools
 import gc
 import hashlib
-import importlib.metadata
 import itertools
 import json
 import multiprocessing
@@ -36,6 +34,7 @@ from axiskg.checks import bare_name, source_path
 from axiskg.derive import derive
 from axiskg.dumps import turtle_prefixes, write_dumps
 from axiskg.errors import BuildError, ShapeViolationError
+from axiskg.fingerprint import code_digest
 from axiskg.load import ParsedFile, parse_project
 from axiskg.project import Project
 from axiskg.release import CHECKSUMS_FILE, CURRENT, METADATA_FILE, RELEASES, STORE_DIR, list_releases
@@ -71,30 +70,15 @@ def _content_hash(parsed: list[ParsedFile]) -> str:
     return h.hexdigest()[:8]
 
 
-_DEPENDENCIES = ("pyoxigraph", "rdflib", "pyshacl")
 _SOURCE_FILE = ox.NamedNode(iris.AXO + "sourceFile")
-
-
-@functools.cache
-def _code_digest() -> bytes:
-    """The axiskg code and the versions of the libraries that write a release: a build by other code is not
-    the same release, even from the same files."""
-    h = hashlib.sha256(f"axiskg {__version__}\0".encode())
-    for name in _DEPENDENCIES:
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            h.update(f"{name} {importlib.metadata.version(name)}\0".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.digest()
 
 
 def inputs_digest(project: Project, parsed: list[ParsedFile], *, base_url: str) -> str:
     """A hash over everything a release is made from: every file parsed (ontology, shapes, data: the bytes
     parsed) and the files left unread (they are warned about), the named queries it carries, the base URL,
-    the reports' source texts its quotes are checked against, and the code (`_code_digest`). Stored in
+    the reports' source texts its quotes are checked against, and the code (axiskg.fingerprint). Stored in
     release.json as "inputs"; a build whose inputs match the current release's makes no new release."""
-    h = hashlib.sha256(_code_digest())
+    h = hashlib.sha256(code_digest())
     h.update(f"base {base_url}\0".encode())
     for p in parsed:
         h.update(b"file " + p.source.display.encode() + b"\0" + p.sha256.encode() + b"\0")

@@ -221,3 +221,19 @@ def test_sparql_answers_are_not_gzipped_for_a_client_that_refuses_gzip(tiny_url:
         assert r.headers.get("content-encoding") is None
     r = httpx.get(tiny_url + "/sparql", params=params, headers={**accept, "Accept-Encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip"
+
+
+def test_an_entity_tag_changes_with_the_code_that_writes_the_representation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same release and request, served by other code (an upgrade: JSON-LD compacted, prefixes pruned),
+    may have another representation: a client's copy of the earlier one must not get a 304."""
+    from axiskg.web import http
+
+    before = http.etag("20261122T000000Z-00000001", "ld", "https://w3id.org/axiskg/id/person/x", "jsonld")
+    assert before == http.etag(
+        "20261122T000000Z-00000001", "ld", "https://w3id.org/axiskg/id/person/x", "jsonld"
+    )
+    monkeypatch.setattr(http, "code_digest", lambda: b"other code")
+    after = http.etag("20261122T000000Z-00000001", "ld", "https://w3id.org/axiskg/id/person/x", "jsonld")
+    assert after != before and after.startswith('W/"20261122T000000Z-00000001-')

@@ -20,6 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from axiskg.fingerprint import code_digest
+
 access_log = logging.getLogger("axiskg.access")
 
 
@@ -49,7 +51,9 @@ def error_response(
 
 
 def etag(release_id: str, *parts: object) -> str:
-    h = hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
+    """A weak entity tag of a representation: the release, what the request asked (`parts`), and the code
+    that writes it (after an upgrade, a client's copy of an earlier representation is not current)."""
+    h = hashlib.blake2b(code_digest() + repr(parts).encode(), digest_size=8).hexdigest()
     return f'W/"{release_id}-{h}"'
 
 
