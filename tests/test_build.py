@@ -248,7 +248,7 @@ def test_a_new_build_becomes_current_and_keeps_the_old_release(tiny_project: Pat
     second = build(tiny_project, out)
     assert second.id != first.id
     assert (out / "current").resolve() == second.release_dir
-    # (sorted: two builds within one second have ids of the same second, ordered by their content hash)
+    # (sorted: two builds within one second have ids of the same second, ordered by their inputs digest)
     assert sorted(p.name for p in list_releases(out)) == sorted([first.id, second.id])
     assert second.graphs[iris.GRAPH + "more"] == 2
 
@@ -507,7 +507,7 @@ def test_a_build_killed_mid_way_publishes_nothing(built: tuple[Path, Path], step
     result = build(root, out)
     current, releases = _snapshot(out)
     assert current == f"releases/{result.id}"
-    # (sorted: two builds within one second have ids of the same second, ordered by their content hash)
+    # (sorted: two builds within one second have ids of the same second, ordered by their inputs digest)
     assert sorted(releases) == sorted([*before[1], result.id])
     assert [p.name for p in (out / "releases").iterdir() if p.name.startswith(".")] == []
 

@@ -63,13 +63,6 @@ class BuildResult:
     """True when nothing was built: the current release was made from the same inputs (`inputs_digest`)."""
 
 
-def _content_hash(parsed: list[ParsedFile]) -> str:
-    h = hashlib.sha256()
-    for p in parsed:
-        h.update(p.source.display.encode() + b"\0" + p.sha256.encode() + b"\0")
-    return h.hexdigest()[:8]
-
-
 _SOURCE_FILE = ox.NamedNode(iris.AXO + "sourceFile")
 
 
@@ -546,7 +539,7 @@ def build(
             if unchanged is not None:  # its verdict is not wanted: stopped in `finally`
                 return unchanged
             _remove_stale_tmp(out_dir / RELEASES)
-            rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + _content_hash(parsed)
+            rid = created.strftime("%Y%m%dT%H%M%SZ") + "-" + digest[:8]
             n = 1
             while (out_dir / RELEASES / (rid if n == 1 else f"{rid}-{n}")).exists():
                 n += 1  # the same content built twice within a second: keep ids unique

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from axiskg.errors import AxiskgError
+from axiskg.fingerprint import code_digest
 from axiskg.release import CURRENT, Release, open_release
 from axiskg.serve import ServeSettings
 from axiskg.web import bounded, linked_data, pages, reuseport, sparql
@@ -522,6 +523,7 @@ def _too_large(max_body: int) -> Response:
 def create_app(settings: ServeSettings) -> Starlette:
     """The ASGI app serving the release at `settings.release`."""
     server = Server(settings)
+    code_digest()  # hashed once here (~8 ms), not on the first request (it is part of every ETag)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
