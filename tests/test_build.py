@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import resource
 import shutil
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -353,28 +355,52 @@ def test_a_changed_input_makes_a_new_release(
 
 
 def test_a_build_waiting_for_the_lock_finds_the_release_it_would_write(
-    tiny_project: Path, tmp_path: Path
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A build that finds no current release starts, then waits for the output's lock; meanwhile another
-    build publishes a release of the same inputs: once it has the lock, it writes nothing."""
-    from axiskg.build import _lock
+    """A build that finds no current release starts its validation, then waits for the output's lock;
+    meanwhile another build publishes a release of the same inputs: once it has the lock, this one writes
+    nothing and stops its validating child at once (it waited for its whole verdict before)."""
+    import axiskg.build as build_mod
 
     out, other = tmp_path / "out", tmp_path / "other"
     (out / "releases").mkdir(parents=True)
     made = build(tiny_project, other)  # the release the concurrent build publishes
+    started = threading.Event()
+    start_validation = build_mod._start_validation
+
+    def slow_validation(*args: object) -> object:
+        monkeypatch.setattr(build_mod, "_shacl", lambda *_: time.sleep(120))  # the forked child sleeps
+        validation = start_validation(*args)  # type: ignore[arg-type]
+        started.set()  # past the check before the lock
+        return validation
+
+    monkeypatch.setattr(build_mod, "_start_validation", slow_validation)
     results: list[object] = []
-    with _lock(out):
+    with build_mod._lock(out):
         waiting = threading.Thread(target=lambda: results.append(build(tiny_project, out)))
         waiting.start()
-        waiting.join(timeout=3)
-        assert waiting.is_alive()  # parsed, validating, waiting for the lock
+        assert started.wait(60)
         shutil.move(made.release_dir, out / "releases" / made.id)
         (out / "current").symlink_to(f"releases/{made.id}")
+        began = time.monotonic()
     waiting.join(timeout=60)
-    assert not waiting.is_alive()
+    assert not waiting.is_alive() and time.monotonic() - began < 30  # not the child's 120 s
     (result,) = results
     assert isinstance(result, BuildResult) and result.unchanged and result.id == made.id
     assert [p.name for p in list_releases(out)] == [made.id]
+    assert multiprocessing.active_children() == []  # the validating child was stopped and reaped
+
+
+def test_odd_names_do_not_break_the_digest(tiny_project: Path, tmp_path: Path) -> None:
+    """A source file name too long for the file system, an unread file whose name is not UTF-8."""
+    actors = tiny_project / "data" / "actors.ttl"
+    dated = '"2023-11-10"^^<http://www.w3.org/2001/XMLSchema#date> .'
+    actors.write_text(
+        actors.read_text().replace(dated, dated[:-2] + f' ;\n    axo:sourceFile "{"x" * 300}.txt" .')
+    )
+    (tiny_project / "data" / os.fsdecode(b"caf\xe9.turtle")).write_text("# not read\n")
+    first = build(tiny_project, tmp_path / "out")
+    assert build(tiny_project, tmp_path / "out").id == first.id
 
 
 def test_build_says_when_nothing_changed(tiny_project: Path, tmp_path: Path) -> None:

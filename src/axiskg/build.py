@@ -66,19 +66,23 @@ class BuildResult:
 _SOURCE_FILE = ox.NamedNode(iris.AXO + "sourceFile")
 
 
+def _sha(content: bytes) -> bytes:
+    return hashlib.sha256(content).digest()
+
+
 def inputs_digest(project: Project, parsed: list[ParsedFile], *, base_url: str) -> str:
     """A hash over everything a release is made from: every file parsed (ontology, shapes, data: the bytes
     parsed) and the files left unread (they are warned about), the named queries it carries, the base URL,
     the reports' source texts its quotes are checked against, and the code (axiskg.fingerprint). Stored in
     release.json as "inputs"; a build whose inputs match the current release's makes no new release."""
-    h = hashlib.sha256(code_digest())
+    h = hashlib.sha256(code_digest(web=False))
     h.update(f"base {base_url}\0".encode())
     for p in parsed:
         h.update(b"file " + p.source.display.encode() + b"\0" + p.sha256.encode() + b"\0")
     for folder, unread in project.ignored_files():
-        h.update(f"unread {folder} {unread}\0".encode())
+        h.update(f"unread {folder} {unread}\0".encode("utf-8", "surrogateescape"))
     for q in project.query_files():
-        h.update(b"query " + q.name.encode() + b"\0" + q.read_bytes() + b"\0")
+        h.update(b"query " + q.name.encode("utf-8", "surrogateescape") + b"\0" + _sha(q.read_bytes()))
     # the texts the quotes are checked against (axiskg.checks): another text, or one found where there was
     # none, may fail a quote that passed
     names = sorted(
@@ -92,7 +96,7 @@ def inputs_digest(project: Project, parsed: list[ParsedFile], *, base_url: str) 
     for name in names:
         path = source_path(name, project.root) if bare_name(name) else None
         try:
-            text = path.read_bytes() if path is not None else b"(absent)"
+            text = _sha(path.read_bytes()) if path is not None else b"(absent)"
         except OSError as exc:
             text = f"(unreadable: {exc.strerror})".encode()
         h.update(b"text " + name.encode() + b"\0" + text + b"\0")
@@ -278,9 +282,13 @@ class _Validation:
         except EOFError:  # the child died (out of memory, killed): validate here instead (parsed again: the
             # build frees its quads once they are loaded)
             verdict = _shacl(parse_project(self._project), self._baseline)
+        except BaseException:  # interrupted while waiting (Ctrl-C): do not wait for the child to finish
+            self._child.kill()
+            raise
         finally:
             self._receive.close()
             self._child.join()
+        self._verdict = verdict
         return verdict
 
     def cancel(self) -> None:

@@ -448,7 +448,11 @@ def source_path(name: str, root: Path | None) -> Path | None:
     candidates = [d / name for d in source_dirs(root)]
     if root is not None:
         candidates.append(root / name)
-    return next((c for c in candidates if c.is_file()), None)
+    for c in candidates:
+        with contextlib.suppress(OSError):  # a name too long, a folder that cannot be searched: not there
+            if c.is_file():
+                return c
+    return None
 
 
 def bare_name(name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ class ParsedFile:
     quads: list[ox.Quad] = field(default_factory=list)
     error: ParseError | None = None
     sha256: str = ""
-    """The hash of the bytes parsed (what a release is made from, even if the file changed since)."""
+    """The hash of the bytes parsed (a file saved again during a build does not change what it hashes)."""
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -62,7 +63,9 @@ def parse_file(sf: SourceFile) -> ParsedFile:
     graph = ox.NamedNode(sf.graph)
     data = sf.path.read_bytes()  # read once: parsed and hashed alike
     sha256 = hashlib.sha256(data).hexdigest()
-    body = data[len(_BOM) :] if data.startswith(_BOM) else data  # lines are unchanged
+    body = io.BytesIO(data)
+    if data.startswith(_BOM):
+        body.seek(len(_BOM))  # parse what follows it (lines are unchanged)
     try:
         quads = [
             ox.Quad(q.subject, q.predicate, q.object, graph)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,9 @@ class Project:
             for p in sorted(d.rglob("*")):
                 hidden = any(part.startswith(".") for part in p.relative_to(d).parts)
                 if p.suffix.lower() in RDF_SUFFIXES and p not in read and not hidden and p.is_file():
-                    out.append((folder, p.relative_to(self.root).as_posix()))
+                    # a name that is not UTF-8 (its bytes as surrogates) printed with U+FFFD in their place
+                    shown = os.fsencode(p.relative_to(self.root).as_posix()).decode("utf-8", "replace")
+                    out.append((folder, shown))
         return out
 
     @property

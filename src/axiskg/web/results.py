@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 from json.encoder import encode_basestring as _q  # json.dumps(ensure_ascii=False)'s string encoder (C)
 from typing import Any
@@ -207,8 +208,9 @@ _NAMESPACE = re.compile("|".join(re.escape(ns) for ns in sorted(PREFIXES.values(
 
 
 def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
-    """The entries of `prefixes` whose namespace holds an IRI of `triples` (a term or a literal's datatype):
-    a document declares the prefixes it uses, not every one the project knows (sh:, void:, sd:...)."""
+    """The entries of `prefixes` whose namespace holds an IRI that `triples` are written with (a term, a
+    predicate other than rdf:type, a datatype other than a string's): a document declares the prefixes it
+    uses, not every one the project knows (sh:, void:, sd:...)."""
     used: set[str] = set()
     for t in triples:
         # rdf:type is written `a` (Turtle) or @type (JSON-LD; a literal object stays rdf:type); a string's
@@ -235,6 +237,16 @@ def _pyld_term(term: Any) -> dict[str, str]:
     return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
+_fallbacks: list[str] = []
+
+
+def _warn_once(exc: Exception) -> None:
+    """Log the first fallback to expanded JSON-LD in this process (a query worker's log is the server's)."""
+    if not _fallbacks:
+        _fallbacks.append(str(exc))
+        logging.getLogger("axiskg.worker").warning("a JSON-LD document is served expanded: %s", exc)
+
+
 def compactable(triples: list[ox.Triple]) -> bool:
     """Whether `jsonld_document` can write `triples` without losing anything: no RDF-star triple term, no
     literal with a base direction (`"..."@ar--rtl`: PyLD's fromRdf would drop the direction)."""
@@ -246,7 +258,7 @@ def compactable(triples: list[ox.Triple]) -> bool:
 
 
 def jsonld_document(triples: list[ox.Triple]) -> bytes:
-    """`triples` (no RDF-star triple terms) as a Linked Data document in compacted JSON-LD, as people and
+    """`triples` (`compactable` ones) as a Linked Data document in compacted JSON-LD, as people and
     programs read one: an inline @context of the prefixes it uses (and "@language": "en"), compact IRIs
     (`axo:Person`, `ax:person/ali-khamenei`), rdf:type as @type, RDF lists (attribution chains) as @list,
     the nodes in the order of `triples` (give them in `reading_order`: the IRI described first). PyLD, the
@@ -368,8 +380,8 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
         if fmt == "jsonld" and compactable(triples):
             try:
                 return jsonld_document(triples), len(triples), truncated
-            except ValueError:  # PyLD refused a literal: the expanded JSON-LD below has the same triples
-                pass
+            except ValueError as exc:  # PyLD refused a literal: the expanded JSON-LD below, same triples
+                _warn_once(exc)
     prefixes = OUTPUT_PREFIXES if req.get("prefixes") else None
     if prefixes and "reading_order" in req:  # a document declares what it uses (~3x the Turtle writer's time)
         prefixes = used_prefixes(triples, prefixes)
