@@ -465,3 +465,31 @@ def test_repeated_answers_are_identical(tiny_url: str) -> None:
         for h in ("content-type", "etag", "cache-control", "content-location", "x-sparql-rows"):
             assert first.headers.get(h) == second.headers.get(h), h
         assert ("Accept" in first.headers.get("vary", "")) == ("Accept" in second.headers.get("vary", ""))
+
+
+@pytest.mark.parametrize(
+    "path, first, kind",
+    [
+        ("/.well-known/void", BASE + "dataset", "void:Dataset"),
+        ("/sparql", None, "sd:Service"),
+        ("/ontology", None, None),
+    ],
+)
+def test_every_json_ld_document_is_compacted(
+    tiny_url: str, path: str, first: str | None, kind: str | None
+) -> None:
+    """VoID, the service description and the ontology in JSON-LD read like the entity documents: an inline
+    @context, compact IRIs, @type, the main node first; the same triples as their Turtle (were expanded)."""
+    r = httpx.get(tiny_url + path, headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    doc = r.json()
+    assert "@context" in doc and isinstance(doc["@graph"], list)
+    if kind is not None:
+        main = doc["@graph"][0]
+        assert kind in ([main["@type"]] if isinstance(main["@type"], str) else main["@type"])
+        assert first is None or main["@id"] == first
+    turtle = httpx.get(tiny_url + path, headers={"Accept": "text/turtle"}).text
+    assert rdflib.compare.isomorphic(
+        rdflib.Graph().parse(data=r.text, format="json-ld"),
+        rdflib.Graph().parse(data=turtle, format="turtle"),
+    )

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from axiskg.iris import PREFIXES
+from axiskg.iris import ID, PREFIXES
 from axiskg.web.bounded import RDF_TYPE
 from axiskg.web.limits import IRIREF, check_services
 
@@ -201,7 +201,6 @@ def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox
     return sorted(triples, key=key)
 
 
-JSONLD_PREFIXES = dict(PREFIXES)  # with `ax:`: a compact IRI may hold a slash (`ax:person/slug`)
 _UNWRITTEN_DATATYPES = {XSD_STRING, RDF_LANGSTRING, RDF_DIRLANGSTRING}
 # the namespace an IRI is in (the longest of PREFIXES' that it starts with)
 _NAMESPACE = re.compile("|".join(re.escape(ns) for ns in sorted(PREFIXES.values(), key=len, reverse=True)))
@@ -257,7 +256,20 @@ def compactable(triples: list[ox.Triple]) -> bool:
     )
 
 
-def jsonld_document(triples: list[ox.Triple]) -> bytes:
+def rdf_document(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
+    """`triples`, in the order given, as a document (a Linked Data description, VoID, the service
+    description), not a query's answer: declaring only the `prefixes` it uses, and JSON-LD compacted
+    (`jsonld_document`, with `ax:` too) unless that would lose something or PyLD refuses it (then pyoxigraph's
+    expanded JSON-LD, the same triples)."""
+    if fmt == "jsonld" and compactable(triples):
+        try:
+            return jsonld_document(triples, {**prefixes, "ax": ID})
+        except ValueError as exc:
+            _warn_once(exc)
+    return serialize_triples(triples, fmt, used_prefixes(triples, prefixes))
+
+
+def jsonld_document(triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXES) -> bytes:
     """`triples` (`compactable` ones) as a Linked Data document in compacted JSON-LD, as people and
     programs read one: an inline @context of the prefixes it uses (and "@language": "en"), compact IRIs
     (`axo:Person`, `ax:person/ali-khamenei`), rdf:type as @type, RDF lists (attribution chains) as @list,
@@ -281,7 +293,7 @@ def jsonld_document(triples: list[ox.Triple]) -> bytes:
             for t in triples
         ]
     }
-    context: dict[str, str] = used_prefixes(triples, JSONLD_PREFIXES)
+    context: dict[str, str] = used_prefixes(triples, prefixes)
     if any(isinstance(t.object, ox.Literal) and t.object.language == "en" for t in triples):
         # the reports' language: "Ali Khamenei", not {"@value": "Ali Khamenei", "@language": "en"}
         context["@language"] = "en"
@@ -377,12 +389,8 @@ def run_query(store: ox.Store, req: dict[str, Any]) -> tuple[bytes, int, bool]:
         return b"", 0, False
     if "reading_order" in req:  # a Linked Data document
         triples = reading_order(triples, req["reading_order"])
-        if fmt == "jsonld" and compactable(triples):
-            try:
-                return jsonld_document(triples), len(triples), truncated
-            except ValueError as exc:  # PyLD refused a literal: the expanded JSON-LD below, same triples
-                _warn_once(exc)
-    prefixes = OUTPUT_PREFIXES if req.get("prefixes") else None
-    if prefixes and "reading_order" in req:  # a document declares what it uses (~3x the Turtle writer's time)
-        prefixes = used_prefixes(triples, prefixes)
+        return rdf_document(triples, fmt, OUTPUT_PREFIXES), len(triples), truncated
+    prefixes = (
+        OUTPUT_PREFIXES if req.get("prefixes") else None
+    )  # all: finding the used ones costs 3x the writer
     return serialize_triples(triples, fmt, prefixes), len(triples), truncated

@@ -575,9 +575,9 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
     if status == 412:
         raise HTTPError(412, PRECONDITION_FAILED)
     triples = service_description_triples(request, server, state)
-    from axiskg.web.results import serialize_triples
+    from axiskg.web.results import rdf_document
 
-    body = serialize_triples(
+    body = rdf_document(  # in the order made: the service first
         triples,
         offer.name,
         {"sd": SD, "void": PREFIXES["void"], "dcterms": PREFIXES["dcterms"], "rdfs": PREFIXES["rdfs"]},
