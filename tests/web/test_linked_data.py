@@ -493,3 +493,25 @@ def test_every_json_ld_document_is_compacted(
         rdflib.Graph().parse(data=r.text, format="json-ld"),
         rdflib.Graph().parse(data=turtle, format="turtle"),
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/person/alice", "/id/person/alice.jsonld", "/ontology", "/graph/actors"]
+)
+def test_a_document_links_its_other_representations(tiny_url: str, path: str) -> None:
+    """A Link header (RFC 8288) names the other formats of the document; each one is there, in its type."""
+    r = httpx.get(tiny_url + path, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    served = r.headers["content-type"].split(";")[0]
+    links = re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', r.headers["link"])
+    assert {t for _, t in links} == {
+        "text/turtle",
+        "text/html",
+        "application/ld+json",
+        "application/n-triples",
+        "application/rdf+xml",
+    } - {served}
+    for href, media in links:
+        other = httpx.get(tiny_url + href)
+        assert other.status_code == 200 and other.headers["content-type"].startswith(media), href
+    assert "link" not in httpx.get(tiny_url + "/id/person/nobody").headers  # no representations: no links

@@ -149,8 +149,18 @@ def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
     """404 in the format asked for; of `headers`, what an error carries (no validator, no Content-Location:
     there is no representation)."""
     body = _NOT_FOUND_BODY.get(offer.name, "").format(iri=html.escape(iri))
-    kept = {k: v for k, v in headers.items() if k not in ("ETag", "Content-Location")}
+    kept = {k: v for k, v in headers.items() if k not in ("ETag", "Content-Location", "Link")}
     return Response(body, 404, {**kept, "Cache-Control": "no-cache"}, media_type=offer.content_type)
+
+
+def _alternates(path: str, served: Offer) -> str:
+    """The Link header (RFC 8288) naming a document's other representations, by their extensions: a client
+    finds the Turtle or JSON-LD of a page, and the page of a Turtle document, without knowing the scheme."""
+    return ", ".join(
+        f'<{path}{ext}>; rel="alternate"; type="{offer.media_type}"'
+        for ext, offer in EXTENSION_TO_OFFER.items()
+        if offer.name != served.name
+    )
 
 
 def _precondition_failed(status: int, headers: dict[str, str], accept: str | None) -> Response:
@@ -167,9 +177,13 @@ async def _describe(
     state = server.require()
     offer = _choose(request, forced)
     headers = {"Cache-Control": server.settings.cache_control}
+    path = _raw_path(request)
     if forced is None:
         headers["Vary"] = "Accept"
-        headers["Content-Location"] = f"{_raw_path(request)}.{offer.name}"  # the format-specific document
+        headers["Content-Location"] = f"{path}.{offer.name}"  # the format-specific document
+    else:
+        path = path.removesuffix("." + forced.name)
+    headers["Link"] = _alternates(path, offer)
     tag = etag(state.id, "ld", iri, offer.name)
     headers["ETag"] = tag
     conditions = header_map(request.scope["headers"])
