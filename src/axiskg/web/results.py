@@ -280,19 +280,18 @@ def jsonld_document(triples: list[ox.Triple], prefixes: dict[str, str] = PREFIXE
     for 10,000 (--max-rows). Raises ValueError for what PyLD cannot convert (a literal it rejects)."""
     from pyld import jsonld  # only query workers that write JSON-LD pay its import (~80 ms)
 
+    statements = [
+        {
+            "subject": _pyld_term(t.subject),
+            "predicate": _pyld_term(t.predicate),
+            "object": _pyld_term(t.object),
+        }
+        for t in triples
+    ]
     order: dict[str, int] = {}
-    for t in triples:
-        order.setdefault(_pyld_term(t.subject)["value"], len(order))
-    dataset = {
-        "@default": [
-            {
-                "subject": _pyld_term(t.subject),
-                "predicate": _pyld_term(t.predicate),
-                "object": _pyld_term(t.object),
-            }
-            for t in triples
-        ]
-    }
+    for st in statements:
+        order.setdefault(st["subject"]["value"], len(order))
+    dataset = {"@default": statements}
     context: dict[str, str] = used_prefixes(triples, prefixes)
     if any(isinstance(t.object, ox.Literal) and t.object.language == "en" for t in triples):
         # the reports' language: "Ali Khamenei", not {"@value": "Ali Khamenei", "@language": "en"}
