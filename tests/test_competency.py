@@ -132,6 +132,14 @@ def col(rows: list[Row], column: str) -> set[Any]:
     return {r[column] for r in rows}
 
 
+def objects(release: Release, subject: str, predicate: str) -> set[str]:
+    """The objects of one subject and predicate in the release (a situation node's own defining triples)."""
+    found = release.store.query(
+        f"SELECT ?o WHERE {{ <{subject}> <{predicate}> ?o }}", use_default_graph_as_union=True
+    )
+    return {row[0].value for row in found}
+
+
 def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -216,6 +224,27 @@ def test_meeting_attendees_of_the_iraqi_session_according_to_001(release: Releas
         }, r
         assert r["source2"] is None
     assert_quotes_verbatim(r001)
+
+
+def test_the_file_photo_is_not_a_reported_meeting(release: Release) -> None:
+    rows = run(release, "meeting-attendees", meeting=meeting("khamenei-kaabi-file-photo"))
+    # 001's caption: "File photo of ... Ali Khamenei and ... Akram Al-Kaabi in Tehran, Iran." The meeting is
+    # only inferred from the photo: every attendance is implied, never stated.
+    assert col(rows, "attendee") == {KHAMENEI, person("akram-al-kaabi")}
+    assert {(r["report"], r["hedge"], r["inferred"]) for r in rows} == {(R001, HEDGE + "implied", "true")}
+    assert_quotes_verbatim(rows)
+
+
+def test_first_of_its_kind_is_000s_wording_only(release: Release) -> None:
+    rows = run(release, "claims-about-entity", entity=IRAQI_SESSION)
+    # 000: "reportedly the first of its kind"; 001: "the first time that the top Iranian decision maker
+    # directly engaged with the leaders of some armed groups" (a first for Khamenei, not for the session)
+    assert {(r["report"], r["hedge"]) for r in rows if r["predicate"] == AXO + "ordinal"} == {
+        (R000, HEDGE + "reportedly")
+    }
+    first = [r for r in rows if r["claim"] == claim("001-iraqi-session-first-direct-engagement")]
+    assert {r["predicate"] for r in first} == {"https://schema.org/description"}
+    assert_quotes_verbatim(rows)
 
 
 def test_meeting_attendees_of_the_iraqi_session_according_to_000(release: Release) -> None:
@@ -471,6 +500,44 @@ def test_reporting_chain_back_to_the_anonymous_source(release: Release) -> None:
     assert [r["link"] for r in rows] == [R000, R001, source("amwaj-informed-sources")]
 
 
+@pytest.mark.parametrize(
+    ("slug", "chain"),
+    [
+        # 004: "Notable in this context is a January 9, 2025 report from ... Alhurra.com, which presented the
+        # assessments of political observers"; footnote [2] ("See MEMRI JTTM Report ...") is a cross-reference
+        (
+            "004-baghdad-efforts-to-dissolve-militias",
+            [R004, pub("alhurra-2025-01-09"), source("alhurra-political-observers")],
+        ),
+        (
+            "004-al-sudani-visit-tehran-per-alhurra",
+            [R004, pub("alhurra-2025-01-09"), source("alhurra-political-observers")],
+        ),
+        # 003: the IRI announced operations "in retaliation for U.S. support of Israeli forces in Gaza": the
+        # support is the IRI's stated reason
+        (
+            "003-us-supports-israel",
+            [R003, pub("al-sharq-al-awsat-2024-02-09"), org("islamic-resistance-in-iraq")],
+        ),
+    ],
+)
+def test_reporting_chain_as_the_text_gives_it(release: Release, slug: str, chain: list[str]) -> None:
+    rows = run(release, "reporting-chain", claim=claim(slug))
+    assert [r["link"] for r in rows] == chain
+
+
+def test_us_support_of_israeli_forces_is_the_iris_claim(release: Release) -> None:
+    rows = [
+        r
+        for r in run(release, "claims-by-hedge", hedge=HEDGE + "claimed")
+        if r["claim"] == claim("003-us-supports-israel")
+    ]
+    assert [(r["subject"], r["predicate"], r["object"]) for r in rows] == [
+        (org("united-states"), AXO + "supports", org("israeli-forces"))
+    ]
+    assert_quotes_verbatim(rows)
+
+
 def test_claims_by_hedge_according_to_leaks(release: Release) -> None:
     rows = run(release, "claims-by-hedge")
     assert col(rows, "report") == {R003}  # "According to leaks, ..." is in 003 only
@@ -640,6 +707,10 @@ def test_date_precision(release: Release) -> None:
         "2023-10-07",
         None,
     )
+    # 003: the officer "stated that two weeks earlier, he returned ...": earlier than an undated statement,
+    # so not counted from the article's date
+    earlier = by_time[time_("003-two-weeks-earlier")]
+    assert (earlier["relativeTo"], earlier["inferred"]) == (None, "true")
     # 004: "a recent visit to Teheran between January 8 and 10, 2025"
     assert (AXO + "PrecisionRange", "2025-01-08", "2025-01-10") in {
         (r["precision"], r["notBefore"], r["notAfter"]) for r in rows
@@ -711,6 +782,18 @@ def test_killings_and_attacks(release: Release) -> None:
         {"a rocket and a drone"},
     )
     assert col([r for r in rows if r["event"] == event("hamas-attack-2023-10-07")], "agent") == {org("hamas")}
+    # 002: "hundreds of attacks against Israeli and American forces"; 003: "assaults on U.S. bases in Iraq and
+    # Syria, as well as various targets in Israel": the forces and the bases, not the states
+    iri_002 = [r for r in rows if r["event"] == event("002-iri-attacks-since-2023-10-07")]
+    assert col(iri_002, "target") == {org("israeli-forces"), org("us-forces")}
+    iri_003 = [r for r in rows if r["event"] == event("003-iri-assaults-since-mid-october-2023")]
+    assert col(iri_003, "target") == {place("us-bases-in-iraq-and-syria"), org("israel")}
+    # 003: the factions' "decision to attack U.S. forces"; the IRI's "operations against U.S. forces"
+    for node in (
+        act("003-iraqi-factions-decision-attack-us-forces"),
+        event("003-iri-announces-operations-against-us-forces"),
+    ):
+        assert objects(release, node, AXO + "target") == {org("us-forces")}, node
 
 
 def test_control_and_connections(release: Release) -> None:
@@ -762,6 +845,15 @@ def test_umbrella_members_of_the_islamic_resistance_in_iraq(release: Release) ->
         source("iri-senior-member"),
     }
     assert col(rows, "report") == {R002}
+
+
+def test_blackmailed_shiite_partners_are_not_named(release: Release) -> None:
+    # 003 (MP Sajjad Salem): the factions "blackmail" their Shi'ite partners and the government; the partners
+    # are not named, so they are not the Shi'ite Coordination Framework
+    assert objects(release, act("003-factions-blackmail-campaign"), AXO + "target") == {
+        org("iraqi-government"),
+        org("iraqi-factions-shiite-partners"),
+    }
 
 
 def test_umbrella_members_of_the_pmu(release: Release) -> None:
@@ -966,6 +1058,14 @@ def test_reporting_chain_of_the_asylum_reports(release: Release) -> None:
     assert len(asylum) == 1
     chain = run(release, "reporting-chain", claim=asylum[0]["claim"])
     assert [r["link"] for r in chain] == [R004, pub("al-nahar-2025-02-17"), pub("iraqi-media-asylum-reports")]
+    # "commanders of Shi'ite militias in Iraq 'requested and received asylum'": the commanders, not
+    # the militias
+    commanders = org("iraqi-militia-commanders-asylum")
+    assert objects(release, event("004-militia-commanders-asylum-russia-belarus"), AXO + "agent") == {
+        commanders
+    }
+    members = run(release, "umbrella-members", umbrella=org("iraqi-shiite-militias"))
+    assert (commanders, R004) in {(r["member"], r["report"]) for r in members}
     # 001: "Khazali is claimed to have asked Khamenei ..."
     assert (R001, act("khazali-question-state-or-resistance")) in {(r["report"], r["asserts"]) for r in rows}
 
@@ -1028,6 +1128,24 @@ def test_umbrella_members_of_the_axis_of_resistance(release: Release) -> None:
     } <= col(rows, "member")
 
 
+def test_implied_claims_are_marked_inferred(release: Release) -> None:
+    rows = run(release, "claims-by-hedge", hedge=HEDGE + "implied")
+    implied = col(rows, "claim")
+    assert {
+        claim("004-kataib-sayyid-al-shuhada-part-of-axis"),
+        claim("004-kataib-hezbollah-part-of-axis"),
+    } <= implied
+    for c in implied:
+        assert objects(release, c, AXO + "inferred") == {"true"}, c
+
+
+def test_iran_leads_the_axis_keeps_the_sentences_hedge(release: Release) -> None:
+    # 001: "it appears as if the Islamic Republic continues to struggle with regulating the regional alliance
+    # networks it leads."
+    rows = run(release, "claims-by-hedge", hedge=HEDGE + "apparently")
+    assert claim("001-iran-leads-axis") in col(rows, "claim")
+
+
 def test_every_claim_quote_is_verbatim_in_its_report(release: Release) -> None:
     """claims-by-hedge over every hedge concept covers every claim: each quote is copied from its report."""
     hedges = {
@@ -1079,9 +1197,14 @@ def test_every_claim_quote_is_verbatim_in_its_report(release: Release) -> None:
                 org("hamas"),
                 org("palestinian-islamic-jihad"),
                 org("ansar-allah"),
+                # "engaged with a number of prominent Iranian officers who both currently and previously
+                # worked as advisors in Iraq"
+                org("iranian-officers-advisors-in-iraq"),
             },
             {R000, R001},
         ),
+        # 001: "the meeting between Khamenei and leaders of the 'Axis of Resistance'" (last year)
+        ("khamenei-axis-leaders-meeting-2022", {KHAMENEI, org("axis-leaders-2022")}, {R001}),
         # 003: "Hadi Al Ameri ... held a meeting ... attended by Qais Al-Khazali ... and representatives
         # of the Al-Nujaba Movement, Hizbullah Brigades, and additional factions"
         (
