@@ -115,3 +115,31 @@ def test_federated_query_joins_wikidata_labels_and_sends_only_the_linked_items(
     assert stand_in.received, "the allowed endpoint was never called"
     for sent in stand_in.received:
         assert "VALUES" in sent and f"<{WD}Q7184>" in sent and "Q99999999" not in sent
+
+
+def test_federated_answers_are_not_cached_and_one_line_or_nested_service_works(
+    release_out: Path, stand_in: StandIn
+) -> None:
+    """A SERVICE answer depends on the other endpoint, not on the release: never cached (a failed SERVICE
+    SILENT call stayed pinned as a 200 before). Queries rdflib's parser refused: a one-line query with an
+    IRI holding '#' before SERVICE, nested SERVICE clauses."""
+    tehran = f"<{AX}place/tehran>"
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        f"SELECT ?label WHERE {{ {tehran} skos:exactMatch ?wd . "
+        f"SERVICE <{stand_in.url}> {{ SERVICE <{stand_in.url}> {{ ?wd rdfs:label ?label }} }} }}"
+    )
+    proc, url = start_server(release_out, "--allow-service", stand_in.url, "--service-timeout", "10")
+    try:
+        first = httpx.get(url + "/sparql", params={"query": query}, timeout=60)
+        stand_in.store.update(
+            f'INSERT DATA {{ <{WD}Q3616> <http://www.w3.org/2000/01/rdf-schema#label> "طهران"@fa }}'
+        )
+        second = httpx.get(url + "/sparql", params={"query": query}, timeout=60)
+    finally:
+        stop_server(proc)
+    assert first.status_code == 200, first.text
+    assert first.headers["cache-control"] == "no-store" and "etag" not in first.headers
+    labels = {b["label"]["value"] for b in second.json()["results"]["bindings"]}
+    assert {b["label"]["value"] for b in first.json()["results"]["bindings"]} == {"Tehran"}
+    assert labels == {"Tehran", "طهران"}

@@ -146,9 +146,36 @@ def test_service_is_refused_and_reaches_nobody(tiny_url: str, listener: Listener
     assert listener.connections == 0
 
 
-def test_word_service_elsewhere_is_fine(tiny_url: str) -> None:
-    q = 'SELECT * WHERE { ?s ?p ?o FILTER(?o != "SERVICE <http://127.0.0.1:9/> {}") } LIMIT 1 # service'
-    assert httpx.get(tiny_url + "/sparql", params={"query": q}).status_code == 200
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * WHERE { ?s ?p ?o FILTER(?o != "SERVICE <http://127.0.0.1:9/> {}") } LIMIT 1 # service',
+        # the predeclared prefixes with the word anywhere (rdflib's parser, used before, knew none of them)
+        'SELECT ?p WHERE { ?p a axo:Person ; skos:prefLabel ?n FILTER(CONTAINS(LCASE(?n), "service")) }',
+        "SELECT ?service WHERE { ?service a axo:Person } LIMIT 2",
+        "# find the intelligence service people\nSELECT ?p WHERE { ?p a axo:Person }",
+        "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:p ?o }",
+    ],
+)
+def test_word_service_elsewhere_is_fine(tiny_url: str, query: str) -> None:
+    r = httpx.get(tiny_url + "/sparql", params={"query": query})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/a> {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "SELECT * WHERE {{ SERV\\u0049CE <{url}> {{ ?s ?p ?o }} }}",
+        "BASE <{url}> SELECT * WHERE {{ SERVICE <> {{ ?s ?p ?o }} }}",
+        "PREFIX e: <x/> SELECT * WHERE {{ SERVICE e:y {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_service_in_odd_forms_is_refused(tiny_url: str, listener: Listener, template: str) -> None:
+    url = f"http://127.0.0.1:{listener.port}/sparql"
+    r = httpx.get(tiny_url + "/sparql", params={"query": template.format(url=url)})
+    assert r.status_code == 400 and "refused" in r.text, r.text
+    assert listener.connections == 0
 
 
 def test_allowlisted_service_only(tiny_out: Path, listener: Listener) -> None:

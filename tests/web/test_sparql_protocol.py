@@ -87,6 +87,18 @@ def test_query_dataset_named_graphs_post(tiny_url: str) -> None:
     assert {b["g"] for b in bindings(r)} == {G + "actors", G + "derived"}
 
 
+def test_default_graph_uri_alone_leaves_no_named_graph(tiny_url: str) -> None:
+    """SPARQL 1.1 Protocol s. 2.1.4: the dataset is the graphs listed, as with FROM and no FROM NAMED (all the
+    store's named graphs stayed visible before); named-graph-uri alone leaves the default graph empty."""
+    q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    r = httpx.get(tiny_url + "/sparql", params={"query": q, "default-graph-uri": G + "actors"})
+    assert bindings(r) == [{"n": "0"}]
+    r = httpx.get(
+        tiny_url + "/sparql", params={"query": q.replace("GRAPH ?g ", ""), "named-graph-uri": G + "actors"}
+    )
+    assert bindings(r) == [{"n": "0"}]
+
+
 def test_query_dataset_named_graphs_get(tiny_url: str) -> None:
     q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     r = httpx.get(tiny_url + "/sparql", params=[("query", q), ("named-graph-uri", G + "ontology")])

@@ -2,16 +2,14 @@
 
 A small lexer classifies the query (form, update or not, FROM clauses, nesting depth); its tokens also let
 bounded.py prove some queries small enough to run in the web process. The web process hands pyoxigraph only
-those (never one that mentions SERVICE); every other query goes to a killable worker. Queries that mention
-the word "service" anywhere are parsed exactly with rdflib's SPARQL parser, in the query worker and under the
-deadline, to find their SERVICE clauses, which are refused unless their endpoint is on the allowlist; only
-then does pyoxigraph parse and run the query (its syntax errors come back as 400 with pyoxigraph's message
-in words, syntax_message: `axiskg query` words them alike, and its updates as check_query does).
-Why not pyoxigraph's parser in the web process: pyoxigraph exposes no parser, only `query()`, which would
-also evaluate (and call SERVICE endpoints).
+those (never one that mentions SERVICE); every other query goes to a killable worker. The SERVICE clauses
+of a query that mentions the word are read off the same tokens (service_endpoints) and refused unless their
+endpoint is on the allowlist, before any store sees the query; only then does pyoxigraph parse and run it
+(its syntax errors come back as 400 with pyoxigraph's message in words, syntax_message: `axiskg query` words
+them alike, and its updates as check_query does). Why not pyoxigraph's parser in the web process:
+pyoxigraph exposes no parser, only `query()`, which would also evaluate (and call SERVICE endpoints).
 
-Measured: the lexer takes ~25 us on a typical query; rdflib's parser 10-25 ms, which is why it only runs on
-the rare queries that mention "service".
+Measured: the lexer takes ~25 us on a typical query.
 """
 
 from __future__ import annotations
@@ -20,6 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from axiskg.iris import PREFIXES
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset(
@@ -144,32 +144,42 @@ def _form(tokens: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def service_endpoints(query: str) -> list[str]:
-    """IRIs (or '?var') of every SERVICE clause, found by rdflib's exact SPARQL parser."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
+def service_endpoints(query: str, predeclared: dict[str, str] | None = None) -> list[str]:
+    """The endpoint of every SERVICE clause of `query`: an absolute IRI, or a prefixed name expanded by the
+    query's PREFIX declarations, else by `predeclared` (the prefixes the endpoint declares for every query);
+    anything else (a variable, a relative IRI, an unknown prefix) as written.
 
-    try:
-        algebra = translateQuery(parseQuery(query)).algebra
-    except Exception as exc:  # rdflib raises pyparsing and assorted errors on bad input
-        raise QueryRefusedError(
-            400, "syntax", f"query mentions SERVICE and could not be checked: {exc}"
-        ) from exc
+    Read off the lexer's tokens (the keyword, not the word in a string, a comment or a name), after the \\u
+    escapes that SPARQL allows anywhere. What comes back as written matches no allowlist entry (an absolute
+    URL), so the check fails closed; relative IRIs are not resolved against BASE here, so that no difference
+    between two resolvers can let one through. (rdflib's parser did this before and refused valid queries:
+    it knows no predeclared prefix, lost a one-line query with an IRI holding '#' before SERVICE, and recursed
+    without end on nested SERVICE clauses.)"""
+    text = _unescape(query) if "\\u" in query.lower() else query
+    tokens = _tokens(text)
+    prefixes = dict(predeclared or {})
     found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                term = node.get("term")
-                found.append(("?" + str(term)) if term.__class__.__name__ == "Variable" else str(term))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list | tuple):
-            for v in node:
-                walk(v)
-
-    walk(algebra)
+    end = ("", "")
+    for i, (kind, word) in enumerate(tokens):
+        if kind != "word":
+            continue
+        up = word.upper()
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else end
+        if up == "PREFIX" and _PREFIX_DECL.match(nxt[1]):
+            after = tokens[i + 2] if i + 2 < len(tokens) else end
+            absolute = after[0] == "iri" and ABSOLUTE_IRI.match(after[1][1:-1])
+            prefixes[nxt[1][:-1]] = after[1][1:-1] if absolute else "\0"  # relative: resolves to nothing here
+        elif up == "SERVICE":
+            if nxt[0] == "word" and nxt[1].upper() == "SILENT":
+                nxt = tokens[i + 2] if i + 2 < len(tokens) else end
+            term_kind, term = nxt
+            if term_kind == "iri" and ABSOLUTE_IRI.match(term[1:-1]):
+                found.append(term[1:-1])
+            elif term_kind == "word" and prefixes.get(term.split(":", 1)[0], "\0") != "\0" and ":" in term:
+                prefix, local = term.split(":", 1)
+                found.append(prefixes[prefix] + re.sub(r"\\(.)", r"\1", local))  # PN_LOCAL_ESC: \- is -
+            else:
+                found.append(term or "(nothing)")
     return found
 
 
@@ -313,10 +323,12 @@ def syntax_message(query: str, message: str, predeclared: Iterable[str] = ()) ->
     return message
 
 
-def check_services(query: str, allow_service: list[str] | tuple[str, ...]) -> None:
-    """Refuse SERVICE clauses whose endpoint is not allowlisted. Runs in a query worker: rdflib's parser is
-    slow on long queries, and there it is bounded by the deadline instead of blocking the web process."""
-    refused = [s for s in service_endpoints(query) if s not in allow_service]
+def check_services(
+    query: str, allow_service: list[str] | tuple[str, ...], predeclared: dict[str, str] | None = None
+) -> list[str]:
+    """The SERVICE endpoints of `query`; QueryRefusedError (400) when one is not allowlisted."""
+    endpoints = service_endpoints(query, predeclared)
+    refused = [s for s in endpoints if s not in allow_service]
     if refused:
         allowed = ", ".join(allow_service) or "none"
         raise QueryRefusedError(
@@ -325,3 +337,11 @@ def check_services(query: str, allow_service: list[str] | tuple[str, ...]) -> No
             f"SERVICE <{refused[0]}> is refused: federated queries may only call allowlisted endpoints "
             f"(allowed: {allowed})",
         )
+    return endpoints
+
+
+def calls_service(query: str, info: QueryInfo, limits: QueryLimits) -> bool:
+    """Whether `query` calls a SERVICE (all of them allowlisted, else QueryRefusedError 400): its answer then
+    depends on another endpoint, so it is never cached, and it runs under --service-timeout. Checked on the
+    query itself, not on check_query's template (whose IRIs are emptied)."""
+    return info.mentions_service and bool(check_services(query, limits.allow_service, PREFIXES))

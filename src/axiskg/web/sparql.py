@@ -33,7 +33,7 @@ from axiskg.web.http import (
     precondition,
     remember_raw,
 )
-from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, check_query
+from axiskg.web.limits import ABSOLUTE_IRI, QueryRefusedError, calls_service, check_query
 from axiskg.web.negotiation import ASK_OFFERS, GRAPH_OFFERS, RESULTS_OFFERS, SD_OFFERS, Offer, negotiate
 from axiskg.web.results import has_prefixed_names
 from axiskg.web.workers import (
@@ -311,6 +311,8 @@ def _prepare(
         default_graphs = _graph_params(params, "default-graph-uri")
         named_graphs = _graph_params(params, "named-graph-uri")
     info = check_query(query, server.limits)
+    service = calls_service(query, info, server.limits)
+    cacheable = info.cacheable and not service
     accept = headers.get(b"accept")
     offer = choose_offer(accept.decode("latin-1") if accept else None, params, info.form)
     key = (
@@ -321,7 +323,7 @@ def _prepare(
         offer.name,
         settings.max_rows,
     )
-    if info.cacheable:
+    if cacheable:
         tag = etag(state.id, *key)
         out = [
             (b"etag", tag.encode()),
@@ -335,7 +337,7 @@ def _prepare(
             if status == 412:
                 raise HTTPError(412, PRECONDITION_FAILED)
         cached = state.cache.get(key)
-    else:  # NOW(), RAND(), UUID()...: a new answer every time
+    else:  # NOW(), RAND(), UUID(), SERVICE...: a new answer every time
         tag = None
         out = [_NO_STORE, _VARY_ACCEPT]
         cached = None
@@ -351,7 +353,7 @@ def _prepare(
         "default_graphs": default_graphs or [],
         "named_graphs": named_graphs or [],
         "union": not info.has_dataset,
-        "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
+        "service": service,
         "prefixes": True,
     }
     memo = info.memo
@@ -360,7 +362,7 @@ def _prepare(
         if prefixed is None:
             prefixed = memo["prefixed"] = has_prefixed_names(query)
         req["prefixed"] = prefixed
-    work = Work(req, state, key, info.cacheable, out, offer, tag)
+    work = Work(req, state, key, cacheable, out, offer, tag)
     bound = None
     if (
         state.store is not None
@@ -481,7 +483,7 @@ async def _run_in_worker(
 ) -> tuple[bytes, int, bool]:
     settings = server.settings
     timeout = settings.timeout
-    if req.get("allow_service"):  # may call an allowlisted endpoint: the outbound call gets its own timeout
+    if req.get("service"):  # calls an allowlisted endpoint: the outbound call gets its own timeout
         timeout = min(timeout, settings.service_timeout)
     client = client_id(scope, settings.client_header, headers)
     server.fairness.check_budget(client)

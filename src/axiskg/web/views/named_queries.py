@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from axiskg import queries as nq
 from axiskg.release import Release
-from axiskg.web.limits import check_query
+from axiskg.web.limits import calls_service, check_query
 from axiskg.web.sparql import run_in_worker
 from axiskg.web.views import links
 from axiskg.web.views.snapshot import snapshot
@@ -75,7 +75,7 @@ async def run_guarded(
         "query": text,
         "format": "json",
         "max_rows": min(MAX_ROWS, server.settings.max_rows),
-        "allow_service": list(server.limits.allow_service) if info.mentions_service else None,
+        "service": calls_service(text, info, server.limits),
     }
     body, _rows, truncated = await run_in_worker(request.scope, server, req, receive=request.receive)
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
