@@ -422,6 +422,22 @@ def test_new_release_is_picked_up_without_dropping_requests(tmp_path: Path) -> N
         stop_server(proc)
 
 
+def test_an_idle_server_loads_a_new_release_before_the_next_request(tmp_path: Path) -> None:
+    """The release is swapped while nobody asks anything: the first request afterwards gets the new one (it
+    used to start the reload and be answered from the old release)."""
+    make_release(tmp_path, "20261122T000000Z-0000000a", TINY_TURTLE)
+    proc, url = start_server(tmp_path, "--workers", "1")
+    try:
+        assert httpx.get(url + "/health").json()["release"] == "20261122T000000Z-0000000a"
+        make_release(tmp_path, "20261122T000000Z-0000000b", TINY_TURTLE)
+        log = server_log(proc, lambda text: "now serving release 20261122T000000Z-0000000b" in text)
+        assert "now serving release 20261122T000000Z-0000000b" in log  # unasked
+        for _ in range(6):
+            assert httpx.get(url + "/health").json()["release"] == "20261122T000000Z-0000000b"
+    finally:
+        stop_server(proc)
+
+
 def test_health_not_ready_without_release(tmp_path: Path) -> None:
     import subprocess
     import sys

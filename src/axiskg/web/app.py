@@ -191,6 +191,13 @@ class Server:
             os.getpid(), self.metrics, state.id if state else None, state.pool.in_flight if state else 0
         )
 
+    async def watch_release(self) -> None:
+        """Look at the `current` symlink every --reload-interval even when no request comes, so that a new
+        release is loaded before the next request instead of by it (which was answered from the old one)."""
+        while True:
+            await asyncio.sleep(self.settings.reload_interval)
+            self.current()
+
     async def write_snapshots(self, run_dir: Path, every: float = SNAPSHOT_EVERY) -> None:
         """Every `every` seconds: this process's metrics and its clients' query time into run_dir (for the
         other HTTP workers' /metrics and budgets), and the others' query time into self.fairness.others."""
@@ -528,12 +535,14 @@ def create_app(settings: ServeSettings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await server.load()
+        watch = asyncio.ensure_future(server.watch_release())
         snapshots = None
         if settings.run_dir:
             snapshots = asyncio.ensure_future(server.write_snapshots(Path(settings.run_dir)))
         try:
             yield
         finally:
+            watch.cancel()
             if snapshots is not None:
                 snapshots.cancel()
                 with contextlib.suppress(OSError):
