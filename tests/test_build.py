@@ -641,3 +641,39 @@ def test_an_ill_typed_date_fails_the_build_cleanly(tmp_path: Path, capfd: pytest
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err
     assert not (tmp_path / "out" / "current").exists()
+
+
+def test_a_killed_build_takes_its_validating_child_with_it(tmp_path: Path) -> None:
+    """The SHACL child (forked beside the build) asks the kernel to kill it when the build dies: a killed
+    build left it running at full CPU (build._die_with_parent, called first thing in the child)."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, os, sys, time\n"
+        "from axiskg.build import _die_with_parent\n"
+        "def child(parent):\n"
+        "    _die_with_parent(parent)\n"
+        "    time.sleep(60)\n"
+        "p = multiprocessing.get_context('fork').Process(target=child, args=(os.getpid(),), daemon=True)\n"
+        "p.start()\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    time.sleep(0.5)  # the child has made its prctl call
+    assert Path(f"/proc/{child}").exists()
+    parent.kill()
+    parent.wait()
+
+    def alive() -> bool:  # a killed child may stay a zombie until its new parent (init) reaps it
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state not in ("Z", "X")
+
+    deadline = time.monotonic() + 5
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive()

@@ -17,6 +17,8 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -249,7 +251,27 @@ def _shacl(parsed: list[ParsedFile], baseline: Baseline | None) -> Verdict:
     )
 
 
-def _shacl_child(parsed: list[ParsedFile], baseline: Baseline | None, conn: Connection) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: have the kernel kill this process when the thread that forked it ends (the build waits for the
+    verdict or cancels the child before it returns, so only a killed build ends it early). A killed build
+    left its validating child running at full CPU for as long as the validation took. The standard library
+    has no prctl, so libc's is called through ctypes; elsewhere nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the call above: nobody waits for a verdict
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _shacl_child(parsed: list[ParsedFile], baseline: Baseline | None, conn: Connection, parent: int) -> None:
+    _die_with_parent(parent)
     try:
         conn.send(_shacl(parsed, baseline))
     except BrokenPipeError:  # the build was interrupted: nobody waits for the verdict
@@ -306,7 +328,7 @@ def _start_validation(parsed: list[ParsedFile], baseline: Baseline | None, proje
         return _Validation(project, baseline, verdict=_shacl(parsed, baseline))
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_shacl_child, args=(parsed, baseline, send), daemon=True)
+    child = ctx.Process(target=_shacl_child, args=(parsed, baseline, send, os.getpid()), daemon=True)
     child.start()
     send.close()
     return _Validation(project, baseline, child, receive)
