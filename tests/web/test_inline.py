@@ -258,3 +258,55 @@ def test_an_empty_answer_counts_no_rows(store: ox.Store) -> None:
     result = store.query("SELECT ?s WHERE { ?s <urn:x:nothing> ?o }", use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     assert count_json_rows(result.serialize(format=ox.QueryResultsFormat.JSON)) == 0
+
+
+RESULTS_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "text/csv": None,  # the text only (no language, no direction), and pyoxigraph does not parse it back
+}
+
+
+@pytest.mark.parametrize("accept", RESULTS_FORMATS)
+def test_a_literals_direction_whichever_path_runs_the_query(
+    server_url: str, worker_only_url: str, accept: str
+) -> None:
+    """A query proved small is written by pyoxigraph in SPARQL JSON, else by results.py: the same answer."""
+    q = f'SELECT * WHERE {{ <{AX}org/kataib-hezbollah> a ?t BIND("دمشق"@ar--rtl AS ?x) }}'
+    before = inline_count(server_url)
+    a = httpx.get(server_url + "/sparql", params={"query": q}, headers={"Accept": accept})
+    assert inline_count(server_url) == before + 1  # it did run inline
+    b = httpx.get(worker_only_url + "/sparql", params={"query": q}, headers={"Accept": accept})
+    assert a.status_code == b.status_code == 200, a.text
+    assert a.content == b.content
+    fmt = RESULTS_FORMATS[accept]
+    if fmt is None:
+        assert a.text.splitlines()[1].endswith(",دمشق")
+        return
+    rows = ox.parse_query_results(a.content, format=fmt)
+    assert isinstance(rows, ox.QuerySolutions)
+    xs = [s["x"] for s in rows]
+    assert xs and all(x == ox.Literal("دمشق", language="ar", direction=ox.BaseDirection.RTL) for x in xs)
+
+
+def test_xml_refuses_a_character_xml_cannot_carry(server_url: str, worker_only_url: str) -> None:
+    """Not an ill-formed 200: a 406 that names the character and the formats that carry it."""
+    xml = {"Accept": "application/sparql-results+xml"}
+    q = "SELECT ?x WHERE { BIND('a\\u0001b' AS ?x) }"
+    a = httpx.get(server_url + "/sparql", params={"query": q}, headers=xml)
+    b = httpx.get(worker_only_url + "/sparql", params={"query": q}, headers=xml)
+    assert a.status_code == b.status_code == 406
+    assert a.text == b.text and "U+0001" in a.text and "?x of row 1" in a.text and "JSON" in a.text
+    r = httpx.get(server_url + "/sparql", params={"query": q})
+    assert r.status_code == 200 and r.json()["results"]["bindings"][0]["x"]["value"] == "a\x01b"
+    q = "CONSTRUCT { <urn:x:s> <urn:x:p> ?x } WHERE { BIND('a\\u0001b' AS ?x) }"
+    r = httpx.get(worker_only_url + "/sparql", params={"query": q}, headers={"Accept": "application/rdf+xml"})
+    assert r.status_code == 406 and "U+0001" in r.text and "Turtle" in r.text
+    # a CR is written &#13;: an XML parser reads it back as CR, not as the LF a raw one becomes
+    for url in (server_url, worker_only_url):
+        q = "SELECT ?x WHERE { BIND('a\\rb' AS ?x) }"
+        r = httpx.get(url + "/sparql", params={"query": q}, headers=xml)
+        assert r.status_code == 200 and b"a&#13;b" in r.content
+        rows = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.XML)
+        assert isinstance(rows, ox.QuerySolutions) and [s["x"] for s in rows] == [ox.Literal("a\rb")]

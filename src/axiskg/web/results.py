@@ -2,6 +2,9 @@
 
 SELECT results are written here (JSON, XML, CSV, TSV) because pyoxigraph's serializers take the whole
 iterator and the row cap must cut it; graphs (CONSTRUCT/DESCRIBE) are cut here and written by pyoxigraph.
+The terms are the ones pyoxigraph's writers give (a query proved small may be written by pyoxigraph: the
+same answer either way), a literal's base direction included; an answer XML 1.0 cannot carry (a C0 control
+character, U+FFFE, U+FFFF) is refused in XML (406) rather than sent ill-formed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pyoxigraph as ox
 
 from axiskg.iris import ID, PREFIXES
 from axiskg.web.bounded import RDF_TYPE
-from axiskg.web.limits import IRIREF
+from axiskg.web.limits import IRIREF, QueryRefusedError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -36,6 +39,13 @@ NAME_TO_RDF_FORMAT = {
 DATASET_FORMATS = {"trig", "nq"}
 # `ax:` would print every entity as ax:person\/slug (Turtle escapes the slash): entities stay full IRIs
 OUTPUT_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "ax"}
+# A literal's base direction (RDF 1.2, "..."@ar--rtl) in SPARQL XML results, as pyoxigraph writes it (and
+# the SPARQL 1.2 results format says): the ITS 2.0 `dir` attribute, its namespace declared on the element
+_ITS_DIR = ' its:dir="{}" xmlns:its="http://www.w3.org/2005/11/its" its:version="2.0"'
+# What XML 1.0 cannot hold at all, not even as a character reference (&#1; is ill-formed too): C0 controls
+# other than tab, LF and CR, U+FFFE, U+FFFF (and lone surrogates, which pyoxigraph's strings never hold)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_UTF8 = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 NAME_TO_RESULTS_FORMAT = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -53,6 +63,8 @@ def _json_term(t: Any) -> dict[str, Any]:
         d: dict[str, Any] = {"type": "literal", "value": t.value}
         if t.language:
             d["xml:lang"] = t.language
+            if t.direction is not None:
+                d["its:dir"] = t.direction.value
         elif t.datatype.value != XSD_STRING:
             d["datatype"] = t.datatype.value
         return d
@@ -79,7 +91,18 @@ def _json_text(t: Any) -> str:
     if cls is _LITERAL:
         lang = t.language
         if lang:
-            return '{"type":"literal","value":' + _q(t.value) + ',"xml:lang":' + _q(lang) + "}"
+            direction = t.direction
+            if direction is None:
+                return '{"type":"literal","value":' + _q(t.value) + ',"xml:lang":' + _q(lang) + "}"
+            return (
+                '{"type":"literal","value":'
+                + _q(t.value)
+                + ',"xml:lang":'
+                + _q(lang)
+                + ',"its:dir":'
+                + _q(direction.value)
+                + "}"
+            )
         dt = t.datatype.value
         if dt != XSD_STRING:
             return '{"type":"literal","value":' + _q(t.value) + ',"datatype":' + _q(dt) + "}"
@@ -96,7 +119,8 @@ def _xml_term(t: Any) -> str:
         return f"<bnode>{escape(t.value)}</bnode>"
     if isinstance(t, ox.Literal):
         if t.language:
-            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+            direction = "" if t.direction is None else _ITS_DIR.format(t.direction.value)
+            return f"<literal xml:lang={quoteattr(t.language)}{direction}>{escape(t.value)}</literal>"
         if t.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
         return f"<literal>{escape(t.value)}</literal>"
@@ -130,10 +154,14 @@ def _tsv_term(t: Any) -> str:
             .replace("\t", "\\t")
         )
         if t.language:
+            if t.direction is not None:
+                return f'"{v}"@{t.language}--{t.direction.value}'
             return f'"{v}"@{t.language}'
         if t.datatype.value != XSD_STRING:
             return f'"{v}"^^<{t.datatype.value}>'
         return f'"{v}"'
+    if isinstance(t, ox.Triple):  # a triple term, as Turtle 1.2 writes one (its literals escaped as above)
+        return f"<<( {_tsv_term(t.subject)} {_tsv_term(t.predicate)} {_tsv_term(t.object)} )>>"
     return str(t)
 
 
@@ -159,7 +187,12 @@ def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str) -
             ]
             out.append("</result>")
         out.append("</results></sparql>\n")
-        return "".join(out).encode()
+        text = "".join(out)
+        if _NOT_XML.search(text):
+            raise _not_xml(text, _unwritable_binding(variables, rows), "SPARQL JSON, CSV or TSV")
+        # a CR (only ever in a literal's text: quoteattr writes one in an attribute as &#13;) would be read
+        # back as LF (XML's end-of-line handling); a tab or LF in element content is read as written
+        return text.replace("\r", "&#13;").encode()
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
@@ -174,6 +207,26 @@ def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str) -
     raise ValueError(f"unknown results format {fmt!r}")
 
 
+def _not_xml(text: str, where: str, others: str) -> QueryRefusedError:
+    """The refusal of an answer XML 1.0 cannot carry: 406, naming the first such character and where it is."""
+    m = _NOT_XML.search(text)
+    code = f"U+{ord(m.group()):04X}" if m else "a character"
+    return QueryRefusedError(
+        406,
+        "not_acceptable",
+        f"the answer holds {code}{where}, which XML 1.0 cannot carry (not even as a character "
+        f"reference): ask for it in {others} instead",
+    )
+
+
+def _unwritable_binding(variables: list[str], rows: list[list[Any]]) -> str:
+    for i, row in enumerate(rows, 1):
+        for v, t in zip(variables, row, strict=True):
+            if t is not None and _NOT_XML.search(_xml_term(t)):
+                return f" (?{v} of row {i})"
+    return ""
+
+
 def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str] | None) -> bytes:
     rdf_format = NAME_TO_RDF_FORMAT[fmt]
     items: list[Any] = triples
@@ -182,7 +235,21 @@ def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, st
     kwargs: dict[str, Any] = {}
     if prefixes and fmt in ("ttl", "trig", "rdf", "jsonld"):
         kwargs["prefixes"] = prefixes
-    return ox.serialize(items, format=rdf_format, **kwargs) or b""
+    body = ox.serialize(items, format=rdf_format, **kwargs) or b""
+    if fmt == "rdf":  # pyoxigraph's RDF/XML writes a literal's text as it is (escaping only & < > " ')
+        if _NOT_XML_UTF8.search(body):
+            where = next(
+                (
+                    f" (the object of {t.subject} {t.predicate})"
+                    for t in triples
+                    if isinstance(t.object, ox.Literal) and _NOT_XML.search(t.object.value)
+                ),
+                "",
+            )
+            raise _not_xml(body.decode(), where, "Turtle, N-Triples or JSON-LD")
+        # its own line breaks are LF: a CR is in a literal's text, which XML would read back as LF
+        body = body.replace(b"\r", b"&#13;")
+    return body
 
 
 def reading_order(triples: list[ox.Triple], first: str | None = None) -> list[ox.Triple]:
