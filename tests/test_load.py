@@ -107,3 +107,59 @@ def test_a_statement_without_its_dot_is_pointed_at(tmp_path: Path) -> None:
     err = parse_file(_source(f)).error
     assert err is not None
     assert err.message.endswith("; the statement ending on line 2 may lack its closing ' .'")
+
+
+def test_an_unclosed_string_says_so(tmp_path: Path) -> None:
+    """The parser's "Line jumps are not allowed in string literals" is named for what it is, and its fix."""
+    f = tmp_path / "report-005.ttl"
+    f.write_text(
+        '@prefix ex: <http://example.org/> .\nex:a ex:label "Hadi al-Ameri ;\n    ex:b ex:c .\n',
+        encoding="utf-8",
+    )
+    err = parse_file(_source(f)).error
+    assert err is not None and (err.line, err.column) == (2, 15)
+    assert err.message.startswith(
+        'a string literal is not closed: add the closing " on this line, or use """...""" for text over '
+        "several lines"
+    )
+    f.write_text('@prefix ex: <http://example.org/> .\nex:a ex:label "Hadi al-Ameri .\n', encoding="utf-8")
+    err = parse_file(_source(f)).error  # at the end of the file
+    assert err is not None and err.message.startswith("a string literal is not closed")
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line(tmp_path: Path) -> None:
+    f = tmp_path / "report-005.ttl"
+    f.write_bytes(b'@prefix ex: <http://example.org/> .\n\nex:a ex:label "caf\xe9 noir"@fr .\n')
+    err = parse_file(_source(f)).error
+    assert err is not None and (err.line, err.column) == (3, 19)
+    assert err.message.startswith("the file is not UTF-8 text: byte 0xE9 at line 3, column 19")
+    assert "re-save the file as UTF-8" in err.message
+    assert "index" not in err.message
+
+
+def test_later_syntax_errors_of_a_file_are_reported_too(tmp_path: Path) -> None:
+    """The parser stops at the first error; the rest of the file, from the next statement, is parsed again for
+    the messages (only: nothing of a broken file is loaded)."""
+    f = tmp_path / "report-005.ttl"
+    f.write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        "\n"
+        'ex:a ex:label "A"@en ;;\n'
+        "    ex:b ex:c ex:d .\n"  # line 4: an object too many
+        "\n"
+        'ex:e ex:label "E"@en .\n'
+        "\n"
+        'ex:f ex:label "F"@en\n'
+        "    ex:b ex:c .\n"  # line 9: a ';' missing
+        "\n"
+        'ex:g ex:label """a text\n'
+        "\n"
+        'ex:h over several lines""" .\n'  # a statement-like line inside a long string
+        "\n"
+        "ex:i ex:b ex:c .\n",
+        encoding="utf-8",
+    )
+    parsed = parse_file(_source(f))
+    assert parsed.quads == []
+    assert [(e.line, e.column) for e in parsed.errors] == [(4, 15), (9, 5)]
+    assert parsed.errors[0] is parsed.error

@@ -58,12 +58,12 @@ def test_syntax_errors_and_violations_in_one_run(tmp_path: Path) -> None:
     assert [v.file for v in report.violations] == ["data/claim_without_hedge.ttl"]
 
 
-def test_blank_node_focus_is_located_at_its_named_ancestor(tmp_path: Path) -> None:
+def test_blank_node_focus_is_located_in_its_named_ancestor(tmp_path: Path) -> None:
     root = copy_tiny(tmp_path / "p", "bad_date_in_blank_node.ttl")
     [v] = validate(root).violations
     assert v.focus.startswith("_:")
     assert v.anchor == "https://w3id.org/axiskg/id/meeting/najaf-gathering"
-    assert (v.file, v.line) == ("data/bad_date_in_blank_node.ttl", 10)
+    assert (v.file, v.line) == ("data/bad_date_in_blank_node.ttl", 12)  # where the value is written
     assert v.value == "early November"
 
 
@@ -312,3 +312,109 @@ def test_a_source_file_that_is_a_path_is_an_error_and_nothing_of_it_is_read(
     [error] = report.errors
     assert (error.file, error.check) == ("data/actors.ttl", "source-file-path")
     assert "is a path: give the bare name" in error.message and "closest passage" not in error.message
+
+
+# --- where a problem is reported (QA of the curator workflow) -----------------------------------------------
+
+REFERENCE_SHAPE = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix axsh: <https://w3id.org/axiskg/shapes#> .
+
+axsh:DeclaredReference a sh:PropertyShape ;
+    sh:targetObjectsOf rdf:object , rdf:first ;
+    sh:path rdf:type ;
+    sh:minCount 1 ;
+    sh:message "Reference to an entity that is declared nowhere" .
+"""
+
+
+def test_a_misspelled_reference_is_reported_where_it_is_written(tiny_project: Path) -> None:
+    """A typo that is the start of an existing IRI (person:qais-al-khazal, of person:qais-al-khazali) is not
+    found inside that IRI: the line reported is where the misspelled term is written, in its own file."""
+    (tiny_project / "shapes" / "references.ttl").write_text(REFERENCE_SHAPE, encoding="utf-8")
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        PREFIXES
+        + "@prefix source: <https://w3id.org/axiskg/id/source/> .\n"  # line 12
+        + "\n"
+        + "source:005-informed-iraqi-sources a axo:Source ;\n"  # line 14
+        + '    skos:prefLabel "informed Iraqi sources"@en .\n'
+        + "\n"
+        + "claim:005-khazali-attended a axo:Claim ;\n"  # line 17
+        + "    rdf:subject meeting:tehran-session ;\n"
+        + "    rdf:predicate schema:attendee ;\n"
+        + "    rdf:object person:qais-al-khazal ;\n"  # line 20
+        + "    axo:statedIn report:tiny-2023-11-10 ;\n"
+        + "    axo:attributionChain ( source:005-informed-iraqi-source ) ;\n"  # line 22
+        + "    axo:hedge hedge:reportedly .\n",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    found = {(v.focus.rsplit("/", 1)[-1], v.file, v.line) for v in report.errors}
+    assert found == {
+        ("qais-al-khazal", "data/report-005.ttl", 20),
+        ("005-informed-iraqi-source", "data/report-005.ttl", 22),
+    }
+
+
+def test_a_mistake_on_a_shared_entity_is_reported_where_it_is_made(tiny_project: Path) -> None:
+    """A second label added to a person of actors.ttl from a report file is reported in the report file, at
+    the line of the label (the person's description is named after the message)."""
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        PREFIXES + "\n" + 'person:qais-al-khazali skos:prefLabel "Qays al-Khazali"@en .\n', encoding="utf-8"
+    )
+    [v] = validate(tiny_project).errors  # sh:maxCount 1: the result names no value
+    assert (v.file, v.line) == ("data/report-005.ttl", 13)
+    assert v.declared == "data/actors.ttl:12"
+    assert str(v).startswith(
+        "data/report-005.ttl:13: Violation: <https://w3id.org/axiskg/id/person/qais-al-k"
+    )
+    assert str(v).endswith("(the node is described at data/actors.ttl:12)")
+    # a result that names its value (sh:datatype): the line where that value is written
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        PREFIXES
+        + "\n\nperson:qais-al-khazali\n"
+        + '    skos:altLabel "Qays"@en ;\n    skos:prefLabel "Qays" .\n',
+        encoding="utf-8",
+    )
+    errors = validate(tiny_project).errors
+    assert {(v.file, v.line, v.value) for v in errors} == {
+        ("data/report-005.ttl", 16, None),
+        ("data/report-005.ttl", 16, "Qays"),
+    }
+    # on its own file, a result with a value is on the value's line
+    (tiny_project / "data" / "report-005.ttl").unlink()
+    actors = tiny_project / "data" / "actors.ttl"
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace(
+            '"Khazali"@en ;', '"Khazali"@en ;\n  skos:prefLabel "x" ;'
+        ),
+        encoding="utf-8",
+    )
+    assert {(v.file, v.line, v.value) for v in validate(tiny_project).errors} == {
+        ("data/actors.ttl", 12, None),  # maxCount: both labels are in the node's own file
+        ("data/actors.ttl", 15, "x"),
+    }
+
+
+def test_a_file_that_does_not_parse_hides_no_error_behind_false_ones(tiny_project: Path) -> None:
+    """actors.ttl without its final ' .': one syntax error; the references to the people and the report it
+    declares are not "declared nowhere" errors of report-000.ttl, but one note."""
+    (tiny_project / "shapes" / "references.ttl").write_text(REFERENCE_SHAPE, encoding="utf-8")
+    actors = tiny_project / "data" / "actors.ttl"
+    actors.write_text(actors.read_text(encoding="utf-8").rstrip().removesuffix(".") + "\n", encoding="utf-8")
+    report = validate(tiny_project)
+    assert not report.conforms
+    assert [(e.file, e.line) for e in report.parse_errors] == [("data/actors.ttl", 26)]
+    assert report.first_problem is report.parse_errors[0]
+    assert report.errors == [], [str(v) for v in report.errors]
+    [note] = [n for n in report.notes if "did not parse" in n]
+    assert note.startswith("4 shape result(s) about entities that data/actors.ttl mentions are not reported")
+    # a problem about what the broken file does not mention is still reported
+    report_000 = tiny_project / "data" / "report-000.ttl"
+    report_000.write_text(
+        report_000.read_text(encoding="utf-8").replace("( source:informed-sources )", "( source:nobody )"),
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert [v.focus for v in report.errors] == ["https://w3id.org/axiskg/id/source/nobody"]

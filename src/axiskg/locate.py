@@ -7,9 +7,11 @@ declarations, to an IRI the file uses as a subject is where that subject is defi
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -18,6 +20,8 @@ from axiskg.load import ParsedFile
 _PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _LEADING_TERM = re.compile(r"^(<[^>\s]*>|(?:[A-Za-z][\w.\-]*)?:(?:[^\s;,()\[\]\\]|\\.)*)")
 _UNESCAPE = re.compile(r"\\(.)")
+_FULL_IRI = re.compile(r"<([^<>\s\"]*)>")
+_PREFIXED_NAME = re.compile(r"(?<![\w:.\-<#/])(?:[A-Za-z][\w.\-]*)?:(?:[^\s;,()\[\]\\\"'<>]|\\.)+")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class _FileIndex:
     subjects: set[str]
     has_type: set[str]
     first_line: dict[str, int] = field(default_factory=dict)
+    starts: dict[str, list[int]] = field(default_factory=dict)  # the lines where a subject's statements start
+    statement_starts: list[int] = field(default_factory=list)  # the lines where any statement starts
     parent: dict[str, ox.NamedNode | ox.BlankNode] = field(default_factory=dict)
     bnodes: set[str] = field(default_factory=set)
 
@@ -73,18 +79,40 @@ def _index(parsed: ParsedFile) -> _FileIndex:
         m = _LEADING_TERM.match(line)
         if not m:
             continue
+        idx.statement_starts.append(number)
         iri = _expand(m.group(1), prefixes)
         if iri is not None and iri in idx.subjects:
             idx.first_line.setdefault(iri, number)
+            idx.starts.setdefault(iri, []).append(number)
     return idx
 
 
+def mentioned_iris(path: Path) -> set[str]:
+    """Every IRI a Turtle file writes (in full or prefixed, through its own @prefix lines), read as text: for
+    a file that does not parse. Rough on purpose: a name inside a string or a comment counts too."""
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return set()
+    prefixes: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _PREFIX_DECL.match(line)
+        if m:
+            prefixes[m.group(1) or ""] = m.group(2)
+    out = {m.group(1) for m in _FULL_IRI.finditer(text)}
+    for m in _PREFIXED_NAME.finditer(text):
+        iri = _expand(m.group(0), prefixes)
+        if iri is not None:
+            out.add(iri)
+    return out
+
+
 def _search_line(idx: _FileIndex, iri: str) -> int | None:
-    """First line that mentions the IRI in any form (full or prefixed): the fallback."""
-    forms = [f"<{iri}>"]
-    forms += [f"{p}:{iri[len(base) :]}" for p, base in idx.prefixes.items() if iri.startswith(base)]
+    """First line (outside comment lines) where the IRI is written, in full or prefixed, as a whole token (a
+    misspelled `person:qais-al-khazal` is not found in `person:qais-al-khazali`): the fallback."""
+    pattern = _term_pattern(idx, iri)
     for number, line in enumerate(idx.text_lines, start=1):
-        if any(f in line for f in forms):
+        if not line.lstrip().startswith("#") and pattern.search(line):
             return number
     return None
 
@@ -116,13 +144,56 @@ class SourceLocator:
     def term_line(self, file: str, iri: str) -> int | None:
         """The first line of `file` (outside comment lines) where the IRI is written, in full or prefixed."""
         idx = self._by_display.get(file)
+        return None if idx is None else _search_line(idx, iri)
+
+    def value_line(
+        self,
+        file: str,
+        subject: str | None,
+        *,
+        iri: str | None = None,
+        lexical: str = "",
+        language: str | None = None,
+        datatype: str | None = None,
+    ) -> int | None:
+        """The line of `file` where a value of `subject` is written (the IRI `iri`, else the literal of
+        lexical form `lexical`, with its language tag, or a datatype other than xsd:string): within one of
+        the subject's statements if it is there, else the first one after the subject's first statement;
+        the subject's line if the value is not found as written."""
+        idx = self._by_display.get(file)
         if idx is None:
             return None
-        pattern = _term_pattern(idx, iri)
-        for number, line in enumerate(idx.text_lines, start=1):
-            if not line.lstrip().startswith("#") and pattern.search(line):
-                return number
-        return None
+        if iri is not None:
+            pattern = _term_pattern(idx, iri)
+        else:
+            escaped = lexical.replace("\\", "\\\\").replace('"', '\\"')
+            quoted = "|".join(re.escape(f) for f in sorted({f'"{lexical}"', f'"{escaped}"', f"'{lexical}'"}))
+            if language:
+                after = "@(?i:" + re.escape(language) + r")(?![\w\-])"
+            elif datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+                after = r"\^\^"
+            else:
+                after = r"(?!@|\^\^)"
+            pattern = re.compile(f"(?:{quoted}){after}")
+        lines = [
+            n
+            for n, line in enumerate(idx.text_lines, start=1)
+            if not line.lstrip().startswith("#") and pattern.search(line)
+        ]
+        starts = idx.starts.get(subject, []) if subject else []
+        if not starts and subject:
+            found = _search_line(idx, subject)
+            starts = [found] if found else []
+        for start in starts:
+            nxt = bisect.bisect_right(idx.statement_starts, start)
+            end = idx.statement_starts[nxt] if nxt < len(idx.statement_starts) else len(idx.text_lines) + 1
+            inside = [n for n in lines if start <= n < end]
+            if inside:
+                return inside[0]
+        later = [n for n in lines if not starts or n >= starts[0]]
+        if later:
+            return later[0]
+        return starts[0] if starts else (lines[0] if lines else None)
 
     def literal_lines(self, file: str, lexical: str) -> list[int]:
         """The lines of `file` where a literal of this lexical form is written (as "..." or '...')."""

@@ -22,7 +22,7 @@ from rdflib.term import Node
 from axiskg import __version__, checks
 from axiskg.errors import ParseError
 from axiskg.load import ParsedFile, parse_project
-from axiskg.locate import Location, SourceLocator
+from axiskg.locate import Location, SourceLocator, mentioned_iris
 from axiskg.project import Project
 from axiskg.violation import Violation as Violation
 from axiskg.violation import literal_text
@@ -195,7 +195,7 @@ def validate_parsed(
     baseline. The checks beyond SHACL always look at everything. With `index` (or a baseline), the report
     carries the snapshot of this data for the next build. `root` is the project's folder (by default, the
     one the files are in)."""
-    parse_errors = [p.error for p in parsed if p.error is not None]
+    parse_errors = [e for p in parsed for e in p.errors]
     ok = [p for p in parsed if p.error is None]
     data_files = [p for p in ok if p.source.folder == "data"]
     located = data_files + [p for p in ok if p.source.folder == "ontology"]
@@ -209,6 +209,7 @@ def validate_parsed(
     if root is None and parsed:
         root = parsed[0].source.path.parent.parent
     found = checks.run(parsed, locator, root)
+    notes = list(found.notes)
     shapes = rdflib_graph(p for p in ok if p.source.folder == "shapes")
     violations: list[Violation] = list(found.violations)
     results: Graph | None = None
@@ -252,6 +253,7 @@ def validate_parsed(
         _shacl_conforms, results = _shacl_run(data_graph, shapes, keep)
         unreliable = _Unreliable(found, shapes, data_graph)
         flagged: set[str] = set()
+        kept: list[tuple[Node, Node | None, Node | None, Location | None]] = []
         for r in results.subjects(RDF.type, SH.ValidationResult):
             focus = results.value(r, SH.focusNode)
             shape = results.value(r, SH.sourceShape)
@@ -266,6 +268,31 @@ def validate_parsed(
                 loc = None
             if unreliable.hides(results, r, loc.anchor if loc else None):
                 continue
+            path = results.value(r, SH.resultPath)
+            kept.append((r, focus, path if isinstance(path, URIRef) else None, loc))
+        # where the mistake is written: the triple (focus, path, value) when the result names a value (or the
+        # values a uniqueLang / maxCount result is about), rather than the focus node's first description
+        values = _ValueSites(
+            data_files, {(f, p) for _r, f, p, _loc in kept if f is not None and p is not None}
+        )
+        for r, focus, path, loc in kept:
+            where, declared = loc, None
+            site = (
+                values.site(results, r, focus, path, loc) if focus is not None and path is not None else None
+            )
+            if site is not None:
+                file, subject, value = site
+                if isinstance(value, Literal):
+                    datatype = str(value.datatype) if value.datatype else None
+                    line = locator().value_line(
+                        file, subject, lexical=str(value), language=value.language, datatype=datatype
+                    )
+                else:
+                    line = locator().value_line(file, subject, iri=str(value))
+                where = Location(file, line, loc.anchor if loc else None)
+                if loc is not None and loc.file != file:
+                    declared = f"{loc.file}:{loc.line}" if loc.line else loc.file
+            shape = results.value(r, SH.sourceShape)
             violations.append(
                 Violation(
                     focus=_focus_text(focus),
@@ -274,11 +301,14 @@ def validate_parsed(
                     severity=str(results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
                     shape=str(shape) if isinstance(shape, URIRef) else None,
                     value=_term_text(results, results.value(r, SH.value)),
-                    file=loc.file if loc else None,
-                    line=loc.line if loc else None,
-                    anchor=loc.anchor if loc else None,
+                    file=where.file if where else None,
+                    line=where.line if where else None,
+                    anchor=where.anchor if where else None,
+                    declared=declared,
                 )
             )
+        violations, held_back = _without_consequences(violations, parsed)
+        notes = [*notes, *held_back]
     violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
     conforms = not parse_errors and not any(v.severity == "Violation" for v in violations)
     if len(shapes) > 0 and (index or baseline is not None) and conforms:
@@ -295,8 +325,110 @@ def validate_parsed(
         validated=validated_n,
         full_reason=reason,
         index=snapshot,
-        notes=found.notes,
+        notes=notes,
     )
+
+
+class _ValueSites:
+    """The values of the (focus, path) pairs of SHACL results, with the data file each is written in."""
+
+    def __init__(self, data_files: Sequence[ParsedFile], pairs: set[tuple[Node, Node]]) -> None:
+        wanted = {(isinstance(f, BNode), str(f), str(p)) for f, p in pairs if isinstance(f, URIRef | BNode)}
+        self.holders: dict[
+            tuple[bool, str, str], list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]]
+        ] = {}
+        if not wanted:
+            return
+        for p in data_files:
+            for q in p.quads:
+                s, o = q.subject, q.object
+                if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+                    continue
+                key = (isinstance(s, ox.BlankNode), s.value, q.predicate.value)
+                if key in wanted:
+                    self.holders.setdefault(key, []).append((p.source.display, o))
+
+    def site(
+        self, results: Graph, r: Node, focus: Node, path: Node, loc: Location | None
+    ) -> tuple[str, str | None, Node] | None:
+        """(file, subject, value) of the triple a result is about: the one with its sh:value, else one of the
+        values a uniqueLang or maxCount result counts, if it is written in another file than the focus node's
+        description. The subject is the named node whose statement holds the triple (a blank node's
+        ancestor). None when the result names no such triple (a missing value, a path of several steps)."""
+        blank = isinstance(focus, BNode)
+        holders = self.holders.get((blank, str(focus), str(path)), [])
+        subject = (loc.anchor if loc else None) if blank else str(focus)
+        value = results.value(r, SH.value)
+        if value is not None:
+            matches = [(f, o) for f, o in holders if to_rdflib(o) == value]
+            if not matches:
+                return None
+            file = next((f for f, _o in matches if loc is not None and f == loc.file), matches[0][0])
+            return file, subject, value
+        component = results.value(r, SH.sourceConstraintComponent)
+        if component == SH.UniqueLangConstraintComponent:
+            langs = [
+                o.language.lower() if isinstance(o, ox.Literal) and o.language else None for _f, o in holders
+            ]
+            candidates = [h for h, lang in zip(holders, langs, strict=True) if lang and langs.count(lang) > 1]
+        elif component == SH.MaxCountConstraintComponent:
+            candidates = holders
+        else:
+            return None
+        elsewhere = [(f, o) for f, o in candidates if loc is None or f != loc.file]
+        if not elsewhere:
+            return None
+        file, o = elsewhere[0]
+        return file, subject, to_rdflib(o)
+
+
+def _without_consequences(
+    violations: list[Violation], parsed: Sequence[ParsedFile]
+) -> tuple[list[Violation], list[str]]:
+    """The SHACL results left once those that only repeat or follow from another problem are taken out, and a
+    note for each file whose syntax error held results back.
+
+    - a literal focus node (a literal where an entity is expected) on the line where another error already
+      names that literal as its value (`time:hasTime "June 2023"`: the time:hasTime shape says what to write);
+    - a result about a node (focus, anchor or value) that a data or ontology file which did not parse
+      mentions: what that file declares is missing from the check (a place of places.ttl would be
+      "declared nowhere")."""
+    named = {
+        (v.file, v.line, literal_text(v.value))
+        for v in violations
+        if v.check is None and v.severity == "Violation" and v.value and not v.focus.startswith('"')
+    }
+
+    def repeated(v: Violation) -> bool:
+        if not v.focus.startswith('"') or v.check is not None:
+            return False
+        return any(
+            v.focus == text or v.focus.startswith((text + "@", text + "^^"))
+            for file, line, text in named
+            if file == v.file and line == v.line
+        )
+
+    kept = [v for v in violations if not repeated(v)]
+    broken = [p for p in parsed if p.error is not None and p.source.folder in ("data", "ontology")]
+    if not broken:
+        return kept, []
+    mentions = [(p.source.display, mentioned_iris(p.source.path)) for p in broken]
+    held: dict[str, int] = {}
+    out = []
+    for v in kept:
+        nodes = {v.anchor if v.focus.startswith("_:") else v.focus, v.value}
+        by = next((file for file, iris in mentions if v.check is None and nodes & iris), None)
+        if by is None:
+            out.append(v)
+        else:
+            held[by] = held.get(by, 0) + 1
+    notes = [
+        f"{n} shape result(s) about entities that {file} mentions are not reported: {file} did not parse, so "
+        'what it declares is missing from the check (an entity it declares would be "declared nowhere"); '
+        "fix its syntax error and run `axiskg validate` again"
+        for file, n in held.items()
+    ]
+    return out, notes
 
 
 def _focus_text(focus: Node | None) -> str:

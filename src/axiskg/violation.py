@@ -19,11 +19,14 @@ class Violation:
     line: int | None = None
     anchor: str | None = None  # for a blank-node focus: its nearest named ancestor
     check: str | None = None  # for the checks beyond SHACL (axiskg.checks): which one, e.g. "unknown-term"
+    declared: str | None = None  # `file:line` of the focus node's description, when `file` is another file
 
     def __str__(self) -> str:
         where = f"{self.file or '?'}:{self.line}" if self.line else (self.file or "?")
         path = f" {compact(self.path)}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
+        if self.declared:
+            value += f" (the node is described at {self.declared})"
         if not self.focus:
             return f"{where}: {self.severity}: {self.message}"
         if self.focus.startswith("_:"):
