@@ -218,6 +218,17 @@ def test_deep_nesting_is_refused(tiny_url: str, query: str) -> None:
     assert httpx.get(tiny_url + "/health").status_code == 200
 
 
+def test_a_chain_of_operators_that_would_crash_the_parser_is_refused(tiny_url: str) -> None:
+    restarts = metric(tiny_url, "axiskg_worker_restarts_total")
+    long_chain = "SELECT (" + "+".join(["1"] * 20_000) + " AS ?x) WHERE {}"
+    r = httpx.post(tiny_url + "/sparql", data={"query": long_chain})
+    assert r.status_code == 400 and "operators" in r.text, r.text[:300]
+    assert metric(tiny_url, "axiskg_worker_restarts_total") == restarts  # refused before any worker saw it
+    fine = "SELECT (" + "+".join(["1"] * 3000) + " AS ?x) WHERE {}"
+    r = httpx.post(tiny_url + "/sparql", data={"query": fine})
+    assert r.status_code == 200 and r.json()["results"]["bindings"][0]["x"]["value"] == "3000"
+
+
 def test_huge_limit_and_offset(tiny_url: str) -> None:
     r = httpx.get(
         tiny_url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999"}
