@@ -569,7 +569,11 @@ def create_app(settings: ServeSettings) -> Starlette:
         routes=site,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPError: _http_error, sparql.ClientGoneError: _client_gone_response},
+        exception_handlers={
+            404: pages.not_found,
+            HTTPError: _http_error,
+            sparql.ClientGoneError: _client_gone_response,
+        },
     )
     app.server = server
     app.state.server = server

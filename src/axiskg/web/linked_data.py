@@ -22,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from axiskg import iris
 from axiskg.iris import PREFIXES
@@ -73,8 +73,6 @@ _NOT_FOUND_BODY = {
     "jsonld": "[]\n",
     "rdf": '<?xml version="1.0"?>\n<!-- no description of {iri} in this release -->\n'
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
-    "html": "<!doctype html><title>Not found</title><h1>Not found</h1>"
-    "<p>No description of <code>{iri}</code> in this release.</p>\n",
 }
 
 
@@ -145,12 +143,15 @@ def _refused(request: Request, exc: HTTPError) -> Response:
     return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
 
 
-def _not_found(offer: Offer, iri: str, headers: dict[str, str]) -> Response:
-    """404 in the format asked for; of `headers`, what an error carries (no validator, no Content-Location:
-    there is no representation)."""
-    body = _NOT_FOUND_BODY.get(offer.name, "").format(iri=html.escape(iri))
+def _not_found(request: Request, offer: Offer, iri: str, headers: dict[str, str]) -> Response:
+    """404 in the format asked for (for a browser, the site's error page); of `headers`, what an error
+    carries (no validator, no Content-Location: there is no representation)."""
     kept = {k: v for k, v in headers.items() if k not in ("ETag", "Content-Location", "Link")}
-    return Response(body, 404, {**kept, "Cache-Control": "no-cache"}, media_type=offer.content_type)
+    kept["Cache-Control"] = "no-cache"
+    if offer.name == "html":
+        return pages.not_found_page(request, f"Nothing is known about {iri} in this release.", kept)
+    body = _NOT_FOUND_BODY.get(offer.name, "").format(iri=html.escape(iri))
+    return Response(body, 404, kept, media_type=offer.content_type)
 
 
 def _alternates(path: str, served: Offer) -> str:
@@ -204,10 +205,10 @@ async def _describe(
                 found = json.loads(body)["boolean"]
                 state.cache.put(("exists", iri), found, 10)
             if not found:
-                return _not_found(offer, iri, headers)
+                return _not_found(request, offer, iri, headers)
         response = await pages.render_entity(request, html_iri or iri)
         if response.status_code != 200:  # nothing known of it
-            return _not_found(offer, iri, headers) if html_iri is None else response
+            return _not_found(request, offer, iri, headers) if html_iri is None else response
         status = precondition(conditions, request.method, tag)
         if status is not None:
             return _precondition_failed(status, headers, request.headers.get("accept"))
@@ -229,7 +230,7 @@ async def _describe(
         state.cache.put(key, answer, len(answer[0]))
     body, rows, truncated = answer
     if rows == 0:
-        return _not_found(offer, iri, headers)
+        return _not_found(request, offer, iri, headers)
     status = precondition(conditions, request.method, tag)
     if status is not None:
         return _precondition_failed(status, headers, request.headers.get("accept"))
@@ -247,7 +248,7 @@ async def entity(request: Request) -> Response:
         decoded = iri_path(path)
         iri = server.settings.base_iri + "id/" + (path if decoded is None else decoded)
         if decoded is None or not _is_iri(iri):  # a malformed escape, a space...: nothing of ours is named so
-            return _not_found(_choose(request, forced), iri, {} if forced else {"Vary": "Accept"})
+            return _not_found(request, _choose(request, forced), iri, {} if forced else {"Vary": "Accept"})
         return await _describe(request, iri, DESCRIBE_ENTITY.format(axo=AXO, iri=iri), forced)
     except HTTPError as exc:
         return _refused(request, exc)
@@ -284,7 +285,9 @@ async def ontology(request: Request) -> Response:
         # the release's snapshot, built on first use off the event loop (the pages share it)
         documents = await run_in_threadpool(_ontology_documents, server.require(), base)
         if name != "ontology" and base + name not in documents:
-            return _not_found(_choose(request, forced), base + name, {} if forced else {"Vary": "Accept"})
+            return _not_found(
+                request, _choose(request, forced), base + name, {} if forced else {"Vary": "Accept"}
+            )
         graph = iris.GRAPH_ONTOLOGY.replace(iris.BASE, base, 1)
         return await _describe(request, doc, DESCRIBE_GRAPH.format(graph=graph), forced, html_iri=doc)
     except HTTPError as exc:
@@ -298,7 +301,7 @@ async def graph(request: Request) -> Response:
         g = server.settings.base_iri + "graph/" + name
         if g not in server.require().release.metadata.get("graphs", {}):
             offer = _choose(request, forced)
-            return _not_found(offer, g, {"Vary": "Accept"})
+            return _not_found(request, offer, g, {"Vary": "Accept"})
         return await _describe(request, g, DESCRIBE_GRAPH.format(graph=g), forced, html_iri=g)
     except HTTPError as exc:
         return _refused(request, exc)
@@ -393,15 +396,18 @@ async def downloads(request: Request) -> Response:
         return Response(
             "".join(f"{f['sha256']}  {f['name']}\n" for f in files), headers=headers, media_type="text/plain"
         )
-    rows = "".join(
-        f'<tr><td><a href="{html.escape(str(request.url_for("download", name=f["name"])))}">'
-        f"{html.escape(f['name'])}</a></td><td>{f['bytes']}</td><td><code>{f['sha256']}</code></td></tr>"
-        for f in files
-    )
-    return HTMLResponse(
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>axiskg downloads</title>"
-        f"<h1>Downloads of release {html.escape(state.id)}</h1><table><tr><th>file</th><th>bytes"
-        f"</th><th>sha256</th></tr>{rows}</table></html>",
+    names = {f["name"] for f in files}
+    return pages.render(
+        request,
+        "downloads.html",
+        {
+            "title": "Downloads",
+            "files": files,
+            "meta": state.release.metadata,
+            "has": {n: n in names for n in ("SHA256SUMS", "void.ttl", "validation.html", "validation.ttl")},
+            "url": lambda name: request.url_for("download", name=name).path,
+            "base_url": str(request.base_url),
+        },
         headers=headers,
     )
 
@@ -475,6 +481,8 @@ async def download(request: Request) -> Response:
                 return FileResponse(gz, headers=headers, media_type=f["media_type"])
             headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(f["sha256"])).decode()
             return FileResponse(path, headers=headers, media_type=f["media_type"], stat_result=stat)
+    if pages.wants_html(request):
+        return pages.not_found_page(request, f"There is no file {name} in release {state.id}.")
     return error_response(404, f"no file {name!r} in release {state.id}; see /downloads")
 
 
@@ -573,7 +581,7 @@ async def dataset(request: Request) -> Response:
     headers = {} if forced else {"Vary": "Accept"}
     if forced is None and "ext" in request.path_params:  # /dataset.xyz: no such document
         iri = request.app.state.server.settings.base_iri + "dataset." + request.path_params["ext"]
-        return _not_found(offer, iri, headers)
+        return _not_found(request, offer, iri, headers)
     if offer.name == "html":
         return RedirectResponse("/", 303, headers)
     return _void(request, offer, headers)

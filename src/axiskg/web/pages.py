@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urljoin
 import jinja2
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -53,11 +53,38 @@ ENV.globals.update(href=links.href, curie=links.curie, version=__version__, base
 TEMPLATE_BY_KIND: dict[str, str] = {"meeting": "meeting.html", "report": "report.html"}
 
 
-def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     release: Release | None = getattr(request.app.state, "release", None)
     ctx = {"request": request, "release_id": release.id if release else None, "path": request.url.path}
     ctx.update(context)
-    return HTMLResponse(ENV.get_template(template).render(ctx), status_code=status_code)
+    return HTMLResponse(ENV.get_template(template).render(ctx), status_code=status_code, headers=headers)
+
+
+def not_found_page(request: Request, message: str, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """The site's 404 page: what was not found, a search box and the ways on."""
+    return render(
+        request, "error.html", {"status": 404, "title": "Not found", "message": message}, 404, headers
+    )
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client asks for a page (a browser's navigation names text/html; scripts send */*)."""
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """A path the site does not have: the error page for a browser, else the plain text 404 it always was."""
+    detail = getattr(exc, "detail", "Not Found")
+    headers = dict(getattr(exc, "headers", None) or {})
+    if wants_html(request):
+        return not_found_page(request, f"There is no page at {request.url.path}.", headers)
+    return PlainTextResponse(str(detail), 404, headers)
 
 
 def _release(request: Request) -> Release:
@@ -175,16 +202,7 @@ async def render_entity(request: Request, iri: str) -> Response:
         return _graph_page(request, release, iri)
     snap = snapshot(release)
     if not snap.has(iri) and iri not in snap.inc:
-        return render(
-            request,
-            "error.html",
-            {
-                "status": 404,
-                "title": "Not found",
-                "message": f"Nothing is known about {iri} in this release.",
-            },
-            404,
-        )
+        return not_found_page(request, f"Nothing is known about {iri} in this release.")
     index = claim_index(release)
     ctx = entity_context(snap, index, iri)
     kind = ctx["kind"]
@@ -199,12 +217,7 @@ async def render_entity(request: Request, iri: str) -> Response:
 def _graph_page(request: Request, release: Release, iri: str) -> Response:
     graphs: dict[str, int] = release.metadata.get("graphs", {})
     if iri not in graphs:
-        return render(
-            request,
-            "error.html",
-            {"status": 404, "title": "Not found", "message": f"No graph {iri} in this release."},
-            404,
-        )
+        return not_found_page(request, f"No graph {iri} in this release.")
     name = iri[len(iris.GRAPH) :]
     return render(
         request,

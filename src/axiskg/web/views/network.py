@@ -26,12 +26,26 @@ class Edge:
     claims: set[str] = field(default_factory=set)
     start: str | None = None
     end: str | None = None
+    dates: dict[tuple[str | None, str | None, str | None], DateInfo] = field(default_factory=dict)
 
 
 def _year_bounds(d: DateInfo | None) -> tuple[str | None, str | None]:
     if d is None:
         return None, None
     return d.not_before, d.not_after
+
+
+def _date_json(d: DateInfo) -> dict[str, Any]:
+    """A date of a link as the page shows it: the source's words with the bounds read from them, marked
+    inferred when they are our reading ("until early 2020 (open-ended: by 2020-04-30, inferred)")."""
+    return {
+        "label": d.label,
+        "when": str(d),
+        "not_before": d.not_before,
+        "not_after": d.not_after,
+        "precision": d.precision,
+        "inferred": d.inferred,
+    }
 
 
 def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[tuple[str, str, str, DateInfo | None]]:
@@ -108,6 +122,8 @@ def build_network(release: Release) -> dict[str, Any]:
                 e.reports.add(c.report)
             e.claims.add(c.iri)
             start, end = _year_bounds(d)
+            if d is not None and (start or end):
+                e.dates.setdefault((d.iri, start, end), d)
             if start and (e.start is None or start < e.start):
                 e.start = start
             if end and (e.end is None or end > e.end):
@@ -125,6 +141,7 @@ def build_network(release: Release) -> dict[str, Any]:
                 "claims": len(e.claims),
                 "start": e.start,
                 "end": e.end,
+                "dates": [_date_json(d) for d in sorted(e.dates.values(), key=lambda d: d.sort_key)],
             }
             for i, e in enumerate(sorted(edges.values(), key=lambda e: (e.source, e.target, e.label)))
         ],

@@ -23,11 +23,14 @@
     var elements = [];
     data.nodes.forEach(function (n) {
       if (!linked[n.id]) return;
-      elements.push({ group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, url: n.url, start: year(n.start), end: year(n.end) } });
+      var spans = n.start || n.end ? [{ start: year(n.start), end: year(n.end) }] : [];
+      elements.push({ group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, url: n.url, spans: spans } });
     });
     data.edges.forEach(function (e) {
+      var spans = (e.dates || []).map(function (d) { return { start: year(d.not_before), end: year(d.not_after) }; });
+      if (!spans.length && (e.start || e.end)) spans = [{ start: year(e.start), end: year(e.end) }];
       elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label,
-        reports: e.reports, start: year(e.start), end: year(e.end) } });
+        reports: e.reports, spans: spans } });
     });
     var cy = cytoscape({
       container: el,
@@ -51,21 +54,26 @@
       var kinds = Array.prototype.map.call(form.querySelectorAll("input[name=kind]:checked"), function (i) { return i.value; });
       var report = form.elements.report.value;
       var from = parseInt(form.elements.from.value, 10), to = parseInt(form.elements.to.value, 10);
-      function inTime(d) {
-        var s = d.start, e = d.end || d.start;
-        if (s === null || s === undefined) return true;
-        if (!isNaN(from) && e < from) return false;
-        if (!isNaN(to) && s > to) return false;
+      var undated = form.elements.undated.checked;
+      // A span is [start, end] in years, either open (null): "until early 2020" has no start, "since 2020" no
+      // end. It meets the period unless it ended before it or began after it.
+      function meets(span) {
+        if (!isNaN(from) && span.end !== null && span.end < from) return false;
+        if (!isNaN(to) && span.start !== null && span.start > to) return false;
         return true;
       }
+      function inTime(d, timeless) {
+        if (!d.spans.length) return timeless || undated;
+        return d.spans.some(meets);
+      }
       cy.batch(function () {
-        cy.nodes().forEach(function (n) { n.toggleClass("hidden", kinds.indexOf(n.data("kind")) < 0 || !inTime(n.data())); });
+        cy.nodes().forEach(function (n) { n.toggleClass("hidden", kinds.indexOf(n.data("kind")) < 0 || !inTime(n.data(), n.data("kind") !== "meeting")); });
         cy.edges().forEach(function (e) {
           var ok = !e.source().hasClass("hidden") && !e.target().hasClass("hidden") && inTime(e.data())
             && (!report || e.data("reports").indexOf(report) >= 0);
           e.toggleClass("hidden", !ok);
         });
-        if (report || !isNaN(from) || !isNaN(to)) {
+        if (report || !isNaN(from) || !isNaN(to) || !undated) {
           cy.nodes().forEach(function (n) {
             if (!n.hasClass("hidden") && n.connectedEdges().filter(function (e) { return !e.hasClass("hidden"); }).length === 0) n.addClass("hidden");
           });

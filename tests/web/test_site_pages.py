@@ -1,0 +1,159 @@
+"""Pages of the site that were bare or misleading: the network's "When" column (the source's words, inferred
+bounds marked), /downloads as a page of the site, the styled 404 page for browsers (machines keep theirs),
+and distinct names for the search landmarks."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+from test_pages import _client
+
+from axiskg.release import Release
+from axiskg.web.views.network import network
+from axiskg.web.views.snapshot import snapshot
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}  # what a browser sends
+
+
+@pytest.fixture(scope="module")
+def repo(release: Release) -> Iterator[TestClient]:
+    with _client(release) as c:
+        yield c
+
+
+def _text(fragment: str) -> str:
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _rows(page: str) -> list[str]:
+    body = page.split('id="network-table"', 1)[1]
+    return [_text(r) for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)][1:]
+
+
+# ---------------------------------------------------------------- network: "When"
+
+
+def test_network_when_is_the_sources_words_with_inferred_bounds_marked(
+    repo: TestClient, release: Release
+) -> None:
+    page = repo.get("/network").text
+    rows = _rows(page)
+    data = network(release)
+    assert len(rows) == len(data["edges"])
+    snap = snapshot(release)
+    inferred = 0
+    for edge, row in zip(data["edges"], rows, strict=True):
+        assert snap.label(edge["source"]) in row or edge["source"] in row
+        for d in edge["dates"]:
+            if d["label"]:
+                assert d["label"] in row, row
+            if d["inferred"]:
+                inferred += 1
+                assert "inferred" in row, row
+                # an inferred bound is never shown as a bare date range
+                for bound in (d["not_before"], d["not_after"]):
+                    if bound:
+                        assert f"– {bound}" not in row and f"{bound} –" not in row, row
+    assert inferred, "the repository's release has relations dated by an inferred bound"
+
+
+def test_network_row_of_a_post_held_until_early_2020(repo: TestClient, release: Release) -> None:
+    rows = [
+        r for r in _rows(repo.get("/network").text) if r.startswith("Qasem Soleimani commander Quds Force")
+    ]
+    if not rows:
+        pytest.skip("no Soleimani command in the data")
+    assert "until early 2020" in rows[0] and "inferred" in rows[0]
+    assert "– 2020-04-30" not in rows[0]
+
+
+def test_network_json_keeps_bounds_and_gives_each_date(release: Release) -> None:
+    for e in network(release)["edges"]:
+        assert {"start", "end", "dates"} <= e.keys()
+        for d in e["dates"]:
+            assert {"label", "when", "not_before", "not_after", "inferred"} <= d.keys()
+
+
+def test_network_says_undated_links_are_shown(repo: TestClient) -> None:
+    page = repo.get("/network").text
+    assert 'name="undated"' in page and "without a date" in _text(page)
+
+
+# ---------------------------------------------------------------- downloads
+
+
+def test_downloads_is_a_page_of_the_site(server_url: str) -> None:
+    r = httpx.get(server_url + "/downloads", headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    assert '<html lang="en">' in page and 'name="viewport"' in page
+    assert '<main id="main"' in page and '<nav aria-label="Main">' in page
+    assert page.count("<h1") == 1
+    files = httpx.get(server_url + "/downloads", headers={"Accept": "application/json"}).json()["files"]
+    for f in files:
+        assert f["sha256"] in page and f'href="/downloads/{f["name"]}"' in page
+    for target in (
+        "/downloads/SHA256SUMS",
+        "/.well-known/void",
+        "/downloads/void.ttl",
+        "/downloads/validation.html",
+    ):
+        assert f'href="{target}"' in page, target
+    assert "sha256sum -c --ignore-missing SHA256SUMS" in page
+
+
+def test_home_links_the_downloads_page(repo: TestClient) -> None:
+    assert 'href="/downloads"' in repo.get("/").text
+
+
+# ---------------------------------------------------------------- 404
+
+
+def _is_site_page(page: str) -> None:
+    assert '<html lang="en">' in page and 'name="viewport"' in page
+    assert '<main id="main"' in page and '<nav aria-label="Main">' in page
+    assert 'href="/"' in page and 'action="/search"' in page
+    assert page.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/person/nobody", "/nonexistent", "/id/person/a%ZZ", "/ontology/anything", "/downloads/nope"]
+)
+def test_a_browser_gets_the_sites_404_page(server_url: str, path: str) -> None:
+    r = httpx.get(server_url + path, headers=HTML)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    _is_site_page(r.text)
+    assert "Not found" in r.text
+
+
+@pytest.mark.parametrize(
+    "accept, media", [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json")]
+)
+def test_machines_keep_the_404_in_their_format(server_url: str, accept: str, media: str) -> None:
+    r = httpx.get(server_url + "/id/person/nobody", headers={"Accept": accept})
+    assert r.status_code == 404 and r.headers["content-type"].startswith(media)
+    assert "<html" not in r.text
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "text/plain"])
+def test_an_unknown_path_is_a_plain_404_for_non_browsers(server_url: str, accept: str | None) -> None:
+    r = httpx.get(server_url + "/nonexistent", headers={"Accept": accept} if accept else {})
+    assert r.status_code == 404 and "<html" not in r.text
+
+
+# ---------------------------------------------------------------- search landmarks
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=ameri", "/network", "/downloads", "/nonexistent"])
+def test_search_landmarks_have_distinct_names(server_url: str, path: str) -> None:
+    page = httpx.get(server_url + path, headers=HTML).text
+    forms = re.findall(r"<form\b[^>]*\brole=\"search\"[^>]*>", page)
+    assert forms, path
+    names = [m.group(1) if (m := re.search(r'aria-label="([^"]+)"', f)) else None for f in forms]
+    assert len(set(names)) == len(names), f"{path}: {names}"  # (at most one without a name)
+    assert names[0] is not None  # the header's quick search is named
