@@ -352,3 +352,11 @@ def test_the_editor_page_falls_back_to_a_plain_form_without_its_packages(
     html = client.get("/query").text
     assert '<script src="/static/vendor/yasgui.min.js">' in html and "<noscript>" in html
     assert "npm ci" not in html
+
+
+def test_an_open_ended_date_says_so_once() -> None:
+    from axiskg.web.views.dates import DateInfo
+
+    since = DateInfo(None, "since 2020", "2020-01-01", None, "open-ended", True)
+    assert str(since) == "since 2020 (open-ended: from 2020-01-01, inferred)"
+    assert str(DateInfo(None, None, "2020-01-01", None, None, False)) == "from 2020-01-01"

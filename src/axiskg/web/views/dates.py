@@ -41,7 +41,7 @@ class DateInfo:
         if self.not_before and self.not_after:
             return f"between {self.not_before} and {self.not_after}"
         if self.not_before:
-            return f"from {self.not_before} (open-ended)"
+            return f"from {self.not_before}"  # open-ended: the precision says so
         if self.not_after:
             return f"by {self.not_after}"
         return "date unknown"
