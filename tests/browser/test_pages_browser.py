@@ -264,3 +264,37 @@ def test_ontology_term_anchor(page: Page) -> None:
     assert page.page.locator("article#Claim").count() == 1
     page.shot("ontology")
     page.check_clean()
+
+
+def test_claim_page_reads_as_a_hedged_sourced_claim(page: Page) -> None:
+    """A claimed statement's own page: a readable title, the hedge before the statement, the report and whom
+    it cites in order, the labelled curator's note and the claim it disagrees with."""
+    page.goto("/id/claim/000-proposal-speaker-hamidawi")
+    h1 = page.page.locator("h1").inner_text()
+    assert "000-proposal-speaker-hamidawi" not in h1 and "Ahmad Al-Hamidawi" in h1
+    section = page.page.locator("#claim")
+    statement = section.locator(".claim-statement").inner_text()
+    assert statement.startswith("Claimed:")
+    text = " ".join(section.inner_text().split())
+    assert "citing Amwaj Media (2023-11-07), citing informed sources" in text
+    assert "does not state this as plain fact" in text
+    assert section.get_by_text("Curator's note").is_visible()
+    other = page.page.locator("#conflicts a.claim-link")
+    assert other.get_attribute("href") == "/id/claim/001-proposal-speaker-muhammadawi"
+    page.shot("claim")
+    page.check_clean()
+
+
+def test_meeting_keeps_a_disputed_speaker_per_account(page: Page) -> None:
+    page.goto("/id/meeting/khamenei-iraqi-session-2023")
+    act = page.page.locator("ol.acts > li", has_text="plans to end the US presence").first
+    summary = act.locator("p.statement").first.inner_text()
+    assert "Hamidawi" not in summary and "Muhammadawi" not in summary
+    accounts = [" ".join(t.split()) for t in act.locator(".account-statement").all_inner_texts()]
+    assert len(accounts) == 2
+    assert any("Al-Hamidawi" in a and "Muhammadawi" not in a for a in accounts)
+    assert any("Muhammadawi" in a and "Hamidawi" not in a for a in accounts)
+    assert act.locator("a.badge.conflict").first.is_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    act.screenshot(path=str(ARTIFACTS / "meeting-disputed-speaker.png"))
+    page.check_clean()

@@ -27,7 +27,9 @@ from axiskg.web.views.snapshot import (
     RDF_TYPE,
     RDFS,
     SCHEMA,
+    SKOS,
     Snapshot,
+    Term,
     key,
     local_name,
     per_release,
@@ -35,6 +37,7 @@ from axiskg.web.views.snapshot import (
 )
 
 CLAIM = AXO + "Claim"
+HEDGE_NONE = iris.HEDGE + "none"
 _ACT_WHO = (AXO + "speaker", AXO + "decidedBy", AXO + "plannedBy")
 ATTENDEE = SCHEMA + "attendee"
 ABSENTEE = AXO + "absentee"
@@ -311,49 +314,105 @@ def type_label(snap: Snapshot, x: str) -> str:
     )
 
 
-def _links(snap: Snapshot, x: str, p: str) -> list[Seg]:
+def triple_claims(snap: Snapshot, node: str, p: str) -> list[str]:
+    """The (T) claims whose statement is `node p ...`."""
+    return [
+        c
+        for c in snap.subjects(RDF + "subject", node)
+        if snap.value(c, RDF + "predicate") == p and CLAIM in snap.types(c)
+    ]
+
+
+def disputed(snap: Snapshot, node: str, p: str) -> bool:
+    """True when the claims giving `node p ?o` conflict: one of them disagrees with another claim, or two
+    reports give different objects for a predicate that takes one value."""
+    cs = triple_claims(snap, node, p)
+    if not cs:
+        return False
+    if any(snap.objects(c, AXO + "disagreesWith") or snap.subjects(AXO + "disagreesWith", c) for c in cs):
+        return True
+    if p in MULTI_VALUED:
+        return False
+    per_report: dict[str, set[str]] = defaultdict(set)
+    for c in cs:
+        o = snap.one(c, RDF + "object")
+        per_report[snap.value(c, AXO + "statedIn") or ""].add(key(o))
+    return len(per_report) > 1 and len(set().union(*per_report.values())) > 1
+
+
+def values(snap: Snapshot, node: str, p: str, report: str | None = None) -> list[Term]:
+    """The objects of `node p` as one account tells them.
+
+    Written on the node: always. Derived from (T) claims (graph/derived): all of them unless those claims
+    conflict; then only what the claims of `report` give (none for a summary without a report), so two
+    reports' accounts are never merged into one."""
+    objs = snap.objects(node, p)
+    if not any(snap.is_derived(node, p, o) for o in objs) or not disputed(snap, node, p):
+        return objs
+    out = [o for o in objs if not snap.is_derived(node, p, o)]
+    if report:
+        for c in triple_claims(snap, node, p):
+            o = snap.one(c, RDF + "object")
+            if o is not None and snap.value(c, AXO + "statedIn") == report and o not in out:
+                out.append(o)
+    return out
+
+
+def _links(snap: Snapshot, x: str, p: str, report: str | None = None) -> list[Seg]:
     segs: list[Seg] = []
-    for i, o in enumerate(snap.objects(x, p)):
+    for i, o in enumerate(values(snap, x, p, report)):
         if i:
             segs.append(Seg(", "))
         segs.append(term_seg(snap, o))
     return segs
 
 
-def situation(snap: Snapshot, node: str) -> list[Seg]:
-    """A readable line for an n-ary situation node (membership, speech act, decision, event, meeting...)."""
+def situation(snap: Snapshot, node: str, report: str | None = None) -> list[Seg]:
+    """A readable line for an n-ary situation node (membership, speech act, decision, event, meeting...).
+
+    With `report`, the line is that report's account: a value the reports dispute (the speaker two reports
+    name differently) is the one this report's own claim gives; without, a disputed value is left out and
+    flagged."""
     types = set(snap.types(node))
     tl = type_label(snap, node)
+
+    def links_of(p: str) -> list[Seg]:
+        return _links(snap, node, p, report)
+
     if ORG + "Membership" in types:
-        segs = _links(snap, node, ORG + "member")
+        segs = links_of(ORG + "member")
         roles = snap.iris(node, ORG + "role")
         segs.append(
             Seg(" \u2014 " + (", ".join(snap.label(r) for r in roles) if roles else "member") + " of ")
         )
-        segs += _links(snap, node, ORG + "organization")
+        segs += links_of(ORG + "organization")
         during = date_of(snap, node)
         if during is not None:
             segs.append(Seg(f" ({during})"))
         return segs
     speaker = snap.objects(node, AXO + "speaker")
     if speaker or AXO + "SpeechAct" in types:
-        segs = _links(snap, node, AXO + "speaker") + [Seg(f" ({tl})")]
+        who = links_of(AXO + "speaker")
+        segs = who + [Seg(f" ({tl})")] if who else [Seg(tl.capitalize())]
         if snap.objects(node, AXO + "addressee"):
-            segs += [Seg(" to ")] + _links(snap, node, AXO + "addressee")
+            segs += [Seg(" to ")] + links_of(AXO + "addressee")
         if snap.objects(node, AXO + "atEvent"):
-            segs += [Seg(" at ")] + _links(snap, node, AXO + "atEvent")
+            segs += [Seg(" at ")] + links_of(AXO + "atEvent")
         content = snap.literal(node, AXO + "content")
         if content:
             segs += [Seg(": "), Seg(content, None, "literal")]
         rtype = snap.value(node, AXO + "responseType")
         if rtype:
             segs.append(Seg(f" [{snap.label(rtype)}]"))
+        if not who and report is None and disputed(snap, node, AXO + "speaker"):
+            segs.append(Seg(" \u2014 the speaker is disputed: the reports name different people"))
         return segs
-    for who, verb in ((AXO + "decidedBy", "decided"), (AXO + "plannedBy", "planned")):
-        if snap.objects(node, who):
-            segs = _links(snap, node, who) + [Seg(f" {verb}")]
+    for who_p, verb in ((AXO + "decidedBy", "decided"), (AXO + "plannedBy", "planned")):
+        if snap.objects(node, who_p):
+            segs = links_of(who_p) or [Seg("(disputed)")]
+            segs.append(Seg(f" {verb}"))
             if snap.objects(node, AXO + "atEvent"):
-                segs += [Seg(" at ")] + _links(snap, node, AXO + "atEvent")
+                segs += [Seg(" at ")] + links_of(AXO + "atEvent")
             content = snap.literal(node, AXO + "content")
             if content:
                 segs += [Seg(": "), Seg(content, None, "literal")]
@@ -365,8 +424,9 @@ def situation(snap: Snapshot, node: str) -> list[Seg]:
         (AXO + "victim", ", victim "),
         (SCHEMA + "location", ", at "),
     ):
-        if snap.objects(node, p):
-            segs += [Seg(word)] + _links(snap, node, p)
+        vals = links_of(p)
+        if vals:
+            segs += [Seg(word)] + vals
     d = date_of(snap, node)
     if d is not None:
         segs.append(Seg(f", {d}"))
@@ -385,7 +445,7 @@ def statement(snap: Snapshot, claim: Claim) -> list[Seg]:
             term_seg(snap, claim.object),
         ]
     if claim.asserts:
-        return situation(snap, claim.asserts)
+        return situation(snap, claim.asserts, claim.report or "")
     return [Seg("(claim without a statement)")]
 
 
@@ -466,4 +526,90 @@ def claim_view(snap: Snapshot, claim: Claim, conflicting: bool = False) -> dict[
         "sort": d.sort_key if d else "9999",
         "conflicting": conflicting,
         "text": provenance_text(snap, claim),
+    }
+
+
+# ---------------------------------------------------------------- the claim's own page
+
+
+def _term_text(snap: Snapshot, term: Any) -> str:
+    if isinstance(term, ox.Literal):
+        return f"\u201c{term.value}\u201d"
+    if term is None:
+        return "?"
+    return snap.label(key(term))
+
+
+def claim_title(snap: Snapshot, claim: Claim) -> str:
+    """A readable name for a claim: its skos:prefLabel, else its statement in words (never the slug)."""
+    pref = snap.literal(claim.iri, SKOS + "prefLabel")
+    if pref:
+        return pref
+    if claim.is_triple:
+        subj = snap.label(claim.subject or "")
+        pred = predicate_label(snap, claim.predicate or "")
+        return f"{subj} \u2014 {pred} \u2014 {_term_text(snap, claim.object)}"
+    if claim.asserts:
+        label = snap.label(claim.asserts)
+        if label != local_name(claim.asserts):
+            return label
+        text = "".join(seg.text for seg in statement(snap, claim))
+        return text if len(text) <= 160 else text[:157].rstrip() + "\u2026"
+    return local_name(claim.iri)
+
+
+def hedge_words(snap: Snapshot, hedge: str | None) -> dict[str, Any]:
+    """The hedge in words: its name, what it means, and whether the statement reads as fact."""
+    if not hedge:
+        return {"label": "no hedge recorded", "meaning": None, "hedged": False, "href": None}
+    return {
+        "label": hedge_label(snap, hedge),
+        "meaning": snap.literal(hedge, RDFS + "comment"),
+        "hedged": hedge != HEDGE_NONE,
+        "href": links.href(hedge),
+    }
+
+
+def claim_page(snap: Snapshot, index: ClaimIndex, claim: Claim) -> dict[str, Any]:
+    """What the page of one claim shows: the statement, the report, whom it cites in order, the hedge in
+    words, inferred or not, the quote, the curator's note and the claims it disagrees with."""
+    others = [index.claims[o] for o in claim.disagrees if o in index.claims]
+    view = claim_view(snap, claim, conflicting=bool(others))
+    steps: list[Step] = view["steps"]
+    asserts = None
+    if claim.asserts:
+        asserts = {
+            "label": snap.label(claim.asserts),
+            "href": links.href(claim.asserts),
+            "type": type_label(snap, claim.asserts),
+        }
+    disputes: list[str] = []
+    if claim.asserts:
+        preds = {
+            snap.value(c, RDF + "predicate") or "" for c in snap.subjects(RDF + "subject", claim.asserts)
+        }
+        disputes = sorted(predicate_label(snap, p) for p in preds if p and disputed(snap, claim.asserts, p))
+    report = None
+    if claim.report:
+        report = {
+            "label": snap.literal(claim.report, DCTERMS + "title") or snap.label(claim.report),
+            "href": links.href(claim.report),
+            "step": steps[0] if steps else None,
+        }
+    return {
+        "view": view,
+        "title": claim_title(snap, claim),
+        "form": "triple" if claim.is_triple else "situation" if claim.asserts else "none",
+        "asserts": asserts,
+        # What the reports dispute about the asserted act or event (its speaker...): this claim's statement
+        # gives its own report's version.
+        "disputes": disputes,
+        "report": report,
+        "steps": steps,
+        "cites": steps[1:] if claim.report else steps,
+        "hedge": hedge_words(snap, claim.hedge),
+        "disagrees": [
+            dict(claim_view(snap, o, True), title=claim_title(snap, o))
+            for o in sorted(others, key=lambda o: (o.report or "", o.iri))
+        ],
     }

@@ -15,6 +15,7 @@ from axiskg.web.views.claims import (
     ATTENDEE,
     Claim,
     ClaimIndex,
+    claim_page,
     claim_view,
     conflict_groups,
     predicate_label,
@@ -69,6 +70,9 @@ _LABEL_PREDICATES = frozenset(
         OWL + "sameAs",
     }
 )
+
+# On a claim's page these are shown by the claim section (quote, inferred), not as "recorded facts".
+_CLAIM_SECTION_PREDICATES = frozenset({AXO + "quote", AXO + "inferred"})
 
 _EVENT_TYPES = frozenset({AXO + "Event", SCHEMA + "Event"})
 _ACT_PREDICATES = (AXO + "speaker", AXO + "decidedBy", AXO + "plannedBy")
@@ -145,11 +149,11 @@ def wikidata(snap: Snapshot, iri: str) -> list[str]:
     ]
 
 
-def facts(snap: Snapshot, iri: str) -> list[dict[str, Any]]:
+def facts(snap: Snapshot, iri: str, hide: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """Triples written directly on the entity (not via claims, not labels): place hierarchy, publisher..."""
     rows: list[dict[str, Any]] = []
     for p, objs in snap.out.get(iri, {}).items():
-        if p in _HIDDEN_PREDICATES or p in _LABEL_PREDICATES:
+        if p in _HIDDEN_PREDICATES or p in _LABEL_PREDICATES or p in hide:
             continue
         objs = [o for o in objs if not snap.is_derived(iri, p, o)]
         if objs:
@@ -185,12 +189,26 @@ def incoming(snap: Snapshot, index: ClaimIndex, iri: str, limit: int = 300) -> l
     return rows[:limit]
 
 
-def claims_context(snap: Snapshot, index: ClaimIndex, claims: list[Claim]) -> dict[str, Any]:
-    conflicts = conflict_groups(index, claims)
-    in_conflict = {c.iri for g in conflicts for c in g}
+def in_conflict(conflicts: list[list[Claim]], claims: list[Claim]) -> set[str]:
+    """The claims of `conflicts`, and the claims among `claims` asserting an act or event that a
+    conflicting claim is about (the accounts of a proposal whose speaker the reports dispute)."""
+    out = {c.iri for g in conflicts for c in g}
+    disputed_nodes = {c.subject for g in conflicts for c in g if c.subject}
+    out.update(c.iri for c in claims if c.asserts and c.asserts in disputed_nodes)
+    return out
+
+
+def claims_context(
+    snap: Snapshot, index: ClaimIndex, claims: list[Claim], around: list[Claim] | None = None
+) -> dict[str, Any]:
+    """The page's claims in groups, and the conflicting accounts among `claims` (and `around`: on a meeting
+    page, the claims about the acts and events held at it)."""
+    pool = claims if around is None else around
+    conflicts = conflict_groups(index, pool)
+    flagged = in_conflict(conflicts, pool)
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in claims:
-        grouped[group_of(snap, c)].append(claim_view(snap, c, c.iri in in_conflict))
+        grouped[group_of(snap, c)].append(claim_view(snap, c, c.iri in flagged))
     groups = []
     for title in GROUPS:
         items = grouped.get(title)
@@ -261,4 +279,16 @@ def entity_context(snap: Snapshot, index: ClaimIndex, iri: str) -> dict[str, Any
         "cited_by_claims": [claim_view(snap, index.claims[c]) for c in index.citing.get(iri, [])],
     }
     ctx.update(claims_context(snap, index, claims))
+    claim = index.claims.get(iri)
+    if claim is not None:
+        page = claim_page(snap, index, claim)
+        ctx.update(
+            claim_page=page,
+            label=page["title"],
+            # The curator's note is shown, labelled, in the claim section; not as the entity's description.
+            comment=None,
+            description=f"{page['title']}: {page['view']['text']}",
+            facts=facts(snap, iri, _CLAIM_SECTION_PREDICATES),
+            json_ld=json_ld(snap, iri, kind, page["title"], alt, None, wd),
+        )
     return ctx

@@ -9,8 +9,22 @@ from typing import Any
 import pyoxigraph as ox
 
 from axiskg.web.views import links
-from axiskg.web.views.claims import ABSENTEE, ATTENDEE, Claim, ClaimIndex, claim_view, provenance, situation
+from axiskg.web.views.claims import (
+    ABSENTEE,
+    ATTENDEE,
+    HEDGE_NONE,
+    Claim,
+    ClaimIndex,
+    claim_view,
+    conflict_groups,
+    hedge_label,
+    provenance,
+    situation,
+    triple_claims,
+    values,
+)
 from axiskg.web.views.dates import date_of
+from axiskg.web.views.entity import claims_context, in_conflict
 from axiskg.web.views.snapshot import AXO, SCHEMA, Snapshot
 
 ROLE_PREDICATES: tuple[tuple[str, str], ...] = (
@@ -52,6 +66,48 @@ def _per_source(snap: Snapshot, claims: list[Claim]) -> list[dict[str, Any]]:
 
 def _people(snap: Snapshot, m: str, p: str) -> list[dict[str, str]]:
     return [{"label": snap.label(x), "href": links.href(x)} for x in snap.iris(m, p)]
+
+
+def _is_hedged(c: Claim) -> bool:
+    return bool(c.hedge) and c.hedge != HEDGE_NONE
+
+
+def _summary_values(snap: Snapshot, index: ClaimIndex, m: str, p: str) -> list[dict[str, Any]]:
+    """The meeting's place, host, chair...: each value with the claims that support it, and, when every one
+    of them is hedged (or inferred), those claims' hedge and report, so a hedged value never reads as fact.
+
+    The supporting claims of a value are the (T) claims giving it; for a value written on the meeting
+    node itself, the claims asserting the meeting."""
+    rows: list[dict[str, Any]] = []
+    giving = [index.claims[c] for c in triple_claims(snap, m, p) if c in index.claims]
+    asserting = [index.claims[c] for c in index.by_asserted.get(m, []) if c in index.claims]
+    for o in values(snap, m, p):
+        if not isinstance(o, ox.NamedNode):
+            continue
+        support = [c for c in giving if isinstance(c.object, ox.NamedNode) and c.object.value == o.value]
+        if not support and not snap.is_derived(m, p, o):
+            support = asserting
+        qualified = bool(support) and all(_is_hedged(c) or c.inferred for c in support)
+        rows.append(
+            {
+                "label": snap.label(o.value),
+                "href": links.href(o.value),
+                "hedged": qualified,
+                "accounts": [
+                    {
+                        "hedge": hedge_label(snap, c.hedge) if _is_hedged(c) else None,
+                        "hedge_href": links.href(c.hedge) if c.hedge else None,
+                        "inferred": c.inferred,
+                        "steps": provenance(snap, c)[:1],
+                        "href": links.href(c.iri),
+                    }
+                    for c in sorted(support, key=lambda c: (c.report or "", c.iri))
+                ]
+                if qualified
+                else [],
+            }
+        )
+    return rows
 
 
 def _responses_after_targets(snap: Snapshot, acts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -106,36 +162,57 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
         )
     sessions.sort(key=lambda x: (x["sort"], x["label"]))
 
+    act_iris = sorted(set(snap.subjects(AXO + "atEvent", m)))
+    # Conflicting accounts among the claims about the meeting and about the acts and events held at it
+    # (two reports naming different speakers of one proposal).
+    around = {c.iri: c for c in about}
+    for a in act_iris:
+        around.update((c.iri, c) for c in index.about_entity(a))
+    conflicts = conflict_groups(index, list(around.values()))
+    flagged = in_conflict(conflicts, list(around.values()))
     acts: list[dict[str, Any]] = []
-    for a in set(snap.subjects(AXO + "atEvent", m)):
+    for a in act_iris:
         d = date_of(snap, a)
         ordinal = snap.value(a, AXO + "ordinal")
+        summary = situation(snap, a)
+        claims = [
+            dict(claim_view(snap, index.claims[c], c in flagged), own=None)
+            for c in index.by_asserted.get(a, [])
+        ]
+        for v in claims:
+            # An account that tells more than the summary (the speaker its own report names) says so.
+            v["own"] = v["statement"] if v["statement"] != summary else None
         acts.append(
             {
                 "iri": a,
-                "summary": situation(snap, a),
+                "href": links.href(a),
+                "summary": summary,
                 "date": d,
                 "sort": (
                     d.sort_key if d else "9999",
                     int(ordinal) if ordinal and ordinal.isdigit() else 0,
                     a,
                 ),
-                "claims": [claim_view(snap, index.claims[c]) for c in index.by_asserted.get(a, [])],
+                "claims": claims,
+                "conflicting": any(v["conflicting"] for v in claims)
+                or any(c.iri in flagged for c in index.about_entity(a) if c.subject == a),
             }
         )
     acts.sort(key=lambda x: x["sort"])
     acts = _responses_after_targets(snap, acts)
 
     return {
+        # The claims of the page, with the conflicts about the meeting and about what was said at it.
+        **claims_context(snap, index, about, list(around.values())),
         "meeting": {
             "date": date_of(snap, m),
-            "places": _people(snap, m, SCHEMA + "location"),
-            "hosts": _people(snap, m, SCHEMA + "organizer"),
-            "chairs": _people(snap, m, AXO + "chair"),
-            "part_of": _people(snap, m, SCHEMA + "superEvent"),
+            "places": _summary_values(snap, index, m, SCHEMA + "location"),
+            "hosts": _summary_values(snap, index, m, SCHEMA + "organizer"),
+            "chairs": _summary_values(snap, index, m, AXO + "chair"),
+            "part_of": _summary_values(snap, index, m, SCHEMA + "superEvent"),
             "topics": [o.value for o in snap.objects(m, AXO + "topic") if isinstance(o, ox.Literal)],
             "roles": roles,
             "sessions": sessions,
             "acts": acts,
-        }
+        },
     }
