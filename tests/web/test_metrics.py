@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 from servers import AX, TINY_TURTLE, make_release, start_server, stop_server
 
 from axiskg.web.metrics import Metrics, Process, read_snapshots, render_all, write_snapshot
@@ -22,9 +22,15 @@ def _series(text: str, name: str) -> list[tuple[dict[str, str], float]]:
     return out
 
 
-def test_every_scrape_shows_every_worker_and_the_counts_add_up(tmp_path: Path) -> None:
+def test_every_scrape_shows_every_worker_and_the_counts_add_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_release(tmp_path, "20261122T000000Z-0000000a", TINY_TURTLE)
-    run_dirs = set(Path(tempfile.gettempdir()).glob("axiskg-workers-*"))
+    # the server's temporary files in a directory of this test's own (other servers may run beside it)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    run_dirs: set[Path] = set()
     proc, url = start_server(tmp_path, "--workers", "2")
     try:
         q = f"ASK {{ <{AX}person/alice> ?p ?o }}"
@@ -50,10 +56,10 @@ def test_every_scrape_shows_every_worker_and_the_counts_add_up(tmp_path: Path) -
             assert sum(n for _, n in sparql) == 60
             assert len(sparql) == 2  # each worker answered some of them
             assert m.count("# TYPE axiskg_requests_total counter") == 1
-        assert len(set(Path(tempfile.gettempdir()).glob("axiskg-workers-*")) - run_dirs) == 1
+        assert len(set(tmp.glob("axiskg-workers-*")) - run_dirs) == 1
     finally:
         stop_server(proc)
-    assert set(Path(tempfile.gettempdir()).glob("axiskg-workers-*")) == run_dirs  # removed on exit
+    assert set(tmp.glob("axiskg-workers-*")) == run_dirs  # removed on exit
 
 
 def test_snapshot_round_trip_and_exited_workers(tmp_path: Path) -> None:
