@@ -10,6 +10,8 @@ from axiskg.errors import NotFoundError
 from axiskg.validate import ValidationReport, validate
 from conftest import copy_tiny
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
 
 def test_tiny_project_conforms(tiny_project: Path) -> None:
     report = validate(tiny_project)
@@ -418,3 +420,265 @@ def test_a_file_that_does_not_parse_hides_no_error_behind_false_ones(tiny_projec
     )
     report = validate(tiny_project)
     assert [v.focus for v in report.errors] == ["https://w3id.org/axiskg/id/source/nobody"]
+
+
+# --- edges the build derives, written by hand ---------------------------------------------------------------
+
+RELATIONS = (
+    PREFIXES
+    + "@prefix org: <http://www.w3.org/ns/org#> .\n@prefix group: <https://w3id.org/axiskg/id/org/> .\n"
+)
+AS_CLAIM = (
+    "is stated directly: write it as a claim (rdf:subject/rdf:predicate/rdf:object, or axo:asserts) with its "
+    "report, hedge and quote; the build derives the edge"
+)
+
+
+def test_an_edge_the_build_derives_from_claims_stated_directly_is_an_error(tiny_project: Path) -> None:
+    """docs/data-model.md: the build derives these edges from claims, "never by hand"; written directly they
+    were published in the report's graph without a report, a hedge or a quote."""
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        RELATIONS
+        + """
+person:qais-al-khazali org:memberOf group:asaib-ahl-al-haq .
+
+meeting:005-gathering a axo:Meeting ;
+    skos:prefLabel "A gathering"@en ;
+    schema:attendee person:qais-al-khazali .
+
+claim:005-khazali-member a axo:Claim ;
+    rdf:subject person:qais-al-khazali ;
+    rdf:predicate org:memberOf ;
+    rdf:object group:asaib-ahl-al-haq ;
+    axo:statedIn report:tiny-2023-11-10 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "Qais al-Khazali, secretary-general of Asa'ib Ahl al-Haq"@en .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert not report.conforms
+    person = "<https://w3id.org/axiskg/id/person/qais-al-khazali>"
+    assert _errors(report) == [  # the claim of the same edge is fine
+        f"data/report-005.ttl:15: Violation: {person} org:memberOf "
+        f"<https://w3id.org/axiskg/id/org/asaib-ahl-al-haq> {AS_CLAIM}",
+        "data/report-005.ttl:19: Violation: <https://w3id.org/axiskg/id/meeting/005-gathering> "
+        f"schema:attendee {person} {AS_CLAIM}",
+    ]
+
+
+def test_a_claim_of_an_edge_derived_only_from_other_claims_is_an_error(tiny_project: Path) -> None:
+    """axo:spokeAt is derived from speech acts (axiskg.derive): claimed on its own, there is no act behind
+    it. org:memberOf, derived from memberships too, is a legitimate triple claim (above)."""
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        RELATIONS
+        + """
+claim:005-khazali-spoke a axo:Claim ;
+    rdf:subject person:qais-al-khazali ;
+    rdf:predicate axo:spokeAt ;
+    rdf:object meeting:tehran-session ;
+    axo:statedIn report:tiny-2023-11-10 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "Khazali attended the session."@en .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    [error] = [v for v in report.errors if v.check == "claimed-derived-edge"]
+    assert str(error) == (
+        "data/report-005.ttl:17: Violation: <https://w3id.org/axiskg/id/claim/005-khazali-spoke> claims "
+        "rdf:predicate axo:spokeAt, an edge the build derives from other claims (never written by hand): "
+        "write the axo:SpeechAct (axo:speaker, axo:addressee, axo:atEvent) and a claim that asserts it "
+        "(axo:asserts) with its report, hedge and quote; the build derives the edge"
+    )
+
+
+def test_every_edge_the_build_derives_is_known_to_the_check() -> None:
+    """The predicates derive.py writes (but rdfs:label, from skos:prefLabel: DateSpecs carry it by hand)."""
+    import re
+
+    from axiskg import checks, derive, iris
+
+    written = set()
+    for construct in derive.CONSTRUCTS.values():
+        template = construct[len("CONSTRUCT {") : construct.index("}\nWHERE")]
+        written |= {
+            iris.PREFIXES[p] + local for p, local in re.findall(r"\b([a-z]+):([A-Za-z][\w-]*)", template)
+        }
+    written.discard("http://www.w3.org/2000/01/rdf-schema#label")
+    assert written and written <= set(checks.DERIVED_ONLY) | checks.CLAIMED_ONLY
+
+
+# --- data outside data/ -------------------------------------------------------------------------------------
+
+
+def _claims_of(root: Path, number: str) -> str:
+    """report-000's claims, meeting and membership under IRIs of their own (report `number`)."""
+    text = (root / "data" / "report-000.ttl").read_text(encoding="utf-8")
+    return (
+        text.replace("000-", f"{number}-")
+        .replace("meeting:tehran-session", f"meeting:{number}-session")
+        .replace("membership:qais", f"membership:{number}-qais")
+    )
+
+
+def test_a_report_outside_data_is_an_error_and_nothing_is_published(
+    tiny_project: Path, tmp_path: Path
+) -> None:
+    """ontology/ is published in graph/ontology without the checks of data/ (quotes, terms, duplicates)."""
+    from axiskg.build import build
+    from axiskg.errors import ShapeViolationError
+
+    (tiny_project / "ontology" / "report-006.ttl").write_text(_claims_of(tiny_project, "006"), "utf-8")
+    report = validate(tiny_project)
+    assert _errors(report) == [
+        "ontology/report-006.ttl:15: Violation: 2 claims, a meeting and a membership outside data/ (the "
+        "first: <https://w3id.org/axiskg/id/meeting/006-session>): an ontology file is published in "
+        "graph/ontology without the checks of data/ (terms, quotes, duplicates): move the file to data/"
+    ]
+    with pytest.raises(ShapeViolationError):
+        build(tiny_project, tmp_path / "out")
+    assert not (tmp_path / "out" / "current").exists()
+    (tiny_project / "ontology" / "report-006.ttl").rename(tiny_project / "data" / "report-006.ttl")
+    assert validate(tiny_project).conforms
+
+
+def test_data_in_shapes_is_an_error_and_other_triples_a_warning(tiny_project: Path) -> None:
+    """shapes/ is read as SHACL shapes only: what else it holds is dropped."""
+    (tiny_project / "shapes" / "report-006.ttl").write_text(_claims_of(tiny_project, "006"), "utf-8")
+    (tiny_project / "shapes" / "notes.ttl").write_text(
+        PREFIXES
+        + """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+
+<https://w3id.org/axiskg/shapes#PersonShape> a sh:NodeShape ;
+    rdfs:comment "Persons."@en ;
+    sh:targetClass axo:Person ;
+    sh:property [ sh:path skos:prefLabel ; sh:minCount 1 ] .
+
+axo:Person rdfs:comment "A person."@en ;
+    rdfs:subClassOf axo:Agent .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert _errors(report) == [
+        "shapes/report-006.ttl:15: Violation: 2 claims, a meeting and a membership outside data/ (the "
+        "first: <https://w3id.org/axiskg/id/meeting/006-session>): shapes/ is read as SHACL shapes only, "
+        "none of it is published: move the file to data/"
+    ]
+    assert [str(v) for v in report.warnings] == [
+        "shapes/notes.ttl:21: Warning: 2 triple(s) that are not shapes are dropped (not published) about "
+        "axo:Person: shapes/ is read as SHACL shapes only; move data to data/ and terms to ontology/"
+    ]
+
+
+def test_the_repository_ontology_and_shapes_hold_no_data() -> None:
+    from axiskg import checks
+    from axiskg.load import parse_project
+    from axiskg.project import Project
+
+    assert checks.data_outside_data(parse_project(Project.at(REPO_ROOT))) == []
+
+
+# --- entity IRIs --------------------------------------------------------------------------------------------
+
+
+def test_entity_iris_that_break_kind_slug_are_errors_with_the_nearest_valid_form(tiny_project: Path) -> None:
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        """\
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix person: <https://w3id.org/axiskg/id/person> .
+
+person:karim-al-saadi a axo:Person ;
+    skos:prefLabel "Karim al-Saadi"@en .
+
+<https://w3id.org/axiskg/id/person/Karim_Al-Saadi> a axo:Person ;
+    skos:prefLabel "Karim Al-Saadi"@en .
+
+<https://w3id.org/axiskg/id/meetings/baghdad%202023> a axo:Meeting ;
+    skos:prefLabel "Baghdad 2023"@en .
+
+<https://w3id.org/axiskg/id/claim/005-a/b> a axo:Meeting ;
+    skos:prefLabel "Nested"@en .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    form = "is not an entity IRI (https://w3id.org/axiskg/id/<kind>/<slug>)"
+    slug = "is not lower-case ASCII letters and digits joined by single '-'"
+    kinds = "person, org, place, meeting, event, claim, report, source, membership, act, time, topic"
+    id_ = "https://w3id.org/axiskg/id/"
+    assert _errors(report) == [
+        f"data/report-005.ttl:5: Violation: <{id_}personkarim-al-saadi> {form}: no '/' after the kind person "
+        f"(does its @prefix lack the final '/'?); write person/karim-al-saadi (<{id_}person/karim-al-saadi>)",
+        f"data/report-005.ttl:8: Violation: <{id_}person/Karim_Al-Saadi> {form}: the slug 'Karim_Al-Saadi' "
+        f"{slug}; write person/karim-al-saadi (<{id_}person/karim-al-saadi>)",
+        f"data/report-005.ttl:11: Violation: <{id_}meetings/baghdad%202023> {form}: unknown kind 'meetings' "
+        f"(the kinds: {kinds}); the slug 'baghdad%202023' {slug}; write meeting/baghdad-2023 "
+        f"(<{id_}meeting/baghdad-2023>)",
+        f"data/report-005.ttl:14: Violation: <{id_}claim/005-a/b> {form}: a nested path after claim/ (a slug "
+        f"has no '/'); write claim/005-a-b (<{id_}claim/005-a-b>)",
+    ]
+
+
+def test_the_repository_data_uses_only_valid_entity_iris() -> None:
+    from axiskg import checks
+    from axiskg.load import parse_project
+    from axiskg.locate import SourceLocator
+    from axiskg.project import Project
+
+    data = [p for p in parse_project(Project.at(REPO_ROOT)) if p.source.folder == "data"]
+    assert data and checks.entity_iris(data, lambda: SourceLocator(data)) == []
+    assert checks.stated_derived_edges(data, lambda: SourceLocator(data)) == []
+
+
+# --- file names ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [
+        ("report-005 (copy).ttl", "report-005-copy.ttl"),
+        ("{name}.ttl", "name.ttl"),
+        ("r\u00e9sum\u00e9.ttl", "resume.ttl"),
+    ],
+)
+def test_a_data_file_name_that_cannot_be_a_graph_name_is_an_error(
+    tiny_project: Path, tmp_path: Path, name: str, suggested: str
+) -> None:
+    """The file's name is its graph's (graph/<name>): a space made validate and build crash
+    (ValueError: Invalid IRI code point ' ')."""
+    from axiskg.build import build
+    from axiskg.errors import ShapeViolationError
+
+    data = tiny_project / "data"
+    (data / name).write_text((data / "report-000.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    report = validate(tiny_project)
+    assert _errors(report) == [
+        f"data/{name}: a data file's name becomes its graph IRI (graph/<name>): use only letters, digits, "
+        f"'-' and '_' (rename it, e.g. {suggested})"
+    ]
+    with pytest.raises(ShapeViolationError, match="graph IRI"):
+        build(tiny_project, tmp_path / "out")
+    assert not (tmp_path / "out" / "current").exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error_too(tiny_project: Path) -> None:
+    import os
+
+    (tiny_project / "data" / os.fsdecode(b"caf\xe9.ttl")).write_text("# nothing\n", encoding="utf-8")
+    [error] = validate(tiny_project).parse_errors
+    assert str(error).startswith("data/caf\ufffd.ttl: a data file's name becomes its graph IRI")
+
+
+def test_shapes_and_ontology_file_names_are_free(tiny_project: Path) -> None:
+    """Their names make no published graph (ontology/ goes to graph/ontology, shapes/ is not published)."""
+    (tiny_project / "shapes" / "claims.ttl").rename(tiny_project / "shapes" / "claims (v2).ttl")
+    (tiny_project / "ontology" / "axiskg.ttl").rename(tiny_project / "ontology" / "axiskg {draft}.ttl")
+    report = validate(tiny_project)
+    assert report.conforms, _errors(report)

@@ -6,6 +6,12 @@ quote is not in the report's text. These checks can:
 
 - files: an empty data file (its graph would silently vanish), and files of ontology/, shapes/ and data/ that
   look like RDF but are not read (only <folder>/*.ttl are);
+- data outside data/: claims, reports, meetings... in ontology/ (published unchecked in graph/ontology) or
+  shapes/ (dropped), and the other triples of a shapes file that are not shapes (dropped: a warning);
+- derived edges written by hand: an edge the build derives from claims (org:memberOf, schema:attendee,
+  axo:spokeAt...) stated directly, and a claim of an edge the build derives only from other claims
+  (axo:spokeAt, axo:citesSource...);
+- entity IRIs: every IRI under https://w3id.org/axiskg/id/ is `<kind>/<lower-case-kebab-slug>`;
 - unknown terms: every IRI used as a predicate, as the object of rdf:type or as the object of rdf:predicate,
   in a namespace whose terms are known (the project's own namespaces: the terms the ontology declares;
   standard vocabularies: rdflib's term lists), must be one of them;
@@ -119,7 +125,10 @@ def run(
     found.violations += empty_files(data)
     if root is not None:
         found.violations += ignored_files(Project(root))
+    found.violations += data_outside_data(ok)
     found.violations += unknown_terms(data, ontology, locator)
+    found.violations += stated_derived_edges(data, locator)
+    found.violations += entity_iris(data, locator)
     bad, violations = ill_typed_literals(data, locator)
     found.ill_typed, found.violations = bad, found.violations + violations
     found.duplicated, violations = duplicates(data, locator)
@@ -570,3 +579,399 @@ def quotes(
             + ': no axo:sourceFile (add axo:sourceFile "NNN_....txt" to the report)'
         )
     return out, notes
+
+
+# --- terms in the files' text -------------------------------------------------------------------------------
+
+_PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+
+
+class _Text:
+    """A file's text: where a term is written (in full or with one of the file's prefixes). The locator
+    (axiskg.locate) gives the first line of a term; a term stated several times needs each of its lines."""
+
+    def __init__(self, p: ParsedFile) -> None:
+        text = p.source.path.read_text(encoding="utf-8-sig", errors="replace")
+        self.lines = text.splitlines()
+        self.prefixes = [(m.group(1) or "", m.group(2)) for ln in self.lines if (m := _PREFIX_DECL.match(ln))]
+        self.used: set[tuple[str, int]] = set()
+        self._written: dict[tuple[str, str | None], list[int]] = {}
+
+    def _forms(self, term: str) -> str:
+        out = [re.escape(f"<{term}>")]
+        out += [
+            r"(?<![\w:.\-])" + re.escape(f"{prefix}:{term[len(base) :]}") + r"(?![\w\-:]|\.\w)"
+            for prefix, base in self.prefixes
+            if term.startswith(base) and term != base
+        ]
+        return "(?:" + "|".join(out) + ")"
+
+    def written(self, iri: str, after: str | None = None) -> list[int]:
+        """The lines (outside comment lines) where `iri` is written as a whole token; with `after` (an IRI),
+        only where that term comes right before it."""
+        found = self._written.get((iri, after))
+        if found is None:
+            pattern = re.compile((self._forms(after) + r"\s+" if after else "") + self._forms(iri))
+            found = self._written[(iri, after)] = [
+                n
+                for n, ln in enumerate(self.lines, 1)
+                if not ln.lstrip().startswith("#") and pattern.search(ln)
+            ]
+        return found
+
+    def next_line(self, iri: str, start: int, after: str | None = None, not_after: str | None = None) -> int:
+        """The first line at or after `start` where `iri` is written (right after the term `after`; not right
+        after the term `not_after`) and that no earlier call returned for it (each statement of a term gets
+        its own line); `start` if there is none."""
+        lines = self.written(iri, after)
+        if not_after is not None:
+            claimed = set(self.written(iri, not_after))
+            lines = [n for n in lines if n not in claimed]
+        later = [n for n in lines if n >= start] or lines
+        fresh = [n for n in later if (iri, n) not in self.used]
+        line = (fresh or later or [start])[0]
+        self.used.add((iri, line))
+        return line
+
+
+def _show(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term for a message: a prefixed name where the contract has one, else <IRI>; [] for a blank node."""
+    if isinstance(term, ox.NamedNode):
+        short = compact(term.value)
+        return short if short != term.value and ":" in short and "/" not in short else f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return literal_text(term.value, term.datatype.value, term.language)
+    return "[]"
+
+
+def _start(locator: SourceLocator, p: ParsedFile, node: ox.NamedNode | ox.BlankNode | ox.Triple) -> int:
+    """The line where `node`'s description starts in `p` (1 if unknown)."""
+    if isinstance(node, ox.BlankNode):
+        at = locator.locate(node.value, is_blank=True)
+        return (at.line or 1) if at is not None and at.file == p.source.display else 1
+    if isinstance(node, ox.NamedNode):
+        for at in locator.describing(node.value):
+            if at.file == p.source.display:
+                return at.line or 1
+    return 1
+
+
+# --- edges the build derives, stated by hand ----------------------------------------------------------------
+
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+
+_AS_CLAIM = (
+    "write it as a claim (rdf:subject/rdf:predicate/rdf:object, or axo:asserts) with its report, hedge and "
+    "quote; the build derives the edge"
+)
+_SPEECH_ACT = (
+    "write the axo:SpeechAct (axo:speaker, axo:addressee, axo:atEvent) and a claim that asserts it "
+    "(axo:asserts) with its report, hedge and quote; the build derives the edge"
+)
+_CHAIN = "put the source in the claim's axo:attributionChain; the build derives the edge"
+_MEMBERSHIP = (
+    "write the org:Membership (org:member, org:organization, org:role) and a claim that asserts it "
+    "(axo:asserts), or a claim <member> org:memberOf <organization>, with its report, hedge and quote; "
+    "the build derives the edge"
+)
+
+DERIVED_ONLY: dict[str, str] = {
+    ORG + "hasMember": _MEMBERSHIP,
+    ORG + "hasMembership": _MEMBERSHIP,
+    iris.AXO + "spokeTo": _SPEECH_ACT,
+    iris.AXO + "spokeAt": _SPEECH_ACT,
+    iris.AXO + "citesSource": _CHAIN,
+    PROV + "hadPrimarySource": _CHAIN,
+    iris.AXO + "claimAbout": (
+        "the build derives it from each claim's rdf:subject, rdf:object and axo:asserts: remove it"
+    ),
+}
+"""Edges the build derives (axiskg.derive) only from the structure of other claims: memberships, speech acts,
+attribution chains. Neither stated directly nor claimed (a claim of one would be an edge with no membership,
+speech act or chain behind it); the mend for each."""
+
+CLAIMED_ONLY: frozenset[str] = frozenset(
+    [ORG + "memberOf", ORG + "headOf", SCHEMA + "attendee"]
+    + [iris.AXO + name for name in ("absentee", "excludedFrom", "invitee")]
+)
+"""Edges carried only by (T) claims, which the build derives into graph/derived (docs/data-model.md):
+org:memberOf and org:headOf (also derived from asserted memberships), and who attended, was absent from,
+excluded from or invited to a meeting. Never stated directly, where they would be published without a
+report, hedge or quote. The other relations between actors (axo:basedIn, axo:nationality...) are left
+alone: a shared entity's description may state them (the seat of an institution)."""
+
+
+def stated_derived_edges(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A derived edge stated directly in a data file, and a claim whose rdf:predicate is an edge the build
+    derives only from other claims (axo:spokeAt...)."""
+    out: list[Violation] = []
+    for p in data:
+        text: _Text | None = None
+        for q in p.quads:
+            s, pred, o = q.subject, q.predicate.value, q.object
+            if pred in DERIVED_ONLY or pred in CLAIMED_ONLY:
+                text = text or _Text(p)
+                mend = DERIVED_ONLY.get(pred, _AS_CLAIM)
+                message = f"{_show(s)} {_show(q.predicate)} {_show(o)} is stated directly: {mend}"
+                check = "stated-derived-edge"
+                line = text.next_line(pred, _start(locator(), p, s), not_after=_RDF_PREDICATE.value)
+            elif q.predicate == _RDF_PREDICATE and isinstance(o, ox.NamedNode) and o.value in DERIVED_ONLY:
+                text = text or _Text(p)
+                message = (
+                    f"{_show(s)} claims rdf:predicate {_show(o)}, an edge the build derives from other "
+                    f"claims (never written by hand): {DERIVED_ONLY[o.value]}"
+                )
+                check = "claimed-derived-edge"
+                line = text.next_line(o.value, _start(locator(), p, s), after=_RDF_PREDICATE.value)
+            else:
+                continue
+            out.append(
+                Violation(
+                    focus="",
+                    path=None,
+                    message=message,
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=line,
+                    check=check,
+                )
+            )
+    return out
+
+
+# --- entity IRIs --------------------------------------------------------------------------------------------
+
+
+def entity_iris(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """Every IRI under https://w3id.org/axiskg/id/ that a data file uses (as a subject or an object) must
+    be `<kind>/<slug>`: a known kind, a lower-case kebab slug (docs/data-model.md). An @prefix without its
+    final '/' (`.../id/personkarim-al-saadi`), capitals or '_' (`person/Karim_Al-Saadi`), an encoded space
+    or an unknown kind (`meetings/baghdad%202023`) would be published and served as they are."""
+    out = []
+    for p in data:
+        used = {
+            t.value
+            for q in p.quads
+            for t in (q.subject, q.object)
+            if isinstance(t, ox.NamedNode) and t.value.startswith(iris.ID)
+        }
+        for iri in sorted(used):
+            problem = iris.entity_iri_problem(iri)
+            if problem is None:
+                continue
+            reason, fixed = problem
+            mend = (
+                f"write {fixed[len(iris.ID) :]} (<{fixed}>)"
+                if fixed
+                else f'write {iris.ID}<kind>/<slug> (docs/data-model.md, "Namespaces and IRIs")'
+            )
+            out.append(
+                Violation(
+                    focus="",
+                    path=None,
+                    message=f"<{iri}> is not an entity IRI ({iris.ID}<kind>/<slug>): {reason}; {mend}",
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=locator().term_line(p.source.display, iri),
+                    check="entity-iri",
+                )
+            )
+    return out
+
+
+# --- data outside data/ -------------------------------------------------------------------------------------
+
+_DATA_ROOTS = frozenset(
+    [PROV + c for c in ("Entity", "Activity", "Agent", "Plan", "Location")]
+    + [SCHEMA + c for c in ("Place", "Event", "CreativeWork", "Person", "Organization")]
+    + [ORG + c for c in ("Membership", "Organization", "ChangeEvent")]
+    + [
+        "http://www.w3.org/2006/time#TemporalEntity",
+        "http://www.w3.org/2006/time#Duration",
+        "http://xmlns.com/foaf/0.1/Agent",
+        "http://xmlns.com/foaf/0.1/Person",
+        RDF + "Statement",
+    ]
+)
+"""Classes whose instances are data (with their subclasses in the ontology: axo:Claim, axo:Report,
+axo:Meeting, axo:Person, axo:DateSpec...); the controlled values (hedges, roles, precisions: skos:Concept)
+are the ontology's own."""
+
+_CLAIM_PREDICATES = frozenset(
+    [iris.AXO + p for p in ("statedIn", "quote", "asserts", "attributionChain", "hedge")]
+    + [RDF + "subject", RDF + "object"]
+)
+_SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+SH = "http://www.w3.org/ns/shacl#"
+
+_KIND_NAMES = {
+    "act": "speech act",
+    "time": "DateSpec",
+    "org": "organization",
+}
+
+
+def _data_classes(ontology: Sequence[ParsedFile]) -> set[str]:
+    """_DATA_ROOTS and every class the ontology puts under one of them."""
+    sub: dict[str, set[str]] = {}
+    for p in ontology:
+        for q in p.quads:
+            s, o = q.subject, q.object
+            if q.predicate == _SUBCLASS_OF and isinstance(o, ox.NamedNode) and isinstance(s, ox.NamedNode):
+                sub.setdefault(o.value, set()).add(s.value)
+    found, todo = set(_DATA_ROOTS), list(_DATA_ROOTS)
+    while todo:
+        for c in sub.get(todo.pop(), ()):
+            if c not in found:
+                found.add(c)
+                todo.append(c)
+    return found
+
+
+def _what(node: ox.NamedNode | ox.BlankNode, types: set[str], is_claim: bool) -> str:
+    """What a data node is, in words: "claim", "report", "speech act"..."""
+    if is_claim:
+        return "claim"
+    if isinstance(node, ox.NamedNode) and node.value.startswith(iris.ID):
+        kind = node.value[len(iris.ID) :].split("/", 1)[0]
+        if kind in iris.KINDS:
+            return _KIND_NAMES.get(kind, kind)
+    for t in sorted(types):
+        local = t[len(_namespace(t)) :]
+        if local:
+            return local if local == "DateSpec" else re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
+    return "data node"
+
+
+def _counted(names: list[str]) -> str:
+    """["claim", "claim", "report"] -> "2 claims and a report"."""
+    counts: dict[str, int] = {}
+    for n in names:
+        counts[n] = counts.get(n, 0) + 1
+    parts = [
+        (f"{k} {n}s" if k > 1 else ("an " if n[0] in "aeiou" else "a ") + n)
+        for n, k in sorted(counts.items(), key=lambda nk: -nk[1])  # the most numerous first
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _data_nodes(p: ParsedFile, classes: set[str]) -> list[tuple[ox.NamedNode | ox.BlankNode, str]]:
+    """The data nodes a file describes (in order of first mention), with what each is."""
+    types: dict[ox.NamedNode | ox.BlankNode, set[str]] = {}
+    claims: set[ox.NamedNode | ox.BlankNode] = set()
+    order: dict[ox.NamedNode | ox.BlankNode, None] = {}
+    for q in p.quads:
+        s = q.subject
+        if isinstance(s, ox.Triple):
+            continue
+        order.setdefault(s, None)
+        if q.predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            types.setdefault(s, set()).add(q.object.value)
+            if q.object == _CLAIM:
+                claims.add(s)
+        elif q.predicate.value in _CLAIM_PREDICATES:
+            claims.add(s)
+    out = []
+    for s in order:
+        typed = types.get(s, set()) & classes
+        ours = isinstance(s, ox.NamedNode) and s.value.startswith(iris.ID)
+        if s in claims or typed or ours:
+            out.append((s, _what(s, typed, s in claims)))
+    return out
+
+
+def data_outside_data(ok: Sequence[ParsedFile]) -> list[Violation]:
+    """Claims, reports, meetings... (instances of the data classes, nodes with a claim's properties, IRIs
+    under https://w3id.org/axiskg/id/) in ontology/ or shapes/: an ontology file is published in
+    graph/ontology without the checks data/ gets (terms, quotes, duplicates), a shapes file is not published
+    at all. Errors. The other triples of a shapes file that are not shapes: a warning naming them."""
+    ontology = [p for p in ok if p.source.folder == "ontology"]
+    classes = _data_classes(ontology)
+    out: list[Violation] = []
+    for p in ok:
+        if p.source.folder not in ("ontology", "shapes"):
+            continue
+        nodes = _data_nodes(p, classes)
+        local = SourceLocator([p])
+        if nodes:
+            first, _ = nodes[0]
+            shown = f"<{first.value}>" if isinstance(first, ox.NamedNode) else "[]"
+            where = (
+                local.describing(first.value)
+                if isinstance(first, ox.NamedNode)
+                else [loc for loc in [local.locate(first.value, is_blank=True)] if loc is not None]
+            )
+            if p.source.folder == "ontology":
+                fate = (
+                    "an ontology file is published in graph/ontology without the checks of data/ "
+                    "(terms, quotes, duplicates)"
+                )
+            else:
+                fate = "shapes/ is read as SHACL shapes only, none of it is published"
+            what = _counted([n for _, n in nodes])
+            out.append(
+                Violation(
+                    focus="",
+                    path=None,
+                    message=f"{what} outside data/ ({'the first: ' if len(nodes) > 1 else ''}{shown}): "
+                    f"{fate}: move the file to data/",
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=where[0].line if where else None,
+                    check="data-outside-data",
+                )
+            )
+        if p.source.folder == "shapes":
+            out += _not_shapes(p, {n for n, _ in nodes}, local)
+    return out
+
+
+def _not_shapes(
+    p: ParsedFile, data_nodes: set[ox.NamedNode | ox.BlankNode], local: SourceLocator
+) -> list[Violation]:
+    """The triples of a shapes file that belong to no shape (nor to a data node, reported as an error)."""
+    kept: set[ox.NamedNode | ox.BlankNode] = set(data_nodes)
+    for q in p.quads:
+        if isinstance(q.subject, ox.Triple):
+            continue
+        if q.predicate.value.startswith(SH) or (
+            q.predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(SH)
+        ):
+            kept.add(q.subject)
+    blank: dict[ox.NamedNode | ox.BlankNode, list[ox.BlankNode]] = {}
+    for q in p.quads:
+        if isinstance(q.object, ox.BlankNode) and not isinstance(q.subject, ox.Triple):
+            blank.setdefault(q.subject, []).append(q.object)
+    todo = list(kept)  # the blank nodes (nested shapes, lists) hanging from the shapes and data nodes
+    while todo:
+        for o in blank.get(todo.pop(), ()):
+            if o not in kept:
+                kept.add(o)
+                todo.append(o)
+    dropped = [q for q in p.quads if not isinstance(q.subject, ox.Triple) and q.subject not in kept]
+    if not dropped:
+        return []
+    subjects = list(dict.fromkeys(q.subject for q in dropped))
+    named = [_show(s) for s in subjects if isinstance(s, ox.NamedNode)]
+    about = ", ".join(named[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
+    first = next((s for s in subjects if isinstance(s, ox.NamedNode)), None)
+    where = local.describing(first.value) if first is not None else []
+    return [
+        Violation(
+            focus="",
+            path=None,
+            message=f"{len(dropped)} triple(s) that are not shapes are dropped (not published)"
+            f"{' about ' + about if about else ''}: shapes/ is read as SHACL shapes only; move data to "
+            "data/ and terms to ontology/",
+            severity="Warning",
+            shape=None,
+            file=p.source.display,
+            line=where[0].line if where else None,
+            check="not-a-shape",
+        )
+    ]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+import re
+import unicodedata
+from urllib.parse import quote, unquote
+
 BASE = "https://w3id.org/axiskg/"
 ONTOLOGY = BASE + "ontology"
 AXO = ONTOLOGY + "#"
@@ -43,11 +49,77 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+KINDS = (
+    "person",
+    "org",
+    "place",
+    "meeting",
+    "event",
+    "claim",
+    "report",
+    "source",
+    "membership",
+    "act",
+    "time",
+    "topic",
+)
+"""The kinds of entity IRIs (`https://w3id.org/axiskg/id/<kind>/<slug>`, docs/data-model.md)."""
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_GRAPH_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def graph_name_ok(stem: str) -> bool:
+    """Whether a data file's name (without .ttl) can be its graph's name as it is: the graph IRI
+    graph/<stem> is also a web path (/graph/<stem>, where a '.' starts a format extension) and a SPARQL
+    IRI, so only ASCII letters, digits, '-' and '_'."""
+    return bool(_GRAPH_NAME.fullmatch(stem))
+
+
 def graph_for_file(stem: str, folder: str) -> str:
-    """Named graph IRI of a source file: ontology files go to graph/ontology, data files to graph/<stem>."""
+    """Named graph IRI of a source file: ontology files go to graph/ontology, data files to graph/<stem>.
+
+    Always a valid IRI: a name that is not `graph_name_ok` is percent-encoded (shapes are not published,
+    and a data file with such a name is an error of its own: see axiskg.load)."""
     if folder == "ontology":
         return GRAPH_ONTOLOGY
-    return GRAPH + stem
+    if graph_name_ok(stem):
+        return GRAPH + stem
+    return GRAPH + quote(os.fsencode(stem), safe="")
+
+
+def slugify(text: str) -> str:
+    """The lower-case kebab form of a name: `Karim_Al-Saadi` -> `karim-al-saadi`, `Qa'ani` -> `qaani`."""
+    text = unicodedata.normalize("NFKD", unquote(text)).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"['\u2019`]", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def entity_iri_problem(iri: str) -> tuple[str, str | None] | None:
+    """For an IRI under ID that is not `<kind>/<slug>` (a known kind, a lower-case kebab slug): what is
+    wrong with it and the nearest valid IRI (None if there is none); None for a valid one."""
+    rest = iri[len(ID) :]
+    kind, slash, slug = rest.partition("/")
+    if slash and kind in KINDS and _SLUG.fullmatch(slug):
+        return None
+    if not slash:
+        glued = next((k for k in sorted(KINDS, key=len, reverse=True) if rest.startswith(k)), None)
+        if glued is not None and slugify(rest[len(glued) :]):
+            fixed = f"{glued}/{slugify(rest[len(glued) :])}"
+            return f"no '/' after the kind {glued} (does its @prefix lack the final '/'?)", ID + fixed
+        return "no <kind>/ before the slug", None
+    reasons = []
+    near = kind
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind.lower(), KINDS, n=1, cutoff=0.6)
+        near = close[0] if close else ""
+        reasons.append(f"unknown kind {kind!r} (the kinds: {', '.join(KINDS)})")
+    if "/" in slug:
+        reasons.append(f"a nested path after {kind}/ (a slug has no '/')")
+    elif not _SLUG.fullmatch(slug):
+        reasons.append(f"the slug {slug!r} is not lower-case ASCII letters and digits joined by single '-'")
+    fixed_slug = slugify(slug)
+    return "; ".join(reasons), (ID + f"{near}/{fixed_slug}" if near and fixed_slug else None)
 
 
 def iri_to_path(iri: str) -> str | None:

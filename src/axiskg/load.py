@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from axiskg import iris
 from axiskg.errors import ParseError
 from axiskg.project import Project, SourceFile
 
@@ -180,13 +181,32 @@ def _later_errors(sf: SourceFile, text: str, first: ParseError) -> list[ParseErr
     return out
 
 
+def bad_name(sf: SourceFile) -> ParseError | None:
+    """A data file whose name cannot be its graph's name (graph/<name>: a space, '{', '.', a letter that is
+    not ASCII...). Such a file is not parsed: an error of its own, and nothing of it is published."""
+    if sf.folder != "data" or iris.graph_name_ok(sf.path.stem):
+        return None
+    fixed = iris.slugify(sf.path.stem) or "report-NNN"
+    return ParseError(
+        sf.display,
+        None,
+        None,
+        "a data file's name becomes its graph IRI (graph/<name>): use only letters, digits, '-' and '_' "
+        f"(rename it, e.g. {fixed}.ttl)",
+    )
+
+
 def parse_file(sf: SourceFile) -> ParsedFile:
     """Parse one Turtle file into quads of its named graph; a syntax error is kept, not raised.
 
-    A UTF-8 byte order mark at the start of the file (some Windows editors write one) is skipped."""
+    A UTF-8 byte order mark at the start of the file (some Windows editors write one) is skipped. A data
+    file whose name cannot be a graph's name is not parsed (`bad_name`)."""
     graph = ox.NamedNode(sf.graph)
     data = sf.path.read_bytes()  # read once: parsed and hashed alike
     sha256 = hashlib.sha256(data).hexdigest()
+    misnamed = bad_name(sf)
+    if misnamed is not None:
+        return ParsedFile(sf, error=misnamed, sha256=sha256)
     body = io.BytesIO(data)
     if data.startswith(_BOM):
         body.seek(len(_BOM))  # parse what follows it (lines are unchanged)

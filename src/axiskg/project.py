@@ -22,8 +22,9 @@ class SourceFile:
 
     @property
     def display(self) -> str:
-        """Path as shown to users: relative to the project root (folder/name.ttl)."""
-        return f"{self.folder}/{self.path.name}"
+        """Path as shown to users: relative to the project root (folder/name.ttl); a name that is not UTF-8
+        (its bytes as surrogates) with U+FFFD in their place."""
+        return f"{self.folder}/{os.fsencode(self.path.name).decode('utf-8', 'replace')}"
 
 
 @dataclass(frozen=True)
