@@ -345,7 +345,8 @@ def query(
         params = _parse_params(param)
         if name is not None:
             named = get_query(_queries_dir(root, release), name)
-            sparql, bindings = named.text, named.bindings(params)
+            # bound as the web binds them (the canned-query pages, "Open in editor", the editor's examples)
+            sparql, bindings = named.with_values(params), {}
         else:
             if file is not None:
                 sparql = sys.stdin.read() if str(file) == "-" else _read(file)
