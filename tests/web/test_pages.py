@@ -246,8 +246,24 @@ def test_network_and_timeline_json(client: TestClient) -> None:
     assert edge["source"] == MEETING and edge["reports"] == [MEMRI] and edge["start"] == "2023-06-01"
     tl = client.get("/timeline.json").json()
     item = next(i for i in tl["items"] if i["id"] == MEETING)
-    assert item["type"] == "range" and item["start"] == "2023-06-01" and item["end"] == "2023-08-01"
-    assert item["uncertain"] is True
+    assert item["draw"] == "range" and item["start"] == "2023-06-01" and item["end"] == "2023-08-01"
+    assert item["uncertain"] is True and item["type"] == "meeting" and item["kind"] == "meeting"
+
+
+def test_timeline_table_shows_the_kind_not_the_drawing_type(client: TestClient) -> None:
+    """The "Kind" column of "In date order" says what an item is (meeting, event...), not how the widget
+    draws it ("range" for an uncertain date, "point" for a day)."""
+    html = client.get("/timeline").text
+    table = re.search(r'<section id="timeline-list".*?</table>', html, re.S)
+    assert table is not None
+    assert '<th scope="col">Kind</th>' in table.group(0)
+    row = re.search(
+        r'<tr[^>]*><td>[^<]*</td><td><a href="/id/meeting/iraqi-session">.*?</tr>', table.group(0), re.S
+    )
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    assert cells[-1] == "meeting"
+    assert "<td>range</td>" not in table.group(0) and "<td>point</td>" not in table.group(0)
 
 
 def test_pages_link_only_local_static_files(client: TestClient) -> None:
