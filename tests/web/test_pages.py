@@ -214,9 +214,43 @@ def test_home_counts_and_search_box(client: TestClient) -> None:
     html = client.get("/").text
     assert 'action="/search"' in html
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    assert "2 actors" in text and "1 meetings" in text and "3 claims" in text and "2 reports" in text
+    assert "2 persons" in text and "2 organizations" in text and "1 meeting " in text and "3 claims" in text
+    assert "2 reports" in text
     for path in ("/timeline", "/network", "/queries", "/query", "/ontology"):
         assert f'href="{path}"' in html
+
+
+def test_home_count_cards_link_to_lists_of_that_many(repo_client: TestClient) -> None:
+    """A number on the home page links to a list of as many items: "95 actors" (persons and organizations)
+    linked to /search?kind=person, which lists 22 persons."""
+    html = repo_client.get("/").text
+    counts = re.search(r'<ul class="counts">(.*?)</ul>', html, re.S)
+    assert counts is not None
+    cards = re.findall(
+        r'<a href="(/search\?kind=[a-z]+)"><strong>(\d+)</strong> ([a-z]+)</a>', counts.group(1)
+    )
+    assert {c[2] for c in cards} == {"persons", "organizations"}
+    for link, number, _what in cards:
+        listed = repo_client.get(link).text
+        assert listed.count('<li class="hit">') == int(number), link
+
+
+def test_the_number_of_reports_comes_from_the_data(client: TestClient) -> None:
+    """The scenario has two reports: no page says "five reports" (the description, the footer, the home)."""
+    for path in ("/", "/timeline", "/search", "/id/person/qais-al-khazali"):
+        html = client.get(path).text
+        assert "five reports" not in html and "five published" not in html, path
+        if not path.startswith("/id/"):  # an entity page describes the entity
+            assert re.search(r'<meta name="description" content="[^"]*built from two reports\.">', html), path
+        assert "claim of one of two reports" in html, path
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/").text))
+    assert "built from two published reports" in text
+
+
+def test_report_page_shows_its_date_once(client: TestClient) -> None:
+    """A report's date is its publication date: "Published 2023-11-10", not also "Date 2023-11-10"."""
+    html = client.get("/id/report/memri-2023-11-10").text
+    assert re.findall(r"<dt>(Date|Published)</dt><dd>([^<]*)</dd>", html) == [("Published", "2023-11-10")]
 
 
 def test_ontology_page_anchors_every_term(client: TestClient) -> None:
