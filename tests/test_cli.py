@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -489,3 +492,27 @@ def test_a_scaffolded_report_satisfies_the_repository_shapes(runner: CliRunner, 
     result = runner.invoke(app, ["validate", "--root", str(tmp_path), "--format", "json"])
     problems = [v for v in json.loads(result.stdout)["violations"] if v["file"] == "data/report-099.ttl"]
     assert problems == []
+
+
+@pytest.mark.parametrize("tuning", ["", "0"])
+def test_serve_help_names_the_program_the_user_ran(tmp_path: Path, tuning: str) -> None:
+    """`axiskg serve` restarts itself as `python -m axiskg serve` for the allocator tuning; its usage line
+    still says `axiskg serve` (the name the user typed), and `python -m axiskg serve` where that was typed."""
+    script = tmp_path / "axiskg"  # what the console script of `pip install` does
+    script.write_text("import sys\nfrom axiskg.cli import main\n\nsys.exit(main())\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("GLIBC_TUNABLES", "AXISKG_PROG_NAME")}
+    env["AXISKG_MALLOC_TUNING"] = tuning
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parent.parent / "src"), *sys.path])
+    env["COLUMNS"] = "200"
+    for cmd, usage in (
+        ([sys.executable, str(script), "serve", "--help"], "Usage: axiskg serve [OPTIONS]"),
+        ([sys.executable, "-m", "axiskg", "serve", "--help"], "Usage: python -m axiskg serve [OPTIONS]"),
+        ([sys.executable, str(script), "query", "--help"], "Usage: axiskg query [OPTIONS]"),
+    ):
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        assert usage in out.stdout, out.stdout[:400]
+    bad = subprocess.run(
+        [sys.executable, str(script), "serve", "--no-such-option"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "Try 'axiskg serve --help' for help." in bad.stderr

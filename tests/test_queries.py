@@ -100,3 +100,46 @@ def test_repository_queries_have_headers_and_parse() -> None:
             empty.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise AssertionError(f"queries/{q.name}.rq does not parse: {exc}") from exc
+
+
+def _counts_store() -> ox.Store:
+    """e:a has three e:p values, e:b one."""
+    store = ox.Store()
+    p = ox.NamedNode("http://e/p")
+    for s, n in (("a", 3), ("b", 1)):
+        for i in range(n):
+            store.add(ox.Quad(ox.NamedNode(f"http://e/{s}"), p, ox.Literal(str(i))))
+    return store
+
+
+def test_a_parameter_used_only_in_having_is_bound_there() -> None:
+    """After GROUP BY only the keys and aggregates are left: a VALUES block in the WHERE group does not reach
+    a HAVING that uses the parameter, so the term is written in its place there (as `substitutions=` does)."""
+    q = parse_query_text(
+        "q",
+        "# param: min integer 2  at least\n"
+        'SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s <http://e/p> ?o FILTER(?o != "?min") }\n'
+        "GROUP BY ?s HAVING (COUNT(?o) >= ?min) ORDER BY ?s",
+    )
+    text = q.with_values({})
+    assert 'HAVING (COUNT(?o) >= "2"^^<http://www.w3.org/2001/XMLSchema#integer>)' in text
+    assert '"?min"' in text  # a string is not a variable
+    rows = _counts_store().query(text)
+    assert [r["s"] for r in rows] == [ox.NamedNode("http://e/a")]  # type: ignore[union-attr]
+    assert [r["s"] for r in _counts_store().query(q.with_values({"min": "1"}))] == [  # type: ignore[union-attr]
+        ox.NamedNode("http://e/a"),
+        ox.NamedNode("http://e/b"),
+    ]
+
+
+def test_values_go_into_the_outer_group_also_without_where_and_after_a_construct_template() -> None:
+    b = {ox.Variable("s"): ox.NamedNode("http://e/b")}
+    # no WHERE keyword, a subquery with one: the VALUES belong to the outer group
+    out = inject_values("SELECT ?s ?o { { SELECT ?s ?o WHERE { ?s ?p ?o } } }", b)
+    assert out.startswith("SELECT ?s ?o { VALUES ?s { <http://e/b> } ")
+    assert [r["o"].value for r in _counts_store().query(out)] == ["0"]  # type: ignore[union-attr]
+    out = inject_values("CONSTRUCT { ?s <http://e/q> ?o } { ?s ?p ?o }", b)
+    assert out == "CONSTRUCT { ?s <http://e/q> ?o } { VALUES ?s { <http://e/b> }  ?s ?p ?o }"
+    assert len(list(_counts_store().query(out))) == 1  # type: ignore[arg-type]
+    out = inject_values("CONSTRUCT WHERE { ?s ?p ?o }", b)
+    assert out == "CONSTRUCT WHERE { VALUES ?s { <http://e/b> }  ?s ?p ?o }"

@@ -345,7 +345,8 @@ def query(
         params = _parse_params(param)
         if name is not None:
             named = get_query(_queries_dir(root, release), name)
-            sparql, bindings = named.text, named.bindings(params)
+            # bound as the web binds them (the canned-query pages, "Open in editor", the editor's examples)
+            sparql, bindings = named.with_values(params), {}
         else:
             if file is not None:
                 sparql = sys.stdin.read() if str(file) == "-" else _read(file)
@@ -530,11 +531,28 @@ from axiskg.cli_serve import serve  # noqa: E402
 app.command("serve", cls=_HelpCommand)(serve)
 
 
+PROG_NAME_ENV = "AXISKG_PROG_NAME"
+
+
+def _program_name() -> str:
+    """The name the user ran this program by, as click would print it: `axiskg` (the console script, or
+    whatever its file is called), `python -m axiskg`."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if spec is not None and spec.name in ("axiskg", "axiskg.__main__"):
+        return "python -m axiskg"
+    return os.path.basename(sys.argv[0]) or "axiskg"
+
+
 def main() -> None:
     """The `axiskg` program. `axiskg serve` first restarts itself with the allocator tuning of
-    axiskg.serve.exec_tuned (glibc reads it only when a process starts)."""
+    axiskg.serve.exec_tuned (glibc reads it only when a process starts). That restart runs
+    `python -m axiskg`, so the name the user typed goes with it (AXISKG_PROG_NAME) for the help and usage
+    lines to say `axiskg serve`, not `python -m axiskg serve`."""
+    prog_name = os.environ.pop(PROG_NAME_ENV, None) or _program_name()
     if sys.argv[1:2] == ["serve"]:
         from axiskg.serve import exec_tuned
 
-        exec_tuned(sys.argv)
-    app()
+        os.environ[PROG_NAME_ENV] = prog_name
+        exec_tuned(sys.argv)  # returns when there is nothing to tune (or exec failed): this process serves
+        os.environ.pop(PROG_NAME_ENV, None)
+    app(prog_name=prog_name)

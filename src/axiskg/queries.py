@@ -59,23 +59,88 @@ class NamedQuery:
             ox.Variable(p.name): term_for(p.kind, values.get(p.name, p.default), p.name) for p in self.params
         }
 
+    def with_values(self, values: dict[str, str] | None = None) -> str:
+        """The query text with its parameters bound (the given values, else the defaults) by `inject_values`:
+        what `axiskg query --name` runs, what the canned-query page runs and what it opens in the editor."""
+        return inject_values(self.text, self.bindings(values)) if self.params else self.text
+
 
 def inject_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
     """The query with `VALUES ?v { term }` for each binding at the start of its outermost group.
 
     This works on any SPARQL engine, and (unlike pyoxigraph's `substitutions=`) also for variables
-    that the query does not project.
+    that the query does not project. A VALUES block binds the variable inside the WHERE clause (its
+    FILTERs, BINDs, OPTIONALs); after GROUP BY only the group keys and aggregates are left, so where the
+    outermost HAVING uses the variable (`HAVING (COUNT(?x) >= ?min)`) the term is also written there in its
+    place, as pyoxigraph's `substitutions=` would. The VALUES go on the line of the group's `{`, so that
+    the line numbers of a syntax error still match the text as written.
+
+    This is the one way parameters are bound: `axiskg query` (--name, --param), the canned-query pages,
+    their "Open in editor" text and the editor's examples (`NamedQuery.with_values`).
     """
     if not bindings:
         return text
     values = " ".join(f"VALUES ?{var.value} {{ {term} }}" for var, term in bindings.items())
     masked = _mask(text)
-    m = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE) or re.search(
-        r"\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b[^{]*\{", masked, re.IGNORECASE
-    )
-    if m is None:
+    start = _outermost_group(masked)
+    if start is None:
         raise QueryError("cannot place the parameters: the query has no WHERE { ... } group")
-    return text[: m.end()] + f" {values} " + text[m.end() :]
+    close = _group_end(masked, start)
+    if close is not None:
+        text = _substitute_in_having(text, masked, close, bindings)
+    return text[: start + 1] + f" {values} " + text[start + 1 :]
+
+
+def _outermost_group(masked: str) -> int | None:
+    """The offset of the `{` that opens the outermost query's WHERE group (the `WHERE` keyword is optional,
+    a CONSTRUCT template comes before it, a subquery's WHERE comes after it)."""
+    form = re.search(r"(?<![\w?$:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?![:-])", masked, re.IGNORECASE)
+    if form is None:
+        return None
+    at = form.end()
+    if form.group(1).upper() == "CONSTRUCT":
+        template = re.compile(r"\s*\{").match(masked, at)
+        if template is None:  # CONSTRUCT WHERE { ... }
+            where = re.compile(r"\s*WHERE\s*\{", re.IGNORECASE).match(masked, at)
+            return where.end() - 1 if where else None
+        end = _group_end(masked, template.end() - 1)
+        if end is None:
+            return None
+        at = end + 1
+    brace = masked.find("{", at)
+    return brace if brace >= 0 else None
+
+
+def _group_end(masked: str, start: int) -> int | None:
+    """The offset of the `}` that closes the `{` at `start`."""
+    depth = 0
+    for i in range(start, len(masked)):
+        if masked[i] == "{":
+            depth += 1
+        elif masked[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _substitute_in_having(
+    text: str, masked: str, close: int, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]
+) -> str:
+    """The text with each bound variable of the outermost HAVING clause (after the WHERE group that ends at
+    `close`) replaced by its term."""
+    having = re.compile(r"\bHAVING\b", re.IGNORECASE).search(masked, close)
+    if having is None:
+        return text
+    after = re.compile(r"\b(?:ORDER\s+BY|LIMIT|OFFSET|VALUES)\b", re.IGNORECASE).search(masked, having.end())
+    end = after.start() if after else len(masked)
+    terms = {var.value: str(term) for var, term in bindings.items()}
+    names = "|".join(re.escape(name) for name in terms)
+    pattern = re.compile(rf"[?$]({names})(?![\w\u00b7\u0300-\u036f\u203f-\u2040])")
+    found = list(pattern.finditer(masked, having.end(), end))
+    for m in reversed(found):
+        text = text[: m.start()] + terms[m.group(1)] + text[m.end() :]
+    return text
 
 
 def _mask(text: str) -> str:

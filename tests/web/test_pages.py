@@ -214,9 +214,43 @@ def test_home_counts_and_search_box(client: TestClient) -> None:
     html = client.get("/").text
     assert 'action="/search"' in html
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    assert "2 actors" in text and "1 meetings" in text and "3 claims" in text and "2 reports" in text
+    assert "2 persons" in text and "2 organizations" in text and "1 meeting " in text and "3 claims" in text
+    assert "2 reports" in text
     for path in ("/timeline", "/network", "/queries", "/query", "/ontology"):
         assert f'href="{path}"' in html
+
+
+def test_home_count_cards_link_to_lists_of_that_many(repo_client: TestClient) -> None:
+    """A number on the home page links to a list of as many items: "95 actors" (persons and organizations)
+    linked to /search?kind=person, which lists 22 persons."""
+    html = repo_client.get("/").text
+    counts = re.search(r'<ul class="counts">(.*?)</ul>', html, re.S)
+    assert counts is not None
+    cards = re.findall(
+        r'<a href="(/search\?kind=[a-z]+)"><strong>(\d+)</strong> ([a-z]+)</a>', counts.group(1)
+    )
+    assert {c[2] for c in cards} == {"persons", "organizations"}
+    for link, number, _what in cards:
+        listed = repo_client.get(link).text
+        assert listed.count('<li class="hit">') == int(number), link
+
+
+def test_the_number_of_reports_comes_from_the_data(client: TestClient) -> None:
+    """The scenario has two reports: no page says "five reports" (the description, the footer, the home)."""
+    for path in ("/", "/timeline", "/search", "/id/person/qais-al-khazali"):
+        html = client.get(path).text
+        assert "five reports" not in html and "five published" not in html, path
+        if not path.startswith("/id/"):  # an entity page describes the entity
+            assert re.search(r'<meta name="description" content="[^"]*built from two reports\.">', html), path
+        assert "claim of one of two reports" in html, path
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/").text))
+    assert "built from two published reports" in text
+
+
+def test_report_page_shows_its_date_once(client: TestClient) -> None:
+    """A report's date is its publication date: "Published 2023-11-10", not also "Date 2023-11-10"."""
+    html = client.get("/id/report/memri-2023-11-10").text
+    assert re.findall(r"<dt>(Date|Published)</dt><dd>([^<]*)</dd>", html) == [("Published", "2023-11-10")]
 
 
 def test_ontology_page_anchors_every_term(client: TestClient) -> None:
@@ -246,8 +280,24 @@ def test_network_and_timeline_json(client: TestClient) -> None:
     assert edge["source"] == MEETING and edge["reports"] == [MEMRI] and edge["start"] == "2023-06-01"
     tl = client.get("/timeline.json").json()
     item = next(i for i in tl["items"] if i["id"] == MEETING)
-    assert item["type"] == "range" and item["start"] == "2023-06-01" and item["end"] == "2023-08-01"
-    assert item["uncertain"] is True
+    assert item["draw"] == "range" and item["start"] == "2023-06-01" and item["end"] == "2023-08-01"
+    assert item["uncertain"] is True and item["type"] == "meeting" and item["kind"] == "meeting"
+
+
+def test_timeline_table_shows_the_kind_not_the_drawing_type(client: TestClient) -> None:
+    """The "Kind" column of "In date order" says what an item is (meeting, event...), not how the widget
+    draws it ("range" for an uncertain date, "point" for a day)."""
+    html = client.get("/timeline").text
+    table = re.search(r'<section id="timeline-list".*?</table>', html, re.S)
+    assert table is not None
+    assert '<th scope="col">Kind</th>' in table.group(0)
+    row = re.search(
+        r'<tr[^>]*><td>[^<]*</td><td><a href="/id/meeting/iraqi-session">.*?</tr>', table.group(0), re.S
+    )
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    assert cells[-1] == "meeting"
+    assert "<td>range</td>" not in table.group(0) and "<td>point</td>" not in table.group(0)
 
 
 def test_pages_link_only_local_static_files(client: TestClient) -> None:

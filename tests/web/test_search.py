@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,7 @@ from starlette.testclient import TestClient
 from axiskg.release import Release
 from axiskg.web.pages import ROUTES
 from axiskg.web.search import normalize, search_index
+from axiskg.web.views import links
 from axiskg.web.views.snapshot import snapshot
 
 KH = "https://w3id.org/axiskg/id/org/kataib-hezbollah"
@@ -92,3 +94,36 @@ def test_search_page_lists_hits_with_links(client: TestClient, release: Release)
 def test_unknown_kind_is_ignored(client: TestClient) -> None:
     r = client.get("/search.json", params={"q": "x", "kind": "<script>"})
     assert r.status_code == 200 and r.json()["kind"] is None
+
+
+@pytest.mark.parametrize(
+    ("q", "iri", "matched"),
+    [
+        ("Washington", "https://w3id.org/axiskg/id/org/united-states", "Washington"),
+        ("Iraqi Hizbullah Brigades", KH, "Iraqi Hizbullah Brigades"),
+    ],
+)
+def test_the_matched_spelling_is_the_one_that_matched(
+    client: TestClient, release: Release, q: str, iri: str, matched: str
+) -> None:
+    """Two spellings of a name that normalise alike ("US", "U.S.") once made the list of keys shorter than
+    the list of names, and every later name was paired with the key of the next one: 'matched "US"' for
+    Washington, 'matched "Kata’ib Hezbollah"' for Iraqi Hizbullah Brigades."""
+    _require(release, iri)
+    first = client.get("/search.json", params={"q": q}).json()["results"][0]
+    assert first["iri"] == iri and first["matched"] == matched
+    page = client.get("/search", params={"q": q}).text
+    hit = re.search(rf'href="{re.escape(links.href(iri))}".*?</li>', page, re.S)
+    assert hit is not None and f"matched “{matched}”" in hit.group(0)
+
+
+def test_every_spelling_is_reported_as_itself(release: Release) -> None:
+    """Searching any name of any entry finds the entry through that very spelling (or one that normalises
+    alike, e.g. "U.S." for "US")."""
+    index = search_index(release)
+    for e in index.entries:
+        for name in e.names:
+            if not normalize(name):
+                continue
+            hit = next(h for h in index.search(name, e.kind, limit=10_000) if h.entry.iri == e.iri)
+            assert normalize(hit.matched) == normalize(name), (e.iri, name, hit.matched)

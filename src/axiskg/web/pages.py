@@ -49,6 +49,24 @@ ENV = jinja2.Environment(
 )
 ENV.globals.update(href=links.href, curie=links.curie, version=__version__, base=iris.BASE)
 
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def spell(n: int) -> str:
+    """A count as prose writes it: `five` up to ten, digits from 11."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+
+
+def reports_phrase(n: int | None) -> str:
+    """`five reports`, `one report`: how many reports the graph is built from, in words (`published reports`
+    when no release is loaded)."""
+    if n is None:
+        return "published reports"
+    return f"{spell(n)} report{'' if n == 1 else 's'}"
+
+
+ENV.filters["spell"] = spell
+
 # Kind segment -> template of its entity page.
 TEMPLATE_BY_KIND: dict[str, str] = {"meeting": "meeting.html", "report": "report.html"}
 
@@ -61,7 +79,13 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     release: Release | None = getattr(request.app.state, "release", None)
-    ctx = {"request": request, "release_id": release.id if release else None, "path": request.url.path}
+    ctx = {
+        "request": request,
+        "release_id": release.id if release else None,
+        "path": request.url.path,
+        # "built from five reports" in every page's description and footer: the release's count
+        "reports_phrase": reports_phrase(counts(release)["reports"] if release else None),
+    }
     ctx.update(context)
     return HTMLResponse(ENV.get_template(template).render(ctx), status_code=status_code, headers=headers)
 
@@ -115,6 +139,11 @@ def _count(release: Release, roots: tuple[str, ...]) -> int:
     return len({s for c in _closure(release, roots) for s in snap.instances(c)})
 
 
+def _listed(release: Release, kind: str) -> int:
+    """How many entries `/search?kind=KIND` lists."""
+    return sum(1 for e in search.search_index(release).entries if e.kind == kind)
+
+
 def counts(release: Release) -> dict[str, int]:
     def make() -> dict[str, int]:
         return {
@@ -123,6 +152,11 @@ def counts(release: Release) -> dict[str, int]:
             "claims": _count(release, (AXO + "Claim",)),
             "reports": _count(release, (AXO + "Report",)),
             "events": _count(release, (AXO + "Event",)),
+            # what the home page's cards link to lists: /search?kind=person, /search?kind=org
+            **{
+                name: _listed(release, kind)
+                for name, kind in (("persons", "person"), ("organizations", "org"))
+            },
         }
 
     return per_release("counts", release, make)
@@ -162,8 +196,9 @@ async def home(request: Request) -> Response:
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": "axiskg: a provenance-rich knowledge graph of the Axis of Resistance",
-        "description": "Actors, meetings, statements and events of the Iran-led 'Axis of Resistance' as five "
-        "reports describe them, every claim with its source, attribution chain and hedge.",
+        "description": "Actors, meetings, statements and events of the Iran-led 'Axis of Resistance' as "
+        f"{reports_phrase(counts(release)['reports'])} describe them, every claim with its source, "
+        "attribution chain and hedge.",
         "url": iris.BASE,
         "version": meta.get("id"),
         "dateModified": meta.get("created"),

@@ -55,7 +55,7 @@ class Entry:
     kind: str
     type_label: str
     names: tuple[str, ...]  # original spellings
-    keys: tuple[str, ...]  # normalised spellings
+    keys: tuple[str, ...]  # normalised spellings, one per name (keys[i] is names[i] normalised)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,8 @@ class SearchIndex:
                         spellings.append(o.value)
             if not spellings:
                 continue
-            keys = tuple(dict.fromkeys(normalize(n) for n in spellings))
+            # one key per spelling, duplicates kept: search() reports the spelling whose key matched
+            keys = tuple(normalize(n) for n in spellings)
             entries.append(Entry(s, snap.label(s), kind, type_label(snap, s), tuple(spellings), keys))
         entries.sort(key=lambda e: e.label.casefold())
         return cls(entries)
@@ -113,7 +114,7 @@ class SearchIndex:
                 continue
             best = 0
             matched = ""
-            for name, k in zip(e.names, _expand(e.keys, len(e.names)), strict=False):
+            for name, k in zip(e.names, e.keys, strict=True):
                 score = _score(q, tokens, k)
                 if score > best:
                     best, matched = score, name
@@ -121,10 +122,6 @@ class SearchIndex:
                 hits.append(Hit(e, best, matched))
         hits.sort(key=lambda h: (-h.score, _KIND_RANK.get(h.entry.kind, 99), h.entry.label.casefold()))
         return hits[:limit]
-
-
-def _expand(keys: tuple[str, ...], n: int) -> list[str]:
-    return list(keys) + [""] * (n - len(keys))
 
 
 def _score(q: str, tokens: list[str], key: str) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from axiskg import iris
 from axiskg import queries as nq
 from axiskg.release import Release
 from axiskg.web.limits import calls_service, check_query
@@ -35,13 +36,11 @@ def queries_dir(state: Any) -> Path:
 
 
 def with_values(query: nq.NamedQuery, values: dict[str, str]) -> str:
-    """The query text with its parameters bound by a trailing VALUES clause (runs on any SPARQL engine)."""
-    if not query.params:
-        return query.text
-    bindings: dict[ox.Variable, Any] = dict(query.bindings(values))
-    variables = " ".join(f"?{v.value}" for v in bindings)
-    terms = " ".join(str(t) for t in bindings.values())
-    return query.text.rstrip() + f"\nVALUES ({variables}) {{ ({terms}) }}\n"
+    """The query text with its parameters bound exactly as `axiskg query --name` binds them
+    (`NamedQuery.with_values`: VALUES at the start of the outermost group, the term in place of the variable
+    in HAVING). The page runs this text, "Open in editor" carries it and the editor's examples are it, so
+    the editor answers what the page shows."""
+    return query.with_values(values)
 
 
 def cell(release: Release, term: Any) -> dict[str, Any]:
@@ -86,12 +85,9 @@ async def run_guarded(
 
 def run(release: Release, query: nq.NamedQuery, values: dict[str, str]) -> dict[str, Any]:
     """Run a named query on the release; a table for SELECT, a boolean for ASK, triples for CONSTRUCT."""
-    bindings: dict[ox.Variable, Any] = dict(query.bindings(values))
-    try:
-        result = release.store.query(query.text, substitutions=bindings, use_default_graph_as_union=True)
-    except RuntimeError:
-        # pyoxigraph substitutes only projected variables; a trailing VALUES clause binds any variable.
-        result = release.store.query(with_values(query, values), use_default_graph_as_union=True)
+    result = release.store.query(
+        with_values(query, values), use_default_graph_as_union=True, prefixes=dict(iris.PREFIXES)
+    )
     return _table(release, result)
 
 

@@ -34,7 +34,7 @@ def build_timeline(release: Release) -> dict[str, Any]:
             "id": s,
             "label": snap.label(s),
             "kind": kind,
-            "type": type_label(snap, s),
+            "type": type_label(snap, s),  # what it is (meeting, attack...), as the table's "Kind" says
             "url": links.href(s),
             "part_of": [snap.label(x) for x in snap.iris(s, SCHEMA + "superEvent")],
         }
@@ -51,12 +51,13 @@ def build_timeline(release: Release) -> dict[str, Any]:
             not_before=d.not_before,
             not_after=d.not_after,
         )
+        # `draw`: how the timeline widget draws it (vis-timeline's item type), never shown as its kind
         if d.is_day:
-            item.update(type="point", end=None, uncertain=False)
+            item.update(draw="point", end=None, uncertain=False)
         elif d.not_before and d.not_after:
-            item.update(type="range", end=_next_day(d.not_after), uncertain=True)
+            item.update(draw="range", end=_next_day(d.not_after), uncertain=True)
         else:
-            item.update(type="point", end=None, uncertain=True)
+            item.update(draw="point", end=None, uncertain=True)
         items.append(item)
     items.sort(key=lambda i: (i["start"], i["label"]))
     undated.sort(key=lambda i: i["label"])

@@ -12,9 +12,9 @@
   function draw(data) {
     el.hidden = false;
     var items = data.items.map(function (i) {
-      var item = { id: i.id, content: i.label, start: i.start, type: i.type, group: i.kind,
+      var item = { id: i.id, content: i.label, start: i.start, type: i.draw, group: i.kind,
         title: i.label + " \u2014 " + i.when, className: "kind-" + i.kind + (i.uncertain ? " uncertain" : "") };
-      if (i.type === "range") item.end = i.end;
+      if (i.draw === "range") item.end = i.end;
       return item;
     });
     var groups = Object.keys(data.kinds).map(function (k) { return { id: k, content: data.kinds[k] }; });
