@@ -14,8 +14,9 @@ from axiskg.dumps import DUMP_FILES
 
 TITLE = "axiskg: a provenance-rich knowledge graph of the Iran-led 'Axis of Resistance'"
 DESCRIPTION = (
-    "Persons, organizations, meetings and events of the 'Axis of Resistance' as five published reports "
-    "describe them. Every statement is a claim with its report, attribution chain, hedge and quote."
+    "Persons, organizations, meetings and events of the 'Axis of Resistance' as the published reports it is "
+    "built from describe them. Every statement is a claim with its report, attribution chain, hedge and "
+    "quote."
 )
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DEFAULT_BASE_URL = iris.BASE
