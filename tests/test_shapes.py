@@ -52,6 +52,8 @@ VIOLATIONS: dict[str, tuple[str, str]] = {
     # claims
     "claim_without_stated_in": (CLAIM_COMMANDS, "must have exactly one axo:statedIn"),
     "claim_stated_in_not_report": (CLAIM_COMMANDS, "it must be an axo:Report"),
+    "report_without_publisher": (ID + "report/test-report", "exactly one dcterms:publisher"),
+    "report_without_title": (ID + "report/test-report", "Report has no dcterms:title"),
     "claim_without_quote": (CLAIM_COMMANDS, "Claim has no axo:quote"),
     "claim_without_hedge": (CLAIM_COMMANDS, "must have exactly one axo:hedge"),
     "claim_two_hedges": (CLAIM_ATTENDED, "must have exactly one axo:hedge"),
