@@ -51,6 +51,9 @@ def serve(
     max_body: int = typer.Option(1_000_000, "--max-body", help="Largest request body in bytes"),
     max_query_length: int = typer.Option(100_000, "--max-query-length", help="Longest query in characters"),
     max_depth: int = typer.Option(100, "--max-depth", help="Deepest nesting of groups/brackets in a query"),
+    max_tokens: int = typer.Option(
+        12_000, "--max-tokens", help="Most tokens in a query (longer chains overflow the parser's stack)"
+    ),
     client_budget: float = typer.Option(
         60.0, "--client-budget", help="Seconds of query time per client per minute; beyond: 429 (0: off)"
     ),
@@ -110,6 +113,7 @@ def serve(
         max_body=max_body,
         max_query_length=max_query_length,
         max_depth=max_depth,
+        max_tokens=max_tokens,
         client_budget=client_budget,
         client_concurrency=None if client_concurrency < 0 else client_concurrency,
         client_header=client_header or None,

@@ -55,6 +55,7 @@ class ServeSettings:
     max_body: int = 1_000_000
     max_query_length: int = 100_000
     max_depth: int = 100
+    max_tokens: int = 12_000
     client_budget: float = 60.0  # seconds of query time per client per minute (0: no limit)
     client_concurrency: int | None = None  # queries at once per client (None: query_workers - 1; 0: no limit)
     client_header: str | None = None  # trust this header (e.g. X-Forwarded-For) to tell clients apart

@@ -166,7 +166,6 @@ def test_word_service_elsewhere_is_fine(tiny_url: str, query: str) -> None:
     "template",
     [
         "SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/a> {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
-        "SELECT * WHERE {{ SERV\\u0049CE <{url}> {{ ?s ?p ?o }} }}",
         "BASE <{url}> SELECT * WHERE {{ SERVICE <> {{ ?s ?p ?o }} }}",
         "PREFIX e: <x/> SELECT * WHERE {{ SERVICE e:y {{ ?s ?p ?o }} }}",
     ],
@@ -218,12 +217,23 @@ def test_deep_nesting_is_refused(tiny_url: str, query: str) -> None:
     assert httpx.get(tiny_url + "/health").status_code == 200
 
 
-def test_a_chain_of_operators_that_would_crash_the_parser_is_refused(tiny_url: str) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 8_000) + " AS ?x) WHERE {}",
+        "SELECT * WHERE { FILTER(" + "!" * 16_000 + "true) }",
+        "SELECT * WHERE { " + " UNION ".join(["{}"] * 8_000) + " }",
+    ],
+)
+def test_a_query_that_would_crash_the_parser_is_refused(tiny_url: str, query: str) -> None:
+    """Each of these overflows pyoxigraph's parser's stack (the query worker died: a 500, then a restart)."""
     restarts = metric(tiny_url, "axiskg_worker_restarts_total")
-    long_chain = "SELECT (" + "+".join(["1"] * 20_000) + " AS ?x) WHERE {}"
-    r = httpx.post(tiny_url + "/sparql", data={"query": long_chain})
-    assert r.status_code == 400 and "operators" in r.text, r.text[:300]
+    r = httpx.post(tiny_url + "/sparql", data={"query": query})
+    assert r.status_code == 400 and "tokens" in r.text, r.text[:300]
     assert metric(tiny_url, "axiskg_worker_restarts_total") == restarts  # refused before any worker saw it
+
+
+def test_a_long_expression_within_the_bound_runs(tiny_url: str) -> None:
     fine = "SELECT (" + "+".join(["1"] * 3000) + " AS ?x) WHERE {}"
     r = httpx.post(tiny_url + "/sparql", data={"query": fine})
     assert r.status_code == 200 and r.json()["results"]["bindings"][0]["x"]["value"] == "3000"
@@ -324,6 +334,8 @@ def test_dead_worker_is_replaced(tiny_out: Path) -> None:
         tiny_out,
         "--max-depth",
         "10000000",
+        "--max-tokens",
+        "100000000",
         "--max-query-length",
         "10000000",
         "--max-body",

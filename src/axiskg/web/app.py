@@ -79,7 +79,7 @@ class Server:
         self.settings = settings
         self.metrics = Metrics()
         self.limits = QueryLimits(
-            settings.max_query_length, settings.max_depth, tuple(settings.allow_service)
+            settings.max_query_length, settings.max_depth, tuple(settings.allow_service), settings.max_tokens
         )
         concurrency = settings.client_concurrency
         if concurrency is None:

@@ -39,12 +39,13 @@ _TOKEN = re.compile(
     (\#[^\n\r]*  # comment
   | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''  # string
   | "(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'
-  | <[^<>"{}|^`\\\x00-\x20]*>  # iri
+  | <(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>  # iri, \u escapes (UCHAR) included
   | [?$][A-Za-z0-9_\u00B7-\uFFFF]+  # var
   | [0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?  # num
   | [A-Za-z_\u00C0-\uFFFF](?:[A-Za-z0-9_\-.\u00B7-\uFFFF]*[A-Za-z0-9_\-\u00B7-\uFFFF])?  # word
-            (?::(?:[^\s{}()\[\];,<>"']*[^\s{}()\[\];,<>"'.])?)?
-            |:(?:[^\s{}()\[\];,<>"']*[^\s{}()\[\];,<>"'.])?  # a name never ends with '.' (`ex:Person.`)
+            (?::(?:(?:[^\s{}()\[\];,<>"'\\]|\\.)*(?:[^\s{}()\[\];,<>"'.\\]|\\.))?)?
+            |:(?:(?:[^\s{}()\[\];,<>"'\\]|\\.)*(?:[^\s{}()\[\];,<>"'.\\]|\\.))?
+            # a local name has \-escapes (`ex:a\'b`, PN_LOCAL_ESC) and never ends with '.' (`ex:Person.`)
   | \S)  # punct
     """,
     re.VERBOSE | re.DOTALL,
@@ -71,6 +72,7 @@ class QueryLimits:
     max_length: int = 100_000
     max_depth: int = 100
     allow_service: tuple[str, ...] = ()
+    max_tokens: int = 12_000  # pyoxigraph's parser overflows its stack on longer chains (_check)
 
 
 @dataclass(slots=True)
@@ -149,17 +151,22 @@ def service_endpoints(query: str, predeclared: dict[str, str] | None = None) -> 
     query's PREFIX declarations, else by `predeclared` (the prefixes the endpoint declares for every query);
     anything else (a variable, a relative IRI, an unknown prefix) as written.
 
-    Read off the lexer's tokens (the keyword, not the word in a string, a comment or a name), after the \\u
-    escapes that SPARQL allows anywhere. What comes back as written matches no allowlist entry (an absolute
-    URL), so the check fails closed; relative IRIs are not resolved against BASE here, so that no difference
-    between two resolvers can let one through. (rdflib's parser did this before and refused valid queries:
-    it knows no predeclared prefix, lost a one-line query with an IRI holding '#' before SERVICE, and recursed
-    without end on nested SERVICE clauses.)"""
-    text = _unescape(query) if "\\u" in query.lower() else query
-    tokens = _tokens(text)
+    Read off the lexer's tokens (the keyword, not the word in a string, a comment or a name), lexed as
+    pyoxigraph lexes: \\u escapes count inside IRIs and strings only (pyoxigraph does not decode them
+    elsewhere; decoding the whole text first made `'a\\u0027'` end a string early and hid a SERVICE), and a
+    local name may hold \\-escapes (`ex:a\\'`). tests/web/test_service_lexer.py checks this against what
+    pyoxigraph really calls. What comes back as written matches no allowlist entry (an absolute URL), so the
+    check fails closed; relative IRIs are not resolved against BASE here, so that no difference between two
+    resolvers can let one through."""
+    tokens = _tokens(query)
     prefixes = dict(predeclared or {})
     found: list[str] = []
     end = ("", "")
+
+    def absolute(token: str) -> str | None:
+        value = _unescape(token[1:-1])
+        return value if ABSOLUTE_IRI.match(value) else None
+
     for i, (kind, word) in enumerate(tokens):
         if kind != "word":
             continue
@@ -167,15 +174,16 @@ def service_endpoints(query: str, predeclared: dict[str, str] | None = None) -> 
         nxt = tokens[i + 1] if i + 1 < len(tokens) else end
         if up == "PREFIX" and _PREFIX_DECL.match(nxt[1]):
             after = tokens[i + 2] if i + 2 < len(tokens) else end
-            absolute = after[0] == "iri" and ABSOLUTE_IRI.match(after[1][1:-1])
-            prefixes[nxt[1][:-1]] = after[1][1:-1] if absolute else "\0"  # relative: resolves to nothing here
+            iri = absolute(after[1]) if after[0] == "iri" else None
+            prefixes[nxt[1][:-1]] = iri if iri is not None else "\0"  # relative: resolves to nothing here
         elif up == "SERVICE":
             if nxt[0] == "word" and nxt[1].upper() == "SILENT":
                 nxt = tokens[i + 2] if i + 2 < len(tokens) else end
             term_kind, term = nxt
-            if term_kind == "iri" and ABSOLUTE_IRI.match(term[1:-1]):
-                found.append(term[1:-1])
-            elif term_kind == "word" and prefixes.get(term.split(":", 1)[0], "\0") != "\0" and ":" in term:
+            iri = absolute(term) if term_kind == "iri" else None
+            if iri is not None:
+                found.append(iri)
+            elif term_kind == "word" and ":" in term and prefixes.get(term.split(":", 1)[0], "\0") != "\0":
                 prefix, local = term.split(":", 1)
                 found.append(prefixes[prefix] + re.sub(r"\\(.)", r"\1", local))  # PN_LOCAL_ESC: \- is -
             else:
@@ -235,10 +243,10 @@ def check_query(query: str, limits: QueryLimits) -> QueryInfo:
     )
 
 
-# A chain of ~8,000 binary operators (`1+1+...`) overflows pyoxigraph's parser's stack and kills the process
-# that parses it (measured: 7,000 parse, 8,000 crash): the query worker died and the client got a 500.
-MAX_OPERATORS = 4000
-_OPERATOR_CHARS = frozenset("+-*/=<>!|&")
+# pyoxigraph's parser recurses on long chains and lists and overflows its stack, killing the process that
+# parses it (the query worker: a 500). Measured, tokens of the crashing query: 8,000 `+` 16,000; 16,000 `!`
+# 16,000; 8,000 `UNION {}` 24,000; 8,000 `OPTIONAL {}` 24,000; half of each parses. The lexer's token count
+# bounds all of them at once (comments are not tokens): QueryLimits.max_tokens, `axiskg serve --max-tokens`.
 
 
 def _check(query: str, limits: QueryLimits) -> QueryInfo:
@@ -252,16 +260,13 @@ def _check(query: str, limits: QueryLimits) -> QueryInfo:
             "too_deep",
             f"query nests groups {depth} levels deep; this endpoint accepts at most {limits.max_depth}",
         )
-    if len(query) > 2 * MAX_OPERATORS:  # a shorter text cannot hold more operators than that
-        operators = sum(1 for kind, text in tokens if kind == "punct" and text in _OPERATOR_CHARS)
-        if operators > MAX_OPERATORS:
-            raise QueryRefusedError(
-                400,
-                "too_complex",
-                f"query has {operators} operators (+ - * / = < > ! | &); this endpoint accepts at most "
-                f"{MAX_OPERATORS}: split a longer expression (pyoxigraph's parser runs out of stack on "
-                "chains of ~8,000)",
-            )
+    if len(tokens) > limits.max_tokens:
+        raise QueryRefusedError(
+            400,
+            "too_complex",
+            f"query has {len(tokens)} tokens (names, terms, operators, brackets); this endpoint accepts at "
+            f"most {limits.max_tokens}: split it, or send long lists of values in several queries",
+        )
     form = _form(tokens)
     if form in UPDATE_KEYWORDS:
         raise QueryRefusedError(403, "update", update_refusal(form))
