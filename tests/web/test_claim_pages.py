@@ -8,6 +8,7 @@ import html
 import re
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from axiskg import iris
+from axiskg.derive import derive
 from axiskg.release import Release
 from axiskg.web import pages
 from axiskg.web.views.claims import claim_index, hedge_label, provenance, situation
@@ -231,3 +233,115 @@ def test_claim_count_sentence_agrees_in_number(repo_client: TestClient, release:
     n = len(index.about_entity(many))
     assert n > 1
     assert f"{n} claims from the reports mention Qais Al-Khazali." in _text(repo_client.get(href(many)).text)
+
+
+# ---------------------------------------------------------------- one rule for "disputed"
+
+# A tiny release: at one session, report A names X and Y as the speakers of the first proposal and report B
+# names X (more than one report, more than one speaker, but no two accounts that conflict); of the second
+# proposal, A names X and B names Z (a conflict).
+DISPUTE = f"""
+@prefix ax: <{ID}> .
+@prefix axo: <{iris.AXO}> .
+@prefix hedge: <{iris.HEDGE}> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+axo:Meeting a owl:Class ; rdfs:label "meeting"@en .
+axo:SpeechAct a owl:Class ; rdfs:label "speech act"@en .
+axo:Claim a owl:Class ; rdfs:label "claim"@en .
+axo:Report a owl:Class ; rdfs:label "report"@en .
+hedge:none skos:prefLabel "stated as fact"@en .
+ax:person\\/x skos:prefLabel "Speaker X"@en .
+ax:person\\/y skos:prefLabel "Speaker Y"@en .
+ax:person\\/z skos:prefLabel "Speaker Z"@en .
+ax:org\\/pub-a skos:prefLabel "Publisher A"@en .
+ax:org\\/pub-b skos:prefLabel "Publisher B"@en .
+ax:report\\/a a axo:Report ; skos:prefLabel "Report A"@en ; dcterms:publisher ax:org\\/pub-a ;
+  dcterms:issued "2023-11-07"^^xsd:date .
+ax:report\\/b a axo:Report ; skos:prefLabel "Report B"@en ; dcterms:publisher ax:org\\/pub-b ;
+  dcterms:issued "2023-11-10"^^xsd:date .
+ax:meeting\\/session a axo:Meeting ; skos:prefLabel "The session"@en .
+ax:act\\/first a axo:SpeechAct ; axo:atEvent ax:meeting\\/session ; axo:content "the first proposal"@en .
+ax:act\\/second a axo:SpeechAct ; axo:atEvent ax:meeting\\/session ; axo:content "the second proposal"@en .
+"""
+for _act, _names in (("first", {"a": "xy", "b": "x"}), ("second", {"a": "x", "b": "z"})):
+    for _report, _people in _names.items():
+        DISPUTE += (
+            f"ax:claim\\/{_report}-{_act} a axo:Claim ; axo:asserts ax:act\\/{_act} ; "
+            f"axo:statedIn ax:report\\/{_report} ; axo:hedge hedge:none .\n"
+        )
+        for _p in _people:
+            DISPUTE += (
+                f"ax:claim\\/{_report}-{_act}-{_p} a axo:Claim ; rdf:subject ax:act\\/{_act} ; "
+                f"rdf:predicate axo:speaker ; rdf:object ax:person\\/{_p} ; "
+                f"axo:statedIn ax:report\\/{_report} ; axo:hedge hedge:none .\n"
+            )
+
+
+@pytest.fixture(scope="module")
+def dispute(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    store = ox.Store()
+    graph = ox.NamedNode(iris.GRAPH + "dispute")
+    store.load(DISPUTE.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    derive(store)
+    meta = {
+        "id": "test-dispute-0001",
+        "created": "2026-11-22T00:00:00+00:00",
+        "triples": len(store),
+        "graphs": {graph.value: len(store)},
+    }
+    return Release(tmp_path_factory.mktemp("dispute"), meta, store)
+
+
+@pytest.fixture(scope="module")
+def dispute_client(dispute: Release) -> Iterator[TestClient]:
+    async def entity(request: Request) -> Response:
+        return await pages.render_entity(request, iris.path_to_iri(request.url.path))
+
+    app = Starlette(routes=[*pages.ROUTES, Route("/id/{path:path}", entity)])
+    app.state.release = dispute
+    with TestClient(app) as c:
+        yield c
+
+
+def test_disputed_is_what_the_page_shows_as_conflicting_accounts(
+    dispute: Release, dispute_client: TestClient
+) -> None:
+    """Report A names X and Y as speakers and report B names X: no two accounts conflict, so the summary
+    names both speakers and the page shows no conflicting accounts. A naming X and B naming Z do conflict:
+    the summary names neither and says so, and the page shows both accounts as conflicting."""
+    snap = snapshot(dispute)
+    first, second = ID + "act/first", ID + "act/second"
+    x, y, z = (href(ID + f"person/{p}") for p in "xyz")
+    assert snap.is_derived(first, iris.AXO + "speaker", ox.NamedNode(ID + "person/y"))  # derived, not written
+
+    summary = situation(snap, first)
+    assert {x, y} <= {s.href for s in summary}
+    assert "disputed" not in "".join(s.text for s in summary)
+    summary = situation(snap, second)
+    assert not {x, z} & {s.href for s in summary}
+    assert "speaker is disputed" in "".join(s.text for s in summary)
+
+    page = dispute_client.get(href(ID + "meeting/session")).text
+    item = _act_item(page, "the first proposal")
+    line = item[: item.index("</p>")]
+    assert x in line and y in line and "disputed" not in _text(line)
+    assert "is-conflicting" not in item and 'href="#conflicts"' not in item
+    item = _act_item(page, "the second proposal")
+    line = item[: item.index("</p>")]
+    assert x not in line and z not in line and "speaker is disputed" in _text(line)
+    assert 'href="#conflicts"' in item
+    conflicts = _section(page, 'id="conflicts"')
+    assert href(ID + "claim/a-second-x") in conflicts and href(ID + "claim/b-second-z") in conflicts
+    assert "first" not in conflicts
+
+    # the page of an account says the reports disagree only where they do
+    assert "the reports disagree" not in _text(dispute_client.get(href(ID + "claim/a-first")).text)
+    assert "the reports disagree about its speaker" in _text(
+        dispute_client.get(href(ID + "claim/a-second")).text
+    )

@@ -192,8 +192,9 @@ class Server:
         )
 
     async def watch_release(self) -> None:
-        """Look at the `current` symlink every --reload-interval even when no request comes, so that a new
-        release is loaded before the next request instead of by it (which was answered from the old one)."""
+        """Look at the `current` symlink every `settings.reload_interval` seconds (an internal setting, not a
+        command-line option) even when no request comes, so that a new release is loaded before the next
+        request instead of by it (which was answered from the old one)."""
         while True:
             await asyncio.sleep(self.settings.reload_interval)
             self.current()

@@ -30,7 +30,7 @@ from axiskg.web.views import links
 from axiskg.web.views.claims import claim_index
 from axiskg.web.views.entity import entity_context
 from axiskg.web.views.meeting import meeting_context
-from axiskg.web.views.named_queries import queries_dir, run_guarded, with_values
+from axiskg.web.views.named_queries import queries_dir, run_guarded
 from axiskg.web.views.network import network
 from axiskg.web.views.ontology_doc import ontology
 from axiskg.web.views.report import report_context
@@ -57,15 +57,13 @@ def spell(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
 
 
-def reports_phrase(n: int | None) -> str:
-    """`five reports`, `one report`: how many reports the graph is built from, in words (`published reports`
-    when no release is loaded)."""
+def reports_phrase(n: int | None, adjective: str = "") -> str:
+    """`five reports`, `one report` (`five published reports` with an adjective): how many reports the graph
+    is built from, in words (`published reports` when no release is loaded)."""
     if n is None:
         return "published reports"
-    return f"{spell(n)} report{'' if n == 1 else 's'}"
+    return " ".join(filter(None, (spell(n), adjective, "report" if n == 1 else "reports")))
 
-
-ENV.filters["spell"] = spell
 
 # Kind segment -> template of its entity page.
 TEMPLATE_BY_KIND: dict[str, str] = {"meeting": "meeting.html", "report": "report.html"}
@@ -147,11 +145,9 @@ def _listed(release: Release, kind: str) -> int:
 def counts(release: Release) -> dict[str, int]:
     def make() -> dict[str, int]:
         return {
-            "actors": _count(release, (AXO + "Person", AXO + "Organization")),
             "meetings": _count(release, (AXO + "Meeting",)),
             "claims": _count(release, (AXO + "Claim",)),
             "reports": _count(release, (AXO + "Report",)),
-            "events": _count(release, (AXO + "Event",)),
             # what the home page's cards link to lists: /search?kind=person, /search?kind=org
             **{
                 name: _listed(release, kind)
@@ -192,12 +188,13 @@ def _reports(release: Release) -> list[dict[str, Any]]:
 async def home(request: Request) -> Response:
     release = _release(request)
     meta = release.metadata
+    n_reports = counts(release)["reports"]
     dataset = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": "axiskg: a provenance-rich knowledge graph of the Axis of Resistance",
         "description": "Actors, meetings, statements and events of the Iran-led 'Axis of Resistance' as "
-        f"{reports_phrase(counts(release)['reports'])} describe them, every claim with its source, "
+        f"{reports_phrase(n_reports)} describe them, every claim with its source, "
         "attribution chain and hedge.",
         "url": iris.BASE,
         "version": meta.get("id"),
@@ -216,6 +213,7 @@ async def home(request: Request) -> Response:
         "home.html",
         {
             "counts": counts(release),
+            "published_reports": reports_phrase(n_reports, "published"),
             "meta": meta,
             "downloads": downloads(release),
             "reports": _reports(release),
@@ -280,7 +278,7 @@ def _query_json(q: nq.NamedQuery) -> dict[str, Any]:
         "name": q.name,
         "title": q.title,
         "description": q.description,
-        "query": with_values(q, {}),
+        "query": q.with_values({}),
         "params": [
             {"name": p.name, "kind": p.kind, "default": p.default, "label": p.label} for p in q.params
         ],
@@ -340,13 +338,13 @@ async def named_query(request: Request) -> Response:
     error = notice = None
     status = 200
     try:
-        result = await run_guarded(request, release, query, values)
-        editor_text = with_values(query, values)
+        # The text the page runs and "Open in editor" carries: the parameters bound once.
+        editor_text = query.with_values(values)
+        result = await run_guarded(request, release, editor_text)
     except (AxiskgError, SyntaxError, ValueError) as exc:
         error, status = str(exc), 400
         editor_text = query.text
     except (HTTPError, QueryRefusedError) as exc:  # deadline, fairness, SERVICE policy: as on /sparql
-        editor_text = with_values(query, values)
         if exc.reason == "service":  # the page is fine; this server does not federate with that endpoint
             notice = (
                 f"{exc.message}. This server does not run it here: its operator may allow the endpoint "

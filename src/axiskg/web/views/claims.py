@@ -32,7 +32,7 @@ from axiskg.web.views.snapshot import (
     Term,
     key,
     local_name,
-    per_release,
+    per_release_id,
     snapshot,
 )
 
@@ -136,6 +136,8 @@ class ClaimIndex:
     by_report: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_asserted: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     citing: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # (subject, predicate) pairs whose value the reports dispute, computed once by `disputed_pairs`.
+    disputed: frozenset[tuple[str, str]] = frozenset()
 
     def about_entity(self, iri: str) -> list[Claim]:
         return [self.claims[c] for c in self.about.get(iri, [])]
@@ -188,11 +190,17 @@ def build_index(snap: Snapshot) -> ClaimIndex:
         for el in claim.chain:
             if isinstance(el, ox.NamedNode):
                 index.citing[el.value].append(c)
+    index.disputed = disputed_pairs(index)
     return index
 
 
 def claim_index(release: Release) -> ClaimIndex:
-    return per_release("claims", release, lambda: build_index(snapshot(release)))
+    return index_of(snapshot(release))
+
+
+def index_of(snap: Snapshot) -> ClaimIndex:
+    """The claim index of the snapshot's release (the one `claim_index` gives), built once per release."""
+    return per_release_id("claims", snap.release_id, lambda: build_index(snap))
 
 
 # ---------------------------------------------------------------- provenance
@@ -324,20 +332,9 @@ def triple_claims(snap: Snapshot, node: str, p: str) -> list[str]:
 
 
 def disputed(snap: Snapshot, node: str, p: str) -> bool:
-    """True when the claims giving `node p ?o` conflict: one of them disagrees with another claim, or two
-    reports give different objects for a predicate that takes one value."""
-    cs = triple_claims(snap, node, p)
-    if not cs:
-        return False
-    if any(snap.objects(c, AXO + "disagreesWith") or snap.subjects(AXO + "disagreesWith", c) for c in cs):
-        return True
-    if p in MULTI_VALUED:
-        return False
-    per_report: dict[str, set[str]] = defaultdict(set)
-    for c in cs:
-        o = snap.one(c, RDF + "object")
-        per_report[snap.value(c, AXO + "statedIn") or ""].add(key(o))
-    return len(per_report) > 1 and len(set().union(*per_report.values())) > 1
+    """True when the reports dispute the value of `node p`: a claim giving it is in a conflict group of
+    `conflict_groups` (see `disputed_pairs`), so the page lists the conflicting accounts."""
+    return (node, p) in index_of(snap).disputed
 
 
 def values(snap: Snapshot, node: str, p: str, report: str | None = None) -> list[Term]:
@@ -367,12 +364,16 @@ def _links(snap: Snapshot, x: str, p: str, report: str | None = None) -> list[Se
     return segs
 
 
-def situation(snap: Snapshot, node: str, report: str | None = None) -> list[Seg]:
+def situation(
+    snap: Snapshot, node: str, report: str | None = None, *, one_account: bool = False
+) -> list[Seg]:
     """A readable line for an n-ary situation node (membership, speech act, decision, event, meeting...).
 
     With `report`, the line is that report's account: a value the reports dispute (the speaker two reports
-    name differently) is the one this report's own claim gives; without, a disputed value is left out and
-    flagged."""
+    name differently) is the one this report's own claim gives. Without, it is the summary: a disputed value
+    is left out and flagged; or, with `one_account`, the account of a claim that has no report: a disputed
+    value is left out (that claim gives none) and not flagged."""
+    one_account = one_account or report is not None
     types = set(snap.types(node))
     tl = type_label(snap, node)
 
@@ -404,7 +405,7 @@ def situation(snap: Snapshot, node: str, report: str | None = None) -> list[Seg]
         rtype = snap.value(node, AXO + "responseType")
         if rtype:
             segs.append(Seg(f" [{snap.label(rtype)}]"))
-        if not who and report is None and disputed(snap, node, AXO + "speaker"):
+        if not who and not one_account and disputed(snap, node, AXO + "speaker"):
             segs.append(Seg(" \u2014 the speaker is disputed: the reports name different people"))
         return segs
     for who_p, verb in ((AXO + "decidedBy", "decided"), (AXO + "plannedBy", "planned")):
@@ -445,22 +446,27 @@ def statement(snap: Snapshot, claim: Claim) -> list[Seg]:
             term_seg(snap, claim.object),
         ]
     if claim.asserts:
-        return situation(snap, claim.asserts, claim.report or "")
+        # The claim's own account (its report's version of what the reports dispute), never the summary.
+        return situation(snap, claim.asserts, claim.report, one_account=True)
     return [Seg("(claim without a statement)")]
 
 
 # ---------------------------------------------------------------- conflicts
 
 
-def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]:
-    """Conflicting accounts among (and around) `claims`: explicit axo:disagreesWith, the same subject and
-    single-valued predicate with different objects in different reports, and contradictory predicates
-    (attended / absent) for the same subject and object."""
-    groups: list[list[str]] = []
+# What makes two accounts conflict (the rules of `_conflicts`).
+DISAGREE = "disagrees"  # an explicit axo:disagreesWith
+OTHER_VALUE = "other value"  # reports giving different values of a single-valued predicate
+CONTRADICTS = "contradicts"  # contradictory predicates (attended / absent) for the same subject and object
+
+
+def _conflicts(index: ClaimIndex, claims: list[Claim]) -> list[tuple[str, list[str]]]:
+    """Every conflict among `claims`: the rule that finds it and the claims (IRIs) in it."""
+    groups: list[tuple[str, list[str]]] = []
     for c in claims:
         for other in c.disagrees:
             if other in index.claims:
-                groups.append([c.iri, other])
+                groups.append((DISAGREE, [c.iri, other]))
     by_sp: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     by_so: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     for c in claims:
@@ -475,7 +481,7 @@ def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]
             per_report[c.report or ""].add(c.object_key)
         single = len(per_report) > 1 and all(len(v) == 1 for v in per_report.values())
         if single and len({next(iter(v)) for v in per_report.values()}) > 1:
-            groups.append([c.iri for c in cs])
+            groups.append((OTHER_VALUE, [c.iri for c in cs]))
     for cs in by_so.values():
         preds = {c.predicate for c in cs}
         for a, b in CONTRADICTORY:
@@ -485,10 +491,17 @@ def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]
                 if {c.report for c in side_a} != {c.report for c in side_b} or len(
                     {c.report for c in cs}
                 ) > 1:
-                    groups.append([c.iri for c in side_a + side_b])
+                    groups.append((CONTRADICTS, [c.iri for c in side_a + side_b]))
+    return groups
+
+
+def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]:
+    """Conflicting accounts among (and around) `claims`: explicit axo:disagreesWith, the same subject and
+    single-valued predicate with different objects in different reports, and contradictory predicates
+    (attended / absent) for the same subject and object."""
     seen: set[frozenset[str]] = set()
     merged: list[list[Claim]] = []
-    for g in groups:
+    for _, g in _conflicts(index, claims):
         fs = frozenset(g)
         if fs in seen or len(fs) < 2:
             continue
@@ -496,6 +509,20 @@ def conflict_groups(index: ClaimIndex, claims: list[Claim]) -> list[list[Claim]]
         merged.append([index.claims[i] for i in sorted(fs, key=g.index)])
     # Keep only maximal groups (a disagreesWith pair inside a larger group is shown once).
     return [g for g in merged if not any(set(x.iri for x in g) < set(y.iri for y in h) for h in merged)]
+
+
+def disputed_pairs(index: ClaimIndex) -> frozenset[tuple[str, str]]:
+    """The (subject, predicate) pairs whose value the reports dispute, by the rules of `conflict_groups`
+    over every claim: the (T) claims of a conflict of two accounts naming different values (explicit
+    disagreement, or different values of a single-valued predicate). A contradiction (attended / absent)
+    is about one subject and object, not about which value: it leaves the values as they are."""
+    return frozenset(
+        (c.subject or "", c.predicate or "")
+        for rule, g in _conflicts(index, list(index.claims.values()))
+        if rule != CONTRADICTS and len(set(g)) > 1
+        for c in (index.claims[i] for i in g)
+        if c.is_triple
+    )
 
 
 # ---------------------------------------------------------------- view model

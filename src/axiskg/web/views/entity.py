@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -198,17 +199,30 @@ def in_conflict(conflicts: list[list[Claim]], claims: list[Claim]) -> set[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Conflicts:
+    """The conflicting accounts among a pool of claims, and the claims a page flags as conflicting."""
+
+    groups: list[list[Claim]]
+    flagged: set[str]
+
+
+def find_conflicts(index: ClaimIndex, pool: list[Claim]) -> Conflicts:
+    groups = conflict_groups(index, pool)
+    return Conflicts(groups, in_conflict(groups, pool))
+
+
 def claims_context(
-    snap: Snapshot, index: ClaimIndex, claims: list[Claim], around: list[Claim] | None = None
+    snap: Snapshot, index: ClaimIndex, claims: list[Claim], conflicts: Conflicts | None = None
 ) -> dict[str, Any]:
-    """The page's claims in groups, and the conflicting accounts among `claims` (and `around`: on a meeting
-    page, the claims about the acts and events held at it)."""
-    pool = claims if around is None else around
-    conflicts = conflict_groups(index, pool)
-    flagged = in_conflict(conflicts, pool)
+    """The page's claims in groups, and the conflicting accounts: `conflicts` when the page has found them
+    over a wider pool (on a meeting page, with the claims about the acts and events held at it), else those
+    among `claims`."""
+    if conflicts is None:
+        conflicts = find_conflicts(index, claims)
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in claims:
-        grouped[group_of(snap, c)].append(claim_view(snap, c, c.iri in flagged))
+        grouped[group_of(snap, c)].append(claim_view(snap, c, c.iri in conflicts.flagged))
     groups = []
     for title in GROUPS:
         items = grouped.get(title)
@@ -217,7 +231,7 @@ def claims_context(
             groups.append({"title": title, "id": title.lower().replace(" ", "-"), "claims": items})
     return {
         "groups": groups,
-        "conflicts": [[claim_view(snap, c, True) for c in g] for g in conflicts],
+        "conflicts": [[claim_view(snap, c, True) for c in g] for g in conflicts.groups],
         "claim_count": len(claims),
     }
 
@@ -257,11 +271,16 @@ def json_ld(
 
 def entity_context(snap: Snapshot, index: ClaimIndex, iri: str) -> dict[str, Any]:
     kind = links.kind_of(iri) or "thing"
-    label = snap.label(iri)
     alt = names(snap, iri)
-    comment = snap.literal(iri, RDFS + "comment")
     wd = wikidata(snap, iri)
-    claims = index.about_entity(iri)
+    claim = index.claims.get(iri)
+    page = claim_page(snap, index, claim) if claim is not None else None
+    if page is None:
+        label, comment, hide = snap.label(iri), snap.literal(iri, RDFS + "comment"), frozenset[str]()
+    else:
+        # A claim is named by its title; its curator's note is shown, labelled, in the claim section (not as
+        # the entity's description), and so are its quote and whether it is inferred (not as facts).
+        label, comment, hide = page["title"], None, _CLAIM_SECTION_PREDICATES
     ctx: dict[str, Any] = {
         "iri": iri,
         "kind": kind,
@@ -272,23 +291,14 @@ def entity_context(snap: Snapshot, index: ClaimIndex, iri: str) -> dict[str, Any
         "comment": comment,
         "wikidata": wd,
         "date": date_of(snap, iri),
-        "facts": facts(snap, iri),
+        "facts": facts(snap, iri, hide),
         "incoming": incoming(snap, index, iri),
         "formats": links.formats(iri),
         "json_ld": json_ld(snap, iri, kind, label, alt, comment, wd),
         "cited_by_claims": [claim_view(snap, index.claims[c]) for c in index.citing.get(iri, [])],
     }
-    ctx.update(claims_context(snap, index, claims))
-    claim = index.claims.get(iri)
-    if claim is not None:
-        page = claim_page(snap, index, claim)
-        ctx.update(
-            claim_page=page,
-            label=page["title"],
-            # The curator's note is shown, labelled, in the claim section; not as the entity's description.
-            comment=None,
-            description=f"{page['title']}: {page['view']['text']}",
-            facts=facts(snap, iri, _CLAIM_SECTION_PREDICATES),
-            json_ld=json_ld(snap, iri, kind, page["title"], alt, None, wd),
-        )
+    if kind != "meeting":  # a meeting's claims come with meeting_context (and the conflicts around it)
+        ctx.update(claims_context(snap, index, index.about_entity(iri)))
+    if page is not None:
+        ctx.update(claim_page=page, description=f"{page['title']}: {page['view']['text']}")
     return ctx

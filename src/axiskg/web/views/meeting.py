@@ -16,7 +16,6 @@ from axiskg.web.views.claims import (
     Claim,
     ClaimIndex,
     claim_view,
-    conflict_groups,
     hedge_label,
     provenance,
     situation,
@@ -24,7 +23,7 @@ from axiskg.web.views.claims import (
     values,
 )
 from axiskg.web.views.dates import date_of
-from axiskg.web.views.entity import claims_context, in_conflict
+from axiskg.web.views.entity import claims_context, find_conflicts
 from axiskg.web.views.snapshot import AXO, SCHEMA, Snapshot
 
 ROLE_PREDICATES: tuple[tuple[str, str], ...] = (
@@ -168,8 +167,8 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
     around = {c.iri: c for c in about}
     for a in act_iris:
         around.update((c.iri, c) for c in index.about_entity(a))
-    conflicts = conflict_groups(index, list(around.values()))
-    flagged = in_conflict(conflicts, list(around.values()))
+    conflicts = find_conflicts(index, list(around.values()))
+    flagged = conflicts.flagged
     acts: list[dict[str, Any]] = []
     for a in act_iris:
         d = date_of(snap, a)
@@ -203,7 +202,7 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
 
     return {
         # The claims of the page, with the conflicts about the meeting and about what was said at it.
-        **claims_context(snap, index, about, list(around.values())),
+        **claims_context(snap, index, about, conflicts),
         "meeting": {
             "date": date_of(snap, m),
             "places": _summary_values(snap, index, m, SCHEMA + "location"),

@@ -8,8 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from axiskg import iris
-from axiskg import queries as nq
+from axiskg.query import query as run_query
 from axiskg.release import Release
 from axiskg.web.limits import calls_service, check_query
 from axiskg.web.sparql import run_in_worker
@@ -35,14 +34,6 @@ def queries_dir(state: Any) -> Path:
     return Path.cwd() / "queries"
 
 
-def with_values(query: nq.NamedQuery, values: dict[str, str]) -> str:
-    """The query text with its parameters bound exactly as `axiskg query --name` binds them
-    (`NamedQuery.with_values`: VALUES at the start of the outermost group, the term in place of the variable
-    in HAVING). The page runs this text, "Open in editor" carries it and the editor's examples are it, so
-    the editor answers what the page shows."""
-    return query.with_values(values)
-
-
 def cell(release: Release, term: Any) -> dict[str, Any]:
     if term is None:
         return {"text": "", "href": None, "title": None}
@@ -59,16 +50,14 @@ def cell(release: Release, term: Any) -> dict[str, Any]:
     return {"text": str(term), "href": None, "title": None}
 
 
-async def run_guarded(
-    request: Any, release: Release, query: nq.NamedQuery, values: dict[str, str]
-) -> dict[str, Any]:
-    """Run a named query as the SPARQL endpoint runs any query: in a killable worker, under the deadline,
-    the row cap, the client's fairness budget and the SERVICE policy. Falls back to `run` in an app that has
-    no query server (the pages' own unit tests)."""
+async def run_guarded(request: Any, release: Release, text: str) -> dict[str, Any]:
+    """Run a named query's text, its parameters bound (`NamedQuery.with_values`, as `axiskg query --name`
+    binds them: the page runs the very text that "Open in editor" carries), as the SPARQL endpoint runs any
+    query: in a killable worker, under the deadline, the row cap, the client's fairness budget and the
+    SERVICE policy. Falls back to `run` in an app that has no query server (the pages' own unit tests)."""
     server = getattr(request.app.state, "server", None)
     if server is None:
-        return run(release, query, values)
-    text = with_values(query, values)
+        return run(release, text)
     info = check_query(text, server.limits)
     req = {  # the worker's defaults apply: the union default graph, no dataset parameters
         "query": text,
@@ -83,12 +72,10 @@ async def run_guarded(
     return out
 
 
-def run(release: Release, query: nq.NamedQuery, values: dict[str, str]) -> dict[str, Any]:
-    """Run a named query on the release; a table for SELECT, a boolean for ASK, triples for CONSTRUCT."""
-    result = release.store.query(
-        with_values(query, values), use_default_graph_as_union=True, prefixes=dict(iris.PREFIXES)
-    )
-    return _table(release, result)
+def run(release: Release, text: str) -> dict[str, Any]:
+    """Run a named query's text on the release as `axiskg query` does (the union default graph, the
+    contract's prefixes); a table for SELECT, a boolean for ASK, triples for CONSTRUCT."""
+    return _table(release, run_query(release, text).raw)
 
 
 def _table(release: Release, result: Any) -> dict[str, Any]:

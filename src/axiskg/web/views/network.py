@@ -24,8 +24,6 @@ class Edge:
     label: str
     reports: set[str] = field(default_factory=set)
     claims: set[str] = field(default_factory=set)
-    start: str | None = None
-    end: str | None = None
     dates: dict[tuple[str | None, str | None, str | None], DateInfo] = field(default_factory=dict)
 
 
@@ -124,10 +122,6 @@ def build_network(release: Release) -> dict[str, Any]:
             start, end = _year_bounds(d)
             if d is not None and (start or end):
                 e.dates.setdefault((d.iri, start, end), d)
-            if start and (e.start is None or start < e.start):
-                e.start = start
-            if end and (e.end is None or end > e.end):
-                e.end = end
     reports = sorted({r for e in edges.values() for r in e.reports})
     return {
         "nodes": sorted(nodes.values(), key=lambda n: n["label"].casefold()),
@@ -139,8 +133,9 @@ def build_network(release: Release) -> dict[str, Any]:
                 "label": e.label,
                 "reports": sorted(e.reports),
                 "claims": len(e.claims),
-                "start": e.start,
-                "end": e.end,
+                # The link's whole span, for readers of /network.json (the page draws each date of `dates`).
+                "start": min((d.not_before for d in e.dates.values() if d.not_before), default=None),
+                "end": max((d.not_after for d in e.dates.values() if d.not_after), default=None),
                 "dates": [_date_json(d) for d in sorted(e.dates.values(), key=lambda d: d.sort_key)],
             }
             for i, e in enumerate(sorted(edges.values(), key=lambda e: (e.source, e.target, e.label)))

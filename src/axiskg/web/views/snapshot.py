@@ -158,7 +158,12 @@ _LOCK = threading.RLock()
 
 def per_release(name: str, release: Release, make: Callable[[], T]) -> T:
     """Compute `make()` once per release id (older releases' entries are dropped)."""
-    k = (name, release.id)
+    return per_release_id(name, release.id, make)
+
+
+def per_release_id(name: str, release_id: str, make: Callable[[], T]) -> T:
+    """`per_release` by the release's id (what a Snapshot knows of its release)."""
+    k = (name, release_id)
     hit = _CACHE.get(k)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
@@ -166,7 +171,7 @@ def per_release(name: str, release: Release, make: Callable[[], T]) -> T:
         hit = _CACHE.get(k)
         if hit is None:
             hit = make()
-            for old in [c for c in _CACHE if c[0] == name and c[1] != release.id]:
+            for old in [c for c in _CACHE if c[0] == name and c[1] != release_id]:
                 del _CACHE[old]
             _CACHE[k] = hit
     return hit

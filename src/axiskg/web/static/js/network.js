@@ -28,7 +28,6 @@
     });
     data.edges.forEach(function (e) {
       var spans = (e.dates || []).map(function (d) { return { start: year(d.not_before), end: year(d.not_after) }; });
-      if (!spans.length && (e.start || e.end)) spans = [{ start: year(e.start), end: year(e.end) }];
       elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label,
         reports: e.reports, spans: spans } });
     });
