@@ -576,12 +576,106 @@ axo:Person rdfs:comment "A person."@en ;
     ]
 
 
+ONTOLOGY_HEADER = """\
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix schema: <https://schema.org/> .
+
+<https://w3id.org/axiskg/ontology/extra> a owl:Ontology ;
+    rdfs:label "more terms"@en ;
+    dcterms:creator [ a foaf:Person ; foaf:name "A. Curator" ] ;
+    dcterms:contributor <https://orcid.org/0000-0002-1825-0097> .
+
+<https://orcid.org/0000-0002-1825-0097> a schema:Person ;
+    schema:name "B. Curator" .
+"""
+
+
+def test_a_person_describing_the_ontology_is_not_data(tiny_project: Path) -> None:
+    """The creator of an ontology (a blank foaf:Person, an ORCID that is a schema:Person) describes the
+    ontology: not data outside data/. A claim beside it still is."""
+    extra = tiny_project / "ontology" / "extra.ttl"
+    extra.write_text(ONTOLOGY_HEADER, encoding="utf-8")
+    report = validate(tiny_project)
+    assert report.conforms, _errors(report)
+    extra.write_text(
+        ONTOLOGY_HEADER
+        + """
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+
+<https://example.org/claims/1> axo:quote "Khazali attended the session."@en .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert [str(v) for v in report.errors if v.check == "data-outside-data"] == [
+        "ontology/extra.ttl:17: Violation: a claim outside data/ (<https://example.org/claims/1>): an "
+        "ontology file is published in graph/ontology without the checks of data/ (terms, quotes, "
+        "duplicates): move the file to data/"
+    ]
+
+
 def test_the_repository_ontology_and_shapes_hold_no_data() -> None:
     from axiskg import checks
     from axiskg.load import parse_project
     from axiskg.project import Project
 
     assert checks.data_outside_data(parse_project(Project.at(REPO_ROOT))) == []
+
+
+# --- RDF 1.2 triple terms -----------------------------------------------------------------------------------
+
+AS_A_CLAIM = (
+    "write the statement as a claim (rdf:subject, rdf:predicate, rdf:object) with its report, hedge and "
+    "quote (docs/data-model.md)"
+)
+
+
+def test_rdf_1_2_triple_terms_are_errors_at_their_line(tiny_project: Path) -> None:
+    """pyoxigraph reads RDF 1.2 triple terms, rdflib cannot: validate raised a TypeError."""
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        PREFIXES
+        + """
+# << not this one >>
+meeting:tehran-session skos:altLabel "<< nor this one >>"@en .
+
+<< meeting:tehran-session schema:attendee person:qais-al-khazali >> axo:hedge hedge:reportedly .
+
+meeting:tehran-session
+    skos:note <<( meeting:tehran-session schema:attendee person:ali-khamenei )>> .
+
+meeting:tehran-session schema:attendee person:qais-al-khazali {| axo:hedge hedge:none |} .
+""",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    meeting = "<https://w3id.org/axiskg/id/meeting/tehran-session>"
+    about = f"{meeting} schema:attendee <https://w3id.org/axiskg/id/person/"
+    unsupported = "Violation: RDF 1.2 triple terms are not supported in data/:"
+    reifier = "(written << ... >>, {| ... |} or ~)"
+    assert [str(v) for v in report.errors if v.check == "triple-term"] == [
+        f"data/report-005.ttl:16: {unsupported} a statement about <<( {about}qais-al-khazali> )>> {reifier}; "
+        + AS_A_CLAIM,
+        f"data/report-005.ttl:19: {unsupported} {meeting} skos:note <<( {about}ali-khamenei> )>>; "
+        + AS_A_CLAIM,
+        f"data/report-005.ttl:21: {unsupported} a statement about <<( {about}qais-al-khazali> )>> {reifier}; "
+        + AS_A_CLAIM,
+    ]
+    assert not [v for v in report.errors if v.check == "unknown-term"]  # rdf:reifies: said above
+
+
+def test_a_triple_term_in_shapes_is_an_error_not_a_traceback(tiny_project: Path) -> None:
+    (tiny_project / "shapes" / "extra.ttl").write_text(
+        "<https://example.org/s> <https://example.org/p> "
+        "<<( <https://example.org/a> <https://example.org/b> <https://example.org/c> )>> .\n",
+        encoding="utf-8",
+    )
+    report = validate(tiny_project)
+    assert [(v.file, v.line, v.message[:52]) for v in report.errors] == [
+        ("shapes/extra.ttl", 1, "RDF 1.2 triple terms are not supported in shapes/: <")
+    ]
 
 
 # --- entity IRIs --------------------------------------------------------------------------------------------

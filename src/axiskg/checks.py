@@ -4,10 +4,13 @@ SHACL says what a node must look like; it cannot see that a term is misspelled, 
 datatype says (pyshacl even crashes comparing such literals), that a node is described in two files, or that a
 quote is not in the report's text. These checks can:
 
+- RDF 1.2 triple terms (`<<( s p o )>>`, `<< s p o >>`...), which neither rdflib nor pyshacl read;
 - files: an empty data file (its graph would silently vanish), and files of ontology/, shapes/ and data/ that
   look like RDF but are not read (only <folder>/*.ttl are);
-- data outside data/: claims, reports, meetings... in ontology/ (published unchecked in graph/ontology) or
-  shapes/ (dropped), and the other triples of a shapes file that are not shapes (dropped: a warning);
+- data outside data/: claims and entities (IRIs under https://w3id.org/axiskg/id/) in ontology/ (published
+  unchecked in graph/ontology; what describes the ontology, e.g. its creator, is not data) or shapes/
+  (dropped; there, any person, meeting... too), and the other triples of a shapes file that are not shapes
+  (dropped: a warning);
 - derived edges written by hand: an edge the build derives from claims (org:memberOf, schema:attendee,
   axo:spokeAt...) stated directly, and a claim of an edge the build derives only from other claims
   (axo:spokeAt, axo:citesSource...);
@@ -53,6 +56,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = ox.NamedNode(RDF + "type")
 _RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
+_REIFIES = ox.NamedNode(RDF + "reifies")
 _CLAIM = ox.NamedNode(iris.AXO + "Claim")
 _STATED_IN = ox.NamedNode(iris.AXO + "statedIn")
 _QUOTE = ox.NamedNode(iris.AXO + "quote")
@@ -125,7 +129,8 @@ def run(
     found.violations += empty_files(data)
     if root is not None:
         found.violations += ignored_files(Project(root))
-    found.violations += data_outside_data(ok)
+    found.violations += data_outside_data(ok, locator)
+    found.violations += triple_terms(ok, locator)
     found.violations += unknown_terms(data, ontology, locator)
     found.violations += stated_derived_edges(data, locator)
     found.violations += entity_iris(data, locator)
@@ -242,7 +247,10 @@ def unknown_terms(
     vocabulary = Vocabulary(ontology)
     out = []
     for p in data:
-        used = {q.predicate for q in p.quads}
+        # rdf:reifies, the RDF 1.2 reifier of << s p o >>, is RDF's own but not in rdflib's list: triple_terms
+        used = {
+            q.predicate for q in p.quads if not (q.predicate == _REIFIES and isinstance(q.object, ox.Triple))
+        }
         used |= {
             q.object
             for q in p.quads
@@ -364,6 +372,46 @@ def ill_typed_literals(
                 )
             )
     return bad, out
+
+
+# --- RDF 1.2 triple terms -----------------------------------------------------------------------------------
+
+_AS_A_CLAIM = (
+    "write the statement as a claim (rdf:subject, rdf:predicate, rdf:object) with its report, hedge and "
+    "quote (docs/data-model.md)"
+)
+
+
+def triple_terms(ok: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A triple that holds an RDF 1.2 triple term (`<<( s p o )>>`, or the rdf:reifies that `<< s p o >>`,
+    `{| ... |}` and `~` write): pyoxigraph reads them, but neither rdflib nor pyshacl can, the build does not
+    expect them, and a statement about a statement is a claim here. Errors; the triple is kept from pyshacl
+    (`axiskg.validate.rdflib_graph`)."""
+    out: list[Violation] = []
+    for p in ok:
+        held = [q for q in p.quads if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple)]
+        if not held:
+            continue
+        lines = locator().triple_term_lines(p.source.display)
+        for k, q in enumerate(held):
+            if q.predicate == _REIFIES:
+                what = f"a statement about {_show(q.object)} (written << ... >>, {{| ... |}} or ~)"
+            else:
+                what = f"{_show(q.subject)} {_show(q.predicate)} {_show(q.object)}"
+            out.append(
+                Violation(
+                    focus="",
+                    path=None,
+                    message=f"RDF 1.2 triple terms are not supported in {p.source.folder}/: {what}; "
+                    + _AS_A_CLAIM,
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=lines[min(k, len(lines) - 1)] if lines else None,
+                    check="triple-term",
+                )
+            )
+    return out
 
 
 # --- IRIs described in two files ----------------------------------------------------------------------------
@@ -583,49 +631,22 @@ def quotes(
 
 # --- terms in the files' text -------------------------------------------------------------------------------
 
-_PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 
+class _Lines:
+    """Which line of a file each statement of a term is given: the locator (axiskg.locate) finds the lines
+    where a term is written; a term stated several times gets each of its lines, in turn."""
 
-class _Text:
-    """A file's text: where a term is written (in full or with one of the file's prefixes). The locator
-    (axiskg.locate) gives the first line of a term; a term stated several times needs each of its lines."""
-
-    def __init__(self, p: ParsedFile) -> None:
-        text = p.source.path.read_text(encoding="utf-8-sig", errors="replace")
-        self.lines = text.splitlines()
-        self.prefixes = [(m.group(1) or "", m.group(2)) for ln in self.lines if (m := _PREFIX_DECL.match(ln))]
+    def __init__(self, locator: SourceLocator, p: ParsedFile) -> None:
+        self.locator, self.file = locator, p.source.display
         self.used: set[tuple[str, int]] = set()
-        self._written: dict[tuple[str, str | None], list[int]] = {}
-
-    def _forms(self, term: str) -> str:
-        out = [re.escape(f"<{term}>")]
-        out += [
-            r"(?<![\w:.\-])" + re.escape(f"{prefix}:{term[len(base) :]}") + r"(?![\w\-:]|\.\w)"
-            for prefix, base in self.prefixes
-            if term.startswith(base) and term != base
-        ]
-        return "(?:" + "|".join(out) + ")"
-
-    def written(self, iri: str, after: str | None = None) -> list[int]:
-        """The lines (outside comment lines) where `iri` is written as a whole token; with `after` (an IRI),
-        only where that term comes right before it."""
-        found = self._written.get((iri, after))
-        if found is None:
-            pattern = re.compile((self._forms(after) + r"\s+" if after else "") + self._forms(iri))
-            found = self._written[(iri, after)] = [
-                n
-                for n, ln in enumerate(self.lines, 1)
-                if not ln.lstrip().startswith("#") and pattern.search(ln)
-            ]
-        return found
 
     def next_line(self, iri: str, start: int, after: str | None = None, not_after: str | None = None) -> int:
         """The first line at or after `start` where `iri` is written (right after the term `after`; not right
         after the term `not_after`) and that no earlier call returned for it (each statement of a term gets
         its own line); `start` if there is none."""
-        lines = self.written(iri, after)
+        lines = self.locator.term_lines(self.file, iri, after)
         if not_after is not None:
-            claimed = set(self.written(iri, not_after))
+            claimed = set(self.locator.term_lines(self.file, iri, not_after))
             lines = [n for n in lines if n not in claimed]
         later = [n for n in lines if n >= start] or lines
         fresh = [n for n in later if (iri, n) not in self.used]
@@ -641,19 +662,16 @@ def _show(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
         return short if short != term.value and ":" in short and "/" not in short else f"<{term.value}>"
     if isinstance(term, ox.Literal):
         return literal_text(term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.Triple):
+        return f"<<( {_show(term.subject)} {_show(term.predicate)} {_show(term.object)} )>>"
     return "[]"
 
 
 def _start(locator: SourceLocator, p: ParsedFile, node: ox.NamedNode | ox.BlankNode | ox.Triple) -> int:
     """The line where `node`'s description starts in `p` (1 if unknown)."""
-    if isinstance(node, ox.BlankNode):
-        at = locator.locate(node.value, is_blank=True)
-        return (at.line or 1) if at is not None and at.file == p.source.display else 1
-    if isinstance(node, ox.NamedNode):
-        for at in locator.describing(node.value):
-            if at.file == p.source.display:
-                return at.line or 1
-    return 1
+    if isinstance(node, ox.Triple):
+        return 1
+    return locator.start_line(p.source.display, node.value, is_blank=isinstance(node, ox.BlankNode)) or 1
 
 
 # --- edges the build derives, stated by hand ----------------------------------------------------------------
@@ -708,17 +726,17 @@ def stated_derived_edges(data: Sequence[ParsedFile], locator: Callable[[], Sourc
     derives only from other claims (axo:spokeAt...)."""
     out: list[Violation] = []
     for p in data:
-        text: _Text | None = None
+        text: _Lines | None = None
         for q in p.quads:
             s, pred, o = q.subject, q.predicate.value, q.object
             if pred in DERIVED_ONLY or pred in CLAIMED_ONLY:
-                text = text or _Text(p)
+                text = text or _Lines(locator(), p)
                 mend = DERIVED_ONLY.get(pred, _AS_CLAIM)
                 message = f"{_show(s)} {_show(q.predicate)} {_show(o)} is stated directly: {mend}"
                 check = "stated-derived-edge"
                 line = text.next_line(pred, _start(locator(), p, s), not_after=_RDF_PREDICATE.value)
             elif q.predicate == _RDF_PREDICATE and isinstance(o, ox.NamedNode) and o.value in DERIVED_ONLY:
-                text = text or _Text(p)
+                text = text or _Lines(locator(), p)
                 message = (
                     f"{_show(s)} claims rdf:predicate {_show(o)}, an edge the build derives from other "
                     f"claims (never written by hand): {DERIVED_ONLY[o.value]}"
@@ -859,8 +877,11 @@ def _counted(names: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _data_nodes(p: ParsedFile, classes: set[str]) -> list[tuple[ox.NamedNode | ox.BlankNode, str]]:
-    """The data nodes a file describes (in order of first mention), with what each is."""
+def _data_nodes(p: ParsedFile, classes: set[str] | None) -> list[tuple[ox.NamedNode | ox.BlankNode, str]]:
+    """The data nodes a file describes (in order of first mention), with what each is: the claims (typed
+    axo:Claim, or with a claim's properties) and the nodes under https://w3id.org/axiskg/id/; with `classes`,
+    the instances of those classes too. (Not for ontology/: its header may well name a foaf:Person as its
+    creator.)"""
     types: dict[ox.NamedNode | ox.BlankNode, set[str]] = {}
     claims: set[ox.NamedNode | ox.BlankNode] = set()
     order: dict[ox.NamedNode | ox.BlankNode, None] = {}
@@ -877,33 +898,41 @@ def _data_nodes(p: ParsedFile, classes: set[str]) -> list[tuple[ox.NamedNode | o
             claims.add(s)
     out = []
     for s in order:
-        typed = types.get(s, set()) & classes
+        typed = types.get(s, set()) & classes if classes is not None else set()
         ours = isinstance(s, ox.NamedNode) and s.value.startswith(iris.ID)
         if s in claims or typed or ours:
             out.append((s, _what(s, typed, s in claims)))
     return out
 
 
-def data_outside_data(ok: Sequence[ParsedFile]) -> list[Violation]:
-    """Claims, reports, meetings... (instances of the data classes, nodes with a claim's properties, IRIs
-    under https://w3id.org/axiskg/id/) in ontology/ or shapes/: an ontology file is published in
-    graph/ontology without the checks data/ gets (terms, quotes, duplicates), a shapes file is not published
-    at all. Errors. The other triples of a shapes file that are not shapes: a warning naming them."""
+def data_outside_data(
+    ok: Sequence[ParsedFile], locator: Callable[[], SourceLocator] | None = None
+) -> list[Violation]:
+    """Data in ontology/ or shapes/: an ontology file is published in graph/ontology without the checks data/
+    gets (terms, quotes, duplicates), a shapes file is not published at all. Errors. What is data: claims
+    (axo:Claim, or a claim's properties: axo:statedIn, axo:quote, rdf:subject...) and nodes under
+    https://w3id.org/axiskg/id/; in shapes/, instances of the data classes too (persons, meetings...: a
+    shapes file describes only shapes), not in ontology/, where they describe the ontology (its creator, a
+    foaf:Person). The other triples of a shapes file that are not shapes: a warning naming them.
+
+    `locator`: a SourceLocator of the data and ontology files that also indexes the shapes (`also`), made
+    when needed; by default, one of `ok`."""
+    if locator is None:
+        located = [p for p in ok if p.source.folder in ("data", "ontology")]
+        shapes = [p for p in ok if p.source.folder == "shapes"]
+        locator = functools.cache(lambda: SourceLocator(located, also=shapes))
     ontology = [p for p in ok if p.source.folder == "ontology"]
     classes = _data_classes(ontology)
     out: list[Violation] = []
     for p in ok:
         if p.source.folder not in ("ontology", "shapes"):
             continue
-        nodes = _data_nodes(p, classes)
-        local = SourceLocator([p])
+        nodes = _data_nodes(p, classes if p.source.folder == "shapes" else None)
         if nodes:
             first, _ = nodes[0]
             shown = f"<{first.value}>" if isinstance(first, ox.NamedNode) else "[]"
-            where = (
-                local.describing(first.value)
-                if isinstance(first, ox.NamedNode)
-                else [loc for loc in [local.locate(first.value, is_blank=True)] if loc is not None]
+            line = locator().start_line(
+                p.source.display, first.value, is_blank=isinstance(first, ox.BlankNode)
             )
             if p.source.folder == "ontology":
                 fate = (
@@ -922,17 +951,17 @@ def data_outside_data(ok: Sequence[ParsedFile]) -> list[Violation]:
                     severity="Violation",
                     shape=None,
                     file=p.source.display,
-                    line=where[0].line if where else None,
+                    line=line,
                     check="data-outside-data",
                 )
             )
         if p.source.folder == "shapes":
-            out += _not_shapes(p, {n for n, _ in nodes}, local)
+            out += _not_shapes(p, {n for n, _ in nodes}, locator)
     return out
 
 
 def _not_shapes(
-    p: ParsedFile, data_nodes: set[ox.NamedNode | ox.BlankNode], local: SourceLocator
+    p: ParsedFile, data_nodes: set[ox.NamedNode | ox.BlankNode], locator: Callable[[], SourceLocator]
 ) -> list[Violation]:
     """The triples of a shapes file that belong to no shape (nor to a data node, reported as an error)."""
     kept: set[ox.NamedNode | ox.BlankNode] = set(data_nodes)
@@ -960,7 +989,7 @@ def _not_shapes(
     named = [_show(s) for s in subjects if isinstance(s, ox.NamedNode)]
     about = ", ".join(named[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
     first = next((s for s in subjects if isinstance(s, ox.NamedNode)), None)
-    where = local.describing(first.value) if first is not None else []
+    line = locator().start_line(p.source.display, first.value) if first is not None else None
     return [
         Violation(
             focus="",
@@ -971,7 +1000,7 @@ def _not_shapes(
             severity="Warning",
             shape=None,
             file=p.source.display,
-            line=where[0].line if where else None,
+            line=line,
             check="not-a-shape",
         )
     ]

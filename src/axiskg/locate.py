@@ -21,6 +21,8 @@ _PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^
 _LEADING_TERM = re.compile(r"^(<[^>\s]*>|(?:[A-Za-z][\w.\-]*)?:(?:[^\s;,()\[\]\\]|\\.)*)")
 _UNESCAPE = re.compile(r"\\(.)")
 _FULL_IRI = re.compile(r"<([^<>\s\"]*)>")
+_RDF12_TOKEN = re.compile(r"<<|>>|\{\||\|\}|(?:^|(?<=[\s>\])]))~(?=[\s<\[A-Za-z_:]|$)")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>\s"]*>|#.*$')
 _PREFIXED_NAME = re.compile(r"(?<![\w:.\-<#/])(?:[A-Za-z][\w.\-]*)?:(?:[^\s;,()\[\]\\\"'<>]|\\.)+")
 
 
@@ -43,6 +45,7 @@ class _FileIndex:
     statement_starts: list[int] = field(default_factory=list)  # the lines where any statement starts
     parent: dict[str, ox.NamedNode | ox.BlankNode] = field(default_factory=dict)
     bnodes: set[str] = field(default_factory=set)
+    written: dict[tuple[str, str | None], list[int]] = field(default_factory=dict)  # term_lines, once each
 
 
 def _expand(token: str, prefixes: dict[str, str]) -> str | None:
@@ -117,21 +120,32 @@ def _search_line(idx: _FileIndex, iri: str) -> int | None:
     return None
 
 
-def _term_pattern(idx: _FileIndex, iri: str) -> re.Pattern[str]:
-    """The IRI written in full or with one of the file's prefixes, as a whole token."""
+def _term_regex(idx: _FileIndex, iri: str) -> str:
+    """A regular expression (one group) for the IRI written in full or with one of the file's prefixes, as a
+    whole token."""
     forms = [re.escape(f"<{iri}>")]
     for p, base in idx.prefixes.items():
         if iri.startswith(base) and iri != base:
             forms.append(r"(?<![\w:.\-])" + re.escape(f"{p}:{iri[len(base) :]}") + r"(?![\w\-:]|\.\w)")
-    return re.compile("|".join(forms))
+    return "(?:" + "|".join(forms) + ")"
+
+
+def _term_pattern(idx: _FileIndex, iri: str) -> re.Pattern[str]:
+    """The IRI written in full or with one of the file's prefixes, as a whole token."""
+    return re.compile(_term_regex(idx, iri))
 
 
 class SourceLocator:
     """Finds the `file:line` where a node is defined, across the data files of a project."""
 
-    def __init__(self, parsed_files: Iterable[ParsedFile]) -> None:
+    def __init__(self, parsed_files: Iterable[ParsedFile], also: Iterable[ParsedFile] = ()) -> None:
+        """`also`: files indexed only for the questions about one named file (`term_lines`, `start_line`...),
+        never searched by `locate` and `describing` (the shapes, for the checks of what they hold)."""
         self._files = [_index(p) for p in parsed_files if p.error is None]
         self._by_display = {idx.display: idx for idx in self._files}
+        for p in also:
+            if p.error is None and p.source.display not in self._by_display:
+                self._by_display[p.source.display] = _index(p)
 
     def describing(self, iri: str) -> list[Location]:
         """Every file where the IRI is a subject, with the line where its description starts there."""
@@ -145,6 +159,56 @@ class SourceLocator:
         """The first line of `file` (outside comment lines) where the IRI is written, in full or prefixed."""
         idx = self._by_display.get(file)
         return None if idx is None else _search_line(idx, iri)
+
+    def term_lines(self, file: str, iri: str, after: str | None = None) -> list[int]:
+        """The lines of `file` (outside comment lines) where the IRI is written as a whole token, in full or
+        prefixed; with `after` (an IRI), only those where that term comes right before it (`rdf:predicate
+        axo:spokeAt`)."""
+        idx = self._by_display.get(file)
+        if idx is None:
+            return []
+        found = idx.written.get((iri, after))
+        if found is None:
+            pattern = re.compile((_term_regex(idx, after) + r"\s+" if after else "") + _term_regex(idx, iri))
+            found = idx.written[(iri, after)] = [
+                n
+                for n, line in enumerate(idx.text_lines, start=1)
+                if not line.lstrip().startswith("#") and pattern.search(line)
+            ]
+        return list(found)
+
+    def triple_term_lines(self, file: str) -> list[int]:
+        """The line of each outermost RDF 1.2 triple term or reifier written in `file` (`<<( ... )>>`,
+        `<< ... >>`, an annotation `{| ... |}` or a reifier `~ name`), in order, read roughly from the text
+        (strings, IRIs and comments skipped)."""
+        idx = self._by_display.get(file)
+        if idx is None:
+            return []
+        out, depth = [], 0
+        for number, line in enumerate(idx.text_lines, start=1):
+            for m in _RDF12_TOKEN.finditer(_STRING.sub(lambda s: " " * len(s.group(0)), line)):
+                token = m.group(0)
+                if token in ("<<", "{|", "~"):
+                    if depth == 0:
+                        out.append(number)
+                    if token != "~":
+                        depth += 1
+                else:
+                    depth = max(depth - 1, 0)
+        return out
+
+    def start_line(self, file: str, node: str, is_blank: bool = False) -> int | None:
+        """The line of `file` where the description of `node` starts: an IRI's (if `file` states something
+        about it), or a blank node's nearest named ancestor's (None if it has none)."""
+        idx = self._by_display.get(file)
+        if idx is None:
+            return None
+        if is_blank:
+            named = self._named_ancestor(idx, node) if node in idx.bnodes or node in idx.parent else None
+            return None if named is None else idx.first_line.get(named) or _search_line(idx, named)
+        if node not in idx.subjects:
+            return None
+        return idx.first_line.get(node) or _search_line(idx, node)
 
     def value_line(
         self,

@@ -95,7 +95,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.De
 
 
 def rdflib_graph(parsed: Iterable[ParsedFile], skip: Collection[ox.Quad] = ()) -> Graph:
-    """One rdflib Graph with the triples of the given parsed files, but those in `skip`."""
+    """One rdflib Graph with the triples of the given parsed files, but those in `skip` and those that hold an
+    RDF 1.2 triple term (rdflib has none; `checks.triple_terms` reports them)."""
     g = Graph()
     cache: dict[Any, Node] = {}
 
@@ -109,7 +110,9 @@ def rdflib_graph(parsed: Iterable[ParsedFile], skip: Collection[ox.Quad] = ()) -
     with checks.quiet_rdflib():
         for p in parsed:
             for q in p.quads:
-                if not skip or q not in skip:
+                if (not skip or q not in skip) and not (
+                    isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple)
+                ):
                     add((conv(q.subject), conv(q.predicate), conv(q.object)))
     return g
 
@@ -203,7 +206,7 @@ def validate_parsed(
 
     def locator() -> SourceLocator:
         if not found_locator:
-            found_locator.append(SourceLocator(located))
+            found_locator.append(SourceLocator(located, also=[p for p in ok if p.source.folder == "shapes"]))
         return found_locator[0]
 
     if root is None and parsed:
