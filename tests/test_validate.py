@@ -776,3 +776,21 @@ def test_shapes_and_ontology_file_names_are_free(tiny_project: Path) -> None:
     (tiny_project / "ontology" / "axiskg.ttl").rename(tiny_project / "ontology" / "axiskg {draft}.ttl")
     report = validate(tiny_project)
     assert report.conforms, _errors(report)
+
+
+def test_a_build_of_a_triple_term_says_so_not_free_some_space(tiny_project: Path, tmp_path: Path) -> None:
+    """The release's JSON-LD dump cannot hold a triple term, and the build failed there with "could not write
+    the release ... (free some space or choose another --out)"; the validation's verdict names the cause."""
+    from axiskg.build import build
+    from axiskg.errors import ShapeViolationError
+
+    (tiny_project / "data" / "report-005.ttl").write_text(
+        PREFIXES
+        + "\nmeeting:tehran-session skos:note"
+        + " <<( meeting:tehran-session schema:attendee person:ali-khamenei )>> .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ShapeViolationError) as failed:
+        build(tiny_project, tmp_path / "out")
+    assert "RDF 1.2 triple terms are not supported" in "\n".join(str(v) for v in failed.value.report.errors)
+    assert not (tmp_path / "out" / "current").exists()

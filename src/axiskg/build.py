@@ -597,6 +597,13 @@ def build(
             _swap_current(out_dir, final)
             pruned = prune(out_dir, keep) if keep is not None else []
     except OSError as exc:
+        if validation is not None and exc.errno is None:
+            # not the disk (no errno): pyoxigraph could not write the data (an RDF 1.2 triple term in JSON-LD,
+            # say), which the validation names better: its verdict first, when the data does not conform
+            report = validation()[0]
+            validation = None
+            if not report.conforms:
+                raise ShapeViolationError(report, _invalid_message(report)) from exc
         raise BuildError(
             f"could not write the release under {out_dir}: {exc.strerror or exc}; "
             "the current release is unchanged (free some space or choose another --out)"
