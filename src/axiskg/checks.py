@@ -158,15 +158,13 @@ def empty_files(data: Sequence[ParsedFile]) -> list[Violation]:
         empty = not text.strip()
         what = "file is empty" if empty else "file has no triples (only comments or prefixes)"
         out.append(
-            Violation(
-                focus="",
-                path=None,
+            Violation.in_file(
+                file=p.source.display,
+                line=None,
                 message=f"{what}: nothing of it would be published; add the report's triples "
                 "(`axiskg scaffold report SLUG` writes a start) or delete the file",
-                severity="Violation" if empty else "Warning",
-                shape=None,
-                file=p.source.display,
                 check="empty-file",
+                severity="Violation" if empty else "Warning",
             )
         )
     return out
@@ -174,15 +172,13 @@ def empty_files(data: Sequence[ParsedFile]) -> list[Violation]:
 
 def ignored_files(project: Project) -> list[Violation]:
     return [
-        Violation(
-            focus="",
-            path=None,
+        Violation.in_file(
+            file=display,
+            line=None,
             message=f"ignored: only {folder}/*.ttl are read (not other extensions, not subfolders); "
             f"if it holds data, move or rename it to {folder}/<name>.ttl",
-            severity="Warning",
-            shape=None,
-            file=display,
             check="ignored-file",
+            severity="Warning",
         )
         for folder, display in project.ignored_files()
     ]
@@ -266,14 +262,10 @@ def unknown_terms(
                 else f": not a term of {vocabulary.source(term)}; check its spelling"
             )
             out.append(
-                Violation(
-                    focus="",
-                    path=None,
-                    message=f"unknown term {short}{hint}",
-                    severity="Violation",
-                    shape=None,
+                Violation.in_file(
                     file=p.source.display,
                     line=locator().term_line(p.source.display, term),
+                    message=f"unknown term {short}{hint}",
                     check="unknown-term",
                 )
             )
@@ -399,15 +391,11 @@ def triple_terms(ok: Sequence[ParsedFile], locator: Callable[[], SourceLocator])
             else:
                 what = f"{_show(q.subject)} {_show(q.predicate)} {_show(q.object)}"
             out.append(
-                Violation(
-                    focus="",
-                    path=None,
-                    message=f"RDF 1.2 triple terms are not supported in {p.source.folder}/: {what}; "
-                    + _AS_A_CLAIM,
-                    severity="Violation",
-                    shape=None,
+                Violation.in_file(
                     file=p.source.display,
                     line=lines[min(k, len(lines) - 1)] if lines else None,
+                    message=f"RDF 1.2 triple terms are not supported in {p.source.folder}/: {what}; "
+                    + _AS_A_CLAIM,
                     check="triple-term",
                 )
             )
@@ -440,15 +428,11 @@ def duplicates(
         listed = ", ".join(where[:-1]) + " and " + where[-1]
         kind = SINGLE_FILE_KINDS[_kind(iri) or ""]
         out.append(
-            Violation(
-                focus="",
-                path=None,
-                message=f"IRI <{iri}> is described in {listed}; each {kind} must be described in one file: "
-                f"give the new one its own IRI, or merge the two descriptions",
-                severity="Violation",
-                shape=None,
+            Violation.in_file(
                 file=places[-1].file,
                 line=places[-1].line,
+                message=f"IRI <{iri}> is described in {listed}; each {kind} must be described in one file: "
+                f"give the new one its own IRI, or merge the two descriptions",
                 check="duplicate-description",
             )
         )
@@ -745,18 +729,7 @@ def stated_derived_edges(data: Sequence[ParsedFile], locator: Callable[[], Sourc
                 line = text.next_line(o.value, _start(locator(), p, s), after=_RDF_PREDICATE.value)
             else:
                 continue
-            out.append(
-                Violation(
-                    focus="",
-                    path=None,
-                    message=message,
-                    severity="Violation",
-                    shape=None,
-                    file=p.source.display,
-                    line=line,
-                    check=check,
-                )
-            )
+            out.append(Violation.in_file(file=p.source.display, line=line, message=message, check=check))
     return out
 
 
@@ -787,14 +760,10 @@ def entity_iris(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
                 else f'write {iris.ID}<kind>/<slug> (docs/data-model.md, "Namespaces and IRIs")'
             )
             out.append(
-                Violation(
-                    focus="",
-                    path=None,
-                    message=f"<{iri}> is not an entity IRI ({iris.ID}<kind>/<slug>): {reason}; {mend}",
-                    severity="Violation",
-                    shape=None,
+                Violation.in_file(
                     file=p.source.display,
                     line=locator().term_line(p.source.display, iri),
+                    message=f"<{iri}> is not an entity IRI ({iris.ID}<kind>/<slug>): {reason}; {mend}",
                     check="entity-iri",
                 )
             )
@@ -943,15 +912,11 @@ def data_outside_data(
                 fate = "shapes/ is read as SHACL shapes only, none of it is published"
             what = _counted([n for _, n in nodes])
             out.append(
-                Violation(
-                    focus="",
-                    path=None,
-                    message=f"{what} outside data/ ({'the first: ' if len(nodes) > 1 else ''}{shown}): "
-                    f"{fate}: move the file to data/",
-                    severity="Violation",
-                    shape=None,
+                Violation.in_file(
                     file=p.source.display,
                     line=line,
+                    message=f"{what} outside data/ ({'the first: ' if len(nodes) > 1 else ''}{shown}): "
+                    f"{fate}: move the file to data/",
                     check="data-outside-data",
                 )
             )
@@ -991,16 +956,13 @@ def _not_shapes(
     first = next((s for s in subjects if isinstance(s, ox.NamedNode)), None)
     line = locator().start_line(p.source.display, first.value) if first is not None else None
     return [
-        Violation(
-            focus="",
-            path=None,
+        Violation.in_file(
+            file=p.source.display,
+            line=line,
             message=f"{len(dropped)} triple(s) that are not shapes are dropped (not published)"
             f"{' about ' + about if about else ''}: shapes/ is read as SHACL shapes only; move data to "
             "data/ and terms to ontology/",
-            severity="Warning",
-            shape=None,
-            file=p.source.display,
-            line=line,
             check="not-a-shape",
+            severity="Warning",
         )
     ]

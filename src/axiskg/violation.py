@@ -21,6 +21,13 @@ class Violation:
     check: str | None = None  # for the checks beyond SHACL (axiskg.checks): which one, e.g. "unknown-term"
     declared: str | None = None  # `file:line` of the focus node's description, when `file` is another file
 
+    @classmethod
+    def in_file(
+        cls, *, file: str | None, line: int | None, message: str, check: str, severity: str = "Violation"
+    ) -> Violation:
+        """A finding of the checks beyond SHACL about a file or a term, not a node."""
+        return cls("", None, message, severity, None, file=file, line=line, check=check)
+
     def __str__(self) -> str:
         where = f"{self.file or '?'}:{self.line}" if self.line else (self.file or "?")
         path = f" {compact(self.path)}" if self.path else ""
