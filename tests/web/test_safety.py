@@ -129,6 +129,10 @@ def listener() -> Iterator[Listener]:
         "SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
         "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
         "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        # odd forms: nested, relative to BASE, a prefix that is relative
+        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/a> {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "BASE <{url}> SELECT * WHERE {{ SERVICE <> {{ ?s ?p ?o }} }}",
+        "PREFIX e: <x/> SELECT * WHERE {{ SERVICE e:y {{ ?s ?p ?o }} }}",
     ],
 )
 def test_service_is_refused_and_reaches_nobody(tiny_url: str, listener: Listener, template: str) -> None:
@@ -160,21 +164,6 @@ def test_service_is_refused_and_reaches_nobody(tiny_url: str, listener: Listener
 def test_word_service_elsewhere_is_fine(tiny_url: str, query: str) -> None:
     r = httpx.get(tiny_url + "/sparql", params={"query": query})
     assert r.status_code == 200, r.text
-
-
-@pytest.mark.parametrize(
-    "template",
-    [
-        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/a> {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
-        "BASE <{url}> SELECT * WHERE {{ SERVICE <> {{ ?s ?p ?o }} }}",
-        "PREFIX e: <x/> SELECT * WHERE {{ SERVICE e:y {{ ?s ?p ?o }} }}",
-    ],
-)
-def test_service_in_odd_forms_is_refused(tiny_url: str, listener: Listener, template: str) -> None:
-    url = f"http://127.0.0.1:{listener.port}/sparql"
-    r = httpx.get(tiny_url + "/sparql", params={"query": template.format(url=url)})
-    assert r.status_code == 400 and "refused" in r.text, r.text
-    assert listener.connections == 0
 
 
 def test_allowlisted_service_only(tiny_out: Path, listener: Listener) -> None:
