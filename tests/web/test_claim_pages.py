@@ -35,8 +35,9 @@ HAMIDAWI = ID + "person/ahmad-al-hamidawi"
 MUHAMMADAWI = ID + "person/abdulaziz-al-muhammadawi"
 
 
-@pytest.fixture(scope="module")
-def repo_client(release: Release) -> Iterator[TestClient]:
+def _client(release: Release) -> Iterator[TestClient]:
+    """The site's pages and entity pages of `release` (no query server: named queries run in-process)."""
+
     async def entity(request: Request) -> Response:
         return await pages.render_entity(request, iris.path_to_iri(request.url.path))
 
@@ -44,6 +45,11 @@ def repo_client(release: Release) -> Iterator[TestClient]:
     app.state.release = release
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def repo_client(release: Release) -> Iterator[TestClient]:
+    yield from _client(release)
 
 
 def _text(fragment: str) -> str:
@@ -300,13 +306,7 @@ def dispute(tmp_path_factory: pytest.TempPathFactory) -> Release:
 
 @pytest.fixture(scope="module")
 def dispute_client(dispute: Release) -> Iterator[TestClient]:
-    async def entity(request: Request) -> Response:
-        return await pages.render_entity(request, iris.path_to_iri(request.url.path))
-
-    app = Starlette(routes=[*pages.ROUTES, Route("/id/{path:path}", entity)])
-    app.state.release = dispute
-    with TestClient(app) as c:
-        yield c
+    yield from _client(dispute)
 
 
 def test_disputed_is_what_the_page_shows_as_conflicting_accounts(
