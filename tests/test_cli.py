@@ -136,8 +136,29 @@ def test_build_with_bad_input_publishes_nothing(
     assert result.exit_code == 1
     line = _one_error_line(result.stderr)
     assert expected in line and "axiskg validate" in line
+    assert result.stdout.splitlines()[0].startswith(expected)  # the problems listed, as validate lists them
     assert list_releases(out) == before
     assert (out / "current").resolve() == before[0]
+
+
+def test_build_lists_and_counts_every_syntax_error(
+    runner: CliRunner, tiny_project: Path, tmp_path: Path
+) -> None:
+    """Two broken statements in one file: build named and counted only the first ("1 syntax error(s)")."""
+    text = (BROKEN / "bad_syntax.ttl").read_text(encoding="utf-8")
+    second = '\nperson:qais-al-khazali skos:altLabel "Khazali"@en ;; ]\n'
+    (tiny_project / "data" / "bad_syntax.ttl").write_text(text + second, encoding="utf-8")
+    result = runner.invoke(app, ["build", "--root", str(tiny_project), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "validation failed with 2 syntax error(s)" in _one_error_line(result.stderr)
+    listed = result.stdout.splitlines()
+    assert [x.split(": ")[0] for x in listed] == ["data/bad_syntax.ttl:8:5", "data/bad_syntax.ttl:10:54"]
+    assert not (tmp_path / "out" / "current").exists()
+
+    json_run = runner.invoke(
+        app, ["build", "--root", str(tiny_project), "--out", str(tmp_path / "out"), "--format", "json"]
+    )
+    assert json_run.exit_code == 1 and json_run.stdout == ""  # machines read the exit status and stderr
 
 
 # --- query ----------------------------------------------------------------------------------------------

@@ -503,7 +503,7 @@ def _invalid_message(report: ValidationReport) -> str:
     return (
         f"validation failed with {', '.join(counts)}{warnings}"
         + (f"; first: {first}" if first is not None else "")
-        + "; run `axiskg validate` to see them all. Nothing was published"
+        + ". Nothing was published (`axiskg validate` lists every problem)"
     )
 
 
@@ -538,7 +538,7 @@ def build(
     step("parse")
     project = Project.at(root)
     parsed = parse_project(project)
-    broken = [p.error for p in parsed if p.error is not None]
+    broken = [e for p in parsed for e in p.errors]  # each file's first syntax error and those after it
     if broken and check:
         invalid = ValidationReport(conforms=False, parse_errors=broken, files=len(parsed))
         raise ShapeViolationError(invalid, _invalid_message(invalid))

@@ -28,7 +28,7 @@ from typer.core import TyperCommand, TyperGroup
 from axiskg import build as build_mod
 from axiskg.diff import Diff
 from axiskg.diff import diff as diff_releases
-from axiskg.errors import AxiskgError
+from axiskg.errors import AxiskgError, ShapeViolationError
 from axiskg.project import Project
 from axiskg.publish import publish as publish_release
 from axiskg.queries import get_query, guess_term, load_queries
@@ -235,9 +235,14 @@ def build(
     Example: axiskg build --out release --keep 5
     """
     with _errors(), _progress("building", len(build_mod.STEPS)) as step:
-        result = build_mod.build(
-            root, out, check, keep=keep, base_url=base_url, progress=step, full=full or None, force=force
-        )
+        try:
+            result = build_mod.build(
+                root, out, check, keep=keep, base_url=base_url, progress=step, full=full or None, force=force
+            )
+        except ShapeViolationError as exc:  # every problem on stdout, as validate lists them; one Error line
+            if fmt is OutputFormat.text and isinstance(exc.report, ValidationReport):
+                _print_report(exc.report)
+            raise
     if fmt is OutputFormat.json:
         _print_json(
             {
