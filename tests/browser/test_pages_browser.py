@@ -259,6 +259,16 @@ def test_timeline_renders_items(page: Page) -> None:
     page.check_clean()
 
 
+def test_timeline_of_one_kind_draws_that_kind_only(page: Page) -> None:
+    """/timeline?kind=meeting: the widget draws what the table lists (it fetched every item before)."""
+    page.goto("/timeline?kind=meeting")
+    page.page.wait_for_function("window.axiskgTimeline !== undefined", timeout=30_000)
+    drawn = page.page.evaluate("window.axiskgTimeline.itemsData.get().map(function (i) { return i.group; })")
+    rows = page.page.locator("#timeline-list tbody tr").count()
+    assert rows > 0 and len(drawn) == rows and set(drawn) == {"meeting"}
+    page.check_clean()
+
+
 def test_ontology_term_anchor(page: Page) -> None:
     page.goto("/ontology#Claim")
     assert page.page.locator("article#Claim").count() == 1

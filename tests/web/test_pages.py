@@ -284,6 +284,31 @@ def test_network_and_timeline_json(client: TestClient) -> None:
     assert item["uncertain"] is True and item["type"] == "meeting" and item["kind"] == "meeting"
 
 
+def test_timeline_shows_one_kind_when_asked(repo_client: TestClient) -> None:
+    """The home page's "N meetings" count links to /timeline?kind=meeting, which lists meetings only (it
+    showed meetings and events); the JSON follows the same parameter and an unknown kind shows everything."""
+    home = repo_client.get("/").text
+    count = re.search(r'<a href="/timeline\?kind=meeting"><strong>(\d+)</strong> meetings?</a>', home)
+    assert count is not None
+    every = repo_client.get("/timeline.json").json()
+    kinds = {i["kind"] for i in every["items"] + every["undated"]}
+    assert kinds == {"meeting", "event"}
+    meetings = repo_client.get("/timeline.json?kind=meeting").json()
+    assert meetings["kind"] == "meeting" and meetings["items"]
+    assert {i["kind"] for i in meetings["items"] + meetings["undated"]} == {"meeting"}
+    assert [i for i in every["items"] if i["kind"] == "meeting"] == meetings["items"]
+    typed = [i for i in meetings["items"] + meetings["undated"] if i["type"] == "meeting"]
+    assert len(typed) == int(count.group(1))  # and the annual gathering, the series these meetings belong to
+    html = repo_client.get("/timeline?kind=meeting").text
+    assert "<h1>Timeline: meetings</h1>" in html
+    assert '<a href="/timeline?kind=meeting" aria-current="page">Meetings only</a>' in html
+    table = re.search(r'<section id="timeline-list".*?</table>', html, re.S)
+    assert table is not None and "<td>meeting</td>" in table.group(0)
+    events = {i["label"] for i in every["items"] if i["kind"] == "event"}
+    assert events and not any(f">{label}</a>" in table.group(0) for label in events)
+    assert repo_client.get("/timeline.json?kind=nonsense").json()["items"] == every["items"]
+
+
 def test_timeline_table_shows_the_kind_not_the_drawing_type(client: TestClient) -> None:
     """The "Kind" column of "In date order" says what an item is (meeting, event...), not how the widget
     draws it ("range" for an uncertain date, "point" for a day)."""

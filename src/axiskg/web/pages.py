@@ -35,7 +35,7 @@ from axiskg.web.views.network import network
 from axiskg.web.views.ontology_doc import ontology
 from axiskg.web.views.report import report_context
 from axiskg.web.views.snapshot import AXO, RDFS, per_release, snapshot
-from axiskg.web.views.timeline import timeline
+from axiskg.web.views.timeline import TIMELINE_KINDS, timeline
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -392,11 +392,13 @@ async def network_json(request: Request) -> Response:
 
 
 async def timeline_page(request: Request) -> Response:
-    return render(request, "timeline.html", {"title": "Timeline", "data": timeline(_release(request))})
+    data = timeline(_release(request), request.query_params.get("kind"))
+    title = f"Timeline: {TIMELINE_KINDS[data['kind']].lower()}" if data["kind"] else "Timeline"
+    return render(request, "timeline.html", {"title": title, "data": data})
 
 
 async def timeline_json(request: Request) -> Response:
-    return JSONResponse(timeline(_release(request)))
+    return JSONResponse(timeline(_release(request), request.query_params.get("kind")))
 
 
 async def ontology_page(request: Request) -> Response:

@@ -65,5 +65,15 @@ def build_timeline(release: Release) -> dict[str, Any]:
     return {"items": items, "undated": undated, "kinds": TIMELINE_KINDS}
 
 
-def timeline(release: Release) -> dict[str, Any]:
-    return per_release("timeline", release, lambda: build_timeline(release))
+def timeline(release: Release, kind: str | None = None) -> dict[str, Any]:
+    """The timeline's data; with a `kind` of TIMELINE_KINDS (`?kind=meeting`), only the items of that kind
+    (another value is ignored: every item)."""
+    data = per_release("timeline", release, lambda: build_timeline(release))
+    if kind not in TIMELINE_KINDS:
+        return {**data, "kind": None}
+    return {
+        **data,
+        "items": [i for i in data["items"] if i["kind"] == kind],
+        "undated": [i for i in data["undated"] if i["kind"] == kind],
+        "kind": kind,
+    }

@@ -4,7 +4,8 @@
   var el = document.getElementById("timeline");
   var status = document.getElementById("timeline-status");
   if (!el || typeof vis === "undefined") return;
-  fetch("/timeline.json", { headers: { Accept: "application/json" } })
+  var kind = new URLSearchParams(window.location.search).get("kind");
+  fetch("/timeline.json" + (kind ? "?kind=" + encodeURIComponent(kind) : ""), { headers: { Accept: "application/json" } })
     .then(function (r) { if (!r.ok) throw new Error("timeline.json: HTTP " + r.status); return r.json(); })
     .then(draw)
     .catch(function (e) { status.textContent = "The timeline could not be drawn (" + e.message + "); the table below lists every item."; });
@@ -17,7 +18,8 @@
       if (i.draw === "range") item.end = i.end;
       return item;
     });
-    var groups = Object.keys(data.kinds).map(function (k) { return { id: k, content: data.kinds[k] }; });
+    var groups = Object.keys(data.kinds).filter(function (k) { return !data.kind || k === data.kind; })
+      .map(function (k) { return { id: k, content: data.kinds[k] }; });
     var urls = {};
     data.items.forEach(function (i) { urls[i.id] = i.url; });
     // Open on the recent years where most items lie; zoom out to see the older events.
