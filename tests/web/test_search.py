@@ -127,3 +127,16 @@ def test_every_spelling_is_reported_as_itself(release: Release) -> None:
                 continue
             hit = next(h for h in index.search(name, e.kind, limit=10_000) if h.entry.iri == e.iri)
             assert normalize(hit.matched) == normalize(name), (e.iri, name, hit.matched)
+
+
+def test_long_search_text_is_cut(client: TestClient, release: Release) -> None:
+    """Only the first MAX_QUERY_CHARS characters are searched, and the answer says so: every word was matched
+    against every spelling in the web process (a 300 KB `q` held an HTTP worker for 24 s)."""
+    _require(release, KH)
+    q = "hizbullah brigades" + " " * 300 + "nowhere " * 2_000
+    body = client.get("/search.json", params={"q": q}).json()
+    assert body["searched"] == q[:200] and body["results"][0]["iri"] == KH
+    page = client.get("/search", params={"q": q}).text
+    assert "Only the first 200 characters were searched." in page
+    assert 'href="/id/org/kataib-hezbollah"' in page
+    assert "searched" not in client.get("/search.json", params={"q": "hizbullah brigades"}).json()
