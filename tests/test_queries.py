@@ -67,6 +67,13 @@ def test_unknown_name_lists_the_available_queries() -> None:
         get_query(QUERIES, "nope")
 
 
+@pytest.mark.parametrize("name", ["a" * 300, "../queries/attendees", ".hidden", "att\x00endees"])
+def test_a_name_no_file_can_have_is_not_found(name: str) -> None:
+    """/queries/<300 letters> was a 500 with a traceback (OSError: File name too long)."""
+    with pytest.raises(NotFoundError, match="no named query"):
+        get_query(QUERIES, name)
+
+
 def test_malformed_param_line_names_file_and_line() -> None:
     with pytest.raises(QueryError, match=r"q.rq:2: malformed param line"):
         parse_query_text("q", "# title: x\n# param: meeting\nSELECT * {}", Path("q.rq"))

@@ -227,11 +227,14 @@ def load_queries(directory: str | Path) -> list[NamedQuery]:
     return [parse_query_text(p.stem, p.read_text(encoding="utf-8"), p) for p in sorted(d.glob("*.rq"))]
 
 
+_QUERY_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}")
+
+
 def get_query(directory: str | Path, name: str) -> NamedQuery:
     """The named query `name`; NotFoundError (listing the available names) when there is none."""
     path = Path(directory) / f"{name}.rq"
-    if path.is_file():
-        return parse_query_text(name, path.read_text(encoding="utf-8"), path)
+    if _QUERY_NAME.fullmatch(name) and path.is_file():  # a name no file can have is not looked up (a 300-
+        return parse_query_text(name, path.read_text(encoding="utf-8"), path)  # letter one: ENAMETOOLONG)
     known = [q.name for q in load_queries(directory)]
     names = ", ".join(known) or f"none (no *.rq files in {directory})"
     close = [k for k in known if name.lower() in k] or difflib.get_close_matches(name, known, n=3, cutoff=0.6)
