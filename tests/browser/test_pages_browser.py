@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import pytest
 
@@ -201,6 +201,18 @@ def test_editor_runs_a_canned_query_and_shows_rows(page: Page) -> None:
     rows.first.wait_for(state="visible", timeout=30_000)
     assert rows.count() > 0
     page.shot("editor")
+    page.check_clean()
+
+
+def test_a_linked_query_with_markup_opens_in_the_editor(page: Page) -> None:
+    """/query?query=... puts the query into the page's JSON config: `<!--<script>` in it made the browser read
+    the config's closing tag as data, swallowing the editor's script (a blank editor for whoever followed the
+    link)."""
+    text = "# <!--<script> &\nSELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    page.goto("/query?" + urlencode({"query": text}))
+    page.page.wait_for_function("window.axiskgYasgui !== undefined", timeout=30_000)
+    shown = page.page.evaluate("window.axiskgYasgui.getTab().getYasqe().getValue()")
+    assert shown == text
     page.check_clean()
 
 

@@ -17,6 +17,8 @@ import pytest
 import rdflib
 from servers import start_server, stop_server
 
+from axiskg.web.views import links
+
 START = ("/", "/queries", "/downloads", "/ontology", "/search?q=khazali", "/network", "/timeline", "/query")
 _ATTR = re.compile(r'(?:href|src)="([^"]+)"')
 _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -95,3 +97,29 @@ def test_the_dataset_iri_dereferences_to_its_void_description(site: httpx.Client
     r = site.get("/dataset", headers={"Accept": "text/html"})
     assert (r.status_code, r.headers["location"]) == (303, "/")  # people get the home page's description
     assert site.get("/dataset", headers={"Accept": "image/png"}).status_code == 406
+
+
+@pytest.mark.parametrize(
+    ("iri", "expected"),
+    [
+        ("javascript:alert(document.domain)", "#"),
+        ("JavaScript:alert(1)", "#"),
+        ("data:text/html,<script>alert(1)</script>", "#"),
+        ("vbscript:msgbox", "#"),
+        ("https://www.memri.org/reports/x", "https://www.memri.org/reports/x"),
+        ("http://example.org/a", "http://example.org/a"),
+        ("mailto:someone@example.org", "mailto:someone@example.org"),
+        ("https://w3id.org/axiskg/id/person/qais-al-khazali", "/id/person/qais-al-khazali"),
+    ],
+)
+def test_links_to_the_iris_of_the_data_are_http_or_none(iri: str, expected: str) -> None:
+    """An IRI of the data or of a query's answer becomes a link as it is only for http(s), mailto and ftp:
+    pyoxigraph accepts javascript: and data: IRIs, which a result cell or a report's URL linked as they were."""
+    assert links.href(iri) == expected
+    assert links.linkable(iri) == (expected != "#")
+
+
+def test_json_for_a_script_element_holds_no_markup() -> None:
+    value = {"q": "<!--<script></script>&amp;", "n": [1, "é"]}
+    text = links.script_json(value, ensure_ascii=False)
+    assert not {"<", ">", "&"} & set(text) and json.loads(text) == value

@@ -6,7 +6,6 @@ enhance a server-rendered fallback. All scripts and styles come from our own /st
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin
@@ -218,7 +217,7 @@ async def home(request: Request) -> Response:
             "downloads": downloads(release),
             "reports": _reports(release),
             "kinds": search.KINDS,
-            "json_ld": json.dumps(dataset, indent=1).replace("</", "<\\/"),
+            "json_ld": links.script_json(dataset, indent=1),
         },
     )
 
@@ -305,7 +304,7 @@ async def query_editor(request: Request) -> Response:
         {
             "title": "SPARQL query editor",
             "queries": queries,
-            "config": json.dumps(
+            "config": links.script_json(
                 {
                     "endpoint": "/sparql",
                     "initial": initial,
@@ -313,7 +312,7 @@ async def query_editor(request: Request) -> Response:
                     "prefixes": iris.PREFIXES,
                     "examples": [_query_json(q) for q in queries],
                 }
-            ).replace("</", "<\\/"),
+            ),
             "initial": initial,
             "editor_bundled": "yasgui.min.js" not in missing_vendor_files(),
         },

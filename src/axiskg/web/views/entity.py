@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -265,8 +264,7 @@ def json_ld(
         if publisher:
             doc["publisher"] = {"@type": "Organization", "@id": publisher, "name": snap.label(publisher)}
     doc["isPartOf"] = {"@type": "Dataset", "name": "axiskg", "url": iris.BASE}
-    # Escape "</" so the JSON can never close the <script> element early.
-    return json.dumps(doc, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    return links.script_json(doc, ensure_ascii=False, indent=1)
 
 
 def entity_context(snap: Snapshot, index: ClaimIndex, iri: str) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from axiskg import iris
@@ -23,8 +25,27 @@ FORMAT_MEDIA_TYPES: dict[str, str] = {
 _ONTOLOGY_NAMESPACES = (iris.AXO, iris.HEDGE, iris.ROLE)
 
 
+# schemes an IRI of the data may be linked with as it is; any other (javascript:, data:, vbscript: are valid
+# IRIs to pyoxigraph) gets no working link ("#")
+_LINKABLE_SCHEMES = ("http:", "https:", "mailto:", "ftp:")
+
+
+def linkable(iri: str) -> bool:
+    """Whether `iri` may be the href of a link as it is (an http(s), mailto or ftp IRI)."""
+    return iri[:8].lower().startswith(_LINKABLE_SCHEMES)
+
+
+def script_json(value: Any, **dumps: Any) -> str:
+    """`value` as JSON for a <script> element of a page: `<`, `>` and `&` escaped (\\u003c...), so that no
+    text of the data or of a request (`<!--<script>`, `</script>`) can end the element or change how the
+    browser reads the rest of the page."""
+    text = json.dumps(value, **dumps)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def href(iri: str) -> str:
-    """Where a link to `iri` points: a local page for our IRIs, the IRI itself otherwise."""
+    """Where a link to `iri` points: a local page for our IRIs, the IRI itself otherwise (`#` for an IRI of
+    a scheme that is not `linkable`)."""
     for ns in _ONTOLOGY_NAMESPACES:
         if iri.startswith(ns):
             return "/ontology#" + anchor(iri)
@@ -32,7 +53,7 @@ def href(iri: str) -> str:
         return "/ontology"
     path = iris.iri_to_path(iri)
     if path is None:
-        return iri
+        return iri if linkable(iri) else "#"
     return quote(path, safe="/:@-._~!$&'()*+,;=")
 
 

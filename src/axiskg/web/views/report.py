@@ -56,7 +56,7 @@ def report_context(snap: Snapshot, index: ClaimIndex, r: str) -> dict[str, Any]:
             if publisher
             else None,
             "date": date_of(snap, r),
-            "url": snap.value(r, SCHEMA + "url"),
+            "url": _linkable_or_none(snap.value(r, SCHEMA + "url")),
             "source_file": snap.value(r, AXO + "sourceFile"),
             "references": citation_tree(snap, r),
             "cited_by": [_ref(snap, x) for x in snap.subjects(DCTERMS + "references", r)],
@@ -67,3 +67,7 @@ def report_context(snap: Snapshot, index: ClaimIndex, r: str) -> dict[str, Any]:
             "claims": claims,
         }
     }
+
+
+def _linkable_or_none(url: str | None) -> str | None:
+    return url if url is not None and links.linkable(url) else None
