@@ -114,7 +114,7 @@ def test_the_dataset_iri_dereferences_to_its_void_description(site: httpx.Client
 )
 def test_links_to_the_iris_of_the_data_are_http_or_none(iri: str, expected: str) -> None:
     """An IRI of the data or of a query's answer becomes a link as it is only for http(s), mailto and ftp:
-    pyoxigraph accepts javascript: and data: IRIs, which a result cell or a report's URL linked as they were."""
+    pyoxigraph accepts javascript: and data: IRIs, which result cells and report URLs linked as they were."""
     assert links.href(iri) == expected
     assert links.linkable(iri) == (expected != "#")
 
