@@ -45,6 +45,13 @@ def serve(
         help="SPARQL endpoint that SERVICE may call (repeatable); none by default",
     ),
     base_iri: str = typer.Option(BASE, "--base-iri", help="IRI namespace served at this host's root"),
+    public_url: str = typer.Option(
+        "",
+        "--public-url",
+        metavar="<origin>",
+        help="Public origin for absolute links in answers (e.g. https://axiskg.example.org) instead of the"
+        " request's Host header: set it behind a proxy or a shared cache",
+    ),
     cors_origin: list[str] = typer.Option(
         ["*"], "--cors-origin", metavar="<origin>", help="Allowed CORS origin (repeatable)"
     ),
@@ -90,10 +97,15 @@ def serve(
 
     Example: axiskg serve --release release --port 8000 --timeout 30 --allow-service https://query.wikidata.org/sparql
     """
-    from axiskg.serve import SERVERS, ServeSettings, run
+    from axiskg.serve import SERVERS, ServeSettings, public_origin, run
 
     if server not in SERVERS:
         raise typer.BadParameter(f"choose one of {', '.join(SERVERS)}", param_hint="--server")
+    if public_url:
+        try:
+            public_origin(public_url)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--public-url") from exc
     try:
         resolve_release_dir(release)
     except AxiskgError as exc:  # not fatal: /health says 503 until a release is built
@@ -109,6 +121,7 @@ def serve(
         max_rows=max_rows,
         allow_service=list(allow_service),
         base_iri=base_iri,
+        public_url=public_url,
         cors_origins=list(cors_origin),
         max_body=max_body,
         max_query_length=max_query_length,

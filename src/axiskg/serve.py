@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,23 @@ GRANIAN_WARNING = (
 )
 
 
+def public_origin(url: str) -> tuple[str, bytes, tuple[str, int]]:
+    """(scheme, Host header, (host, port)) of a --public-url such as https://axiskg.example.org; ValueError
+    for anything but an http(s) origin (no path, query or fragment: a path prefix is a proxy's business)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        raise ValueError(
+            f"--public-url must be an http(s) origin such as https://axiskg.example.org, got {url!r}"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"--public-url is an origin only (scheme, host and port), got {url!r}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise ValueError(f"--public-url has a bad port: {url!r}") from exc
+    return parts.scheme, parts.netloc.lower().encode("idna"), (parts.hostname, port)
+
+
 @dataclass
 class ServeSettings:
     release: Path = Path("release")
@@ -51,6 +69,7 @@ class ServeSettings:
     max_rows: int = 10_000
     allow_service: list[str] = field(default_factory=list)
     base_iri: str = BASE
+    public_url: str = ""  # public origin (scheme://host[:port]) of absolute links; "": the request's Host
     cors_origins: list[str] = field(default_factory=lambda: ["*"])
     max_body: int = 1_000_000
     max_query_length: int = 100_000

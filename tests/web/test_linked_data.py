@@ -17,6 +17,9 @@ import pytest
 import rdflib
 import rdflib.compare
 from servers import AX, AXO, BASE, TINY_TURTLE, G, make_release, server_log, start_server, stop_server
+from typer.testing import CliRunner
+
+from axiskg.cli import app
 
 ALICE = AX + "person/alice"
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
@@ -531,3 +534,43 @@ def test_a_document_links_its_other_representations(tiny_url: str, path: str) ->
         other = httpx.get(tiny_url + href)
         assert other.status_code == 200 and other.headers["content-type"].startswith(media), href
     assert "link" not in httpx.get(tiny_url + "/id/person/nobody").headers  # no representations: no links
+
+
+def test_absolute_links_follow_the_host_or_the_public_url(tiny_url: str, tiny_out: Path) -> None:
+    """Answers that name the server (downloads, VoID, the service description) are built from the request's
+    Host header, and their ETags say which host: a proxy or cache in front that does not key on Host would
+    otherwise keep revalidating one client's host for everybody (the downloads' ETag ignored it). With
+    --public-url they name that origin whatever Host a client sends."""
+
+    def ask(url: str, path: str, host: str, accept: str = "application/json") -> httpx.Response:
+        return httpx.get(url + path, headers={"Host": host, "Accept": accept})
+
+    mine, theirs = ask(tiny_url, "/downloads", "a.example"), ask(tiny_url, "/downloads", "attacker.example")
+    assert mine.json()["files"][0]["url"].startswith("http://a.example/downloads/")
+    assert theirs.json()["files"][0]["url"].startswith("http://attacker.example/downloads/")
+    assert mine.headers["etag"] != theirs.headers["etag"]
+    again = httpx.get(
+        tiny_url + "/downloads",
+        headers={"Host": "a.example", "Accept": "application/json", "If-None-Match": theirs.headers["etag"]},
+    )
+    assert again.status_code == 200
+
+    proc, url = start_server(tiny_out, "--public-url", "https://axiskg.example.org")
+    try:
+        for host in ("attacker.example", "127.0.0.1"):
+            files = ask(url, "/downloads", host).json()["files"]
+            assert files[0]["url"].startswith("https://axiskg.example.org/downloads/")
+            void = ask(url, "/.well-known/void", host, "text/turtle").text
+            assert "<https://axiskg.example.org/sparql>" in void and host not in void
+            sd = ask(url, "/sparql", host, "text/turtle").text
+            assert "<https://axiskg.example.org/sparql>" in sd and host not in sd
+            page = ask(url, "/downloads", host, "text/html").text
+            assert "https://axiskg.example.org/downloads" in page and host not in page
+    finally:
+        stop_server(proc)
+
+
+@pytest.mark.parametrize("bad", ["ftp://x.org", "https://x.org/sub", "x.org", "https://x.org/?a=1"])
+def test_a_public_url_that_is_not_an_origin_is_refused(bad: str) -> None:
+    result = CliRunner().invoke(app, ["serve", "--public-url", bad])
+    assert result.exit_code == 2 and "--public-url" in result.output

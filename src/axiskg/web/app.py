@@ -25,7 +25,7 @@ from starlette.types import Receive, Scope, Send
 from axiskg.errors import AxiskgError
 from axiskg.fingerprint import code_digest
 from axiskg.release import CURRENT, Release, open_release
-from axiskg.serve import ServeSettings
+from axiskg.serve import ServeSettings, public_origin
 from axiskg.web import bounded, linked_data, pages, reuseport, sparql
 from axiskg.web.http import (
     AccessLog,
@@ -95,6 +95,7 @@ class Server:
         self._checked = 0.0
         self._loading = False
         self.cache_control_header = (b"cache-control", settings.cache_control.encode("latin-1"))
+        self.public = public_origin(settings.public_url) if settings.public_url else None
         self._cors = [o.encode() for o in settings.cors_origins]
         self._cors_all = b"*" in self._cors
         # CORSMiddleware's simple-response headers (allow_credentials is off)
@@ -372,6 +373,8 @@ class App(Starlette):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if self.server.public is not None:
+            self._at_public_origin(scope)
         headers = combine_repeated(scope)
         if scope["path"] == "/sparql" and scope["method"] in _FAST_METHODS and not scope.get("root_path"):
             scope["app"] = self
@@ -411,6 +414,8 @@ class App(Starlette):
         server = self.server
         start = time.perf_counter()
         scope["app"] = self
+        if server.public is not None:
+            self._at_public_origin(scope)
         headers = combine_repeated(scope)
         answer = cached_answer(server, scope, headers) if scope["method"] == "GET" else None
         if answer is None:
@@ -421,6 +426,14 @@ class App(Starlette):
             answer = self._finish(ready, headers.get(b"origin"), headers.get(b"accept-encoding"))
         self._record(scope, answer[0], len(answer[2]), start)
         return answer
+
+    def _at_public_origin(self, scope: Scope) -> None:
+        """The request as if sent to --public-url: absolute links in answers (service description, VoID,
+        downloads) are built from its scheme and host, never from a client's Host header, which a proxy
+        or shared cache in front may not key on (an answer naming a client's host would be served to all)."""
+        scheme, host, server = self.server.public  # type: ignore[misc]
+        scope["scheme"], scope["server"] = scheme, server
+        scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"host"] + [(b"host", host)]
 
     def _answer_now(
         self, scope: Scope, headers: dict[bytes, bytes], body: bytes

@@ -375,7 +375,7 @@ async def downloads(request: Request) -> Response:
     headers = {
         "Vary": "Accept",
         "Cache-Control": server.settings.cache_control,
-        "ETag": etag(state.id, "dl", accept),
+        "ETag": etag(state.id, "dl", accept, str(request.base_url)),  # its links name the host
     }
     status = precondition(header_map(request.scope["headers"]), request.method, headers["ETag"])
     if status is not None:

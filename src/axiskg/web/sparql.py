@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import html
 import re
 import time
 from typing import Any, NamedTuple
@@ -564,9 +565,8 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
             reason="not_acceptable",
         )
     if offer.name == "html":
-        return HTMLResponse(
-            _SPARQL_HTML.format(endpoint=str(request.url_for("sparql"))), headers={"Vary": "Accept"}
-        )
+        endpoint = html.escape(str(request.url_for("sparql")))
+        return HTMLResponse(_SPARQL_HTML.format(endpoint=endpoint), headers={"Vary": "Accept"})
     settings = server.settings
     base = str(request.base_url)
     tag = etag(state.id, "sd", offer.name, base, settings.max_rows, server.limits.allow_service)
@@ -659,11 +659,13 @@ def service_description_triples(request: Request, server: Any, state: Any) -> li
     return t
 
 
-_SPARQL_HTML = """<!doctype html><html lang="en"><meta charset="utf-8"><title>axiskg SPARQL endpoint</title>
-<h1>axiskg SPARQL endpoint</h1>
+_SPARQL_HTML = """<!doctype html><html lang="en"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>axiskg SPARQL endpoint</title>
+<main><h1>axiskg SPARQL endpoint</h1>
 <p>SPARQL 1.1 Protocol endpoint: <code>{endpoint}</code>. The default graph is the union of all named graphs.
-Ask for <code>text/turtle</code> to get the service description.</p>
-<form method="post" action="{endpoint}"><textarea name="query" rows="12" cols="90">
+Ask for <code>text/turtle</code> to get the service description. <a href="/query">The query editor</a>.</p>
+<form method="post" action="{endpoint}"><p><label for="sparql-q">SPARQL query</label></p>
+<textarea id="sparql-q" name="query" rows="12" style="width: 100%; max-width: 60rem; box-sizing: border-box">
 SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
-<p><button>Run</button></p></form></html>
+<p><button>Run</button></p></form></main></html>
 """
