@@ -66,3 +66,20 @@ def test_no_budget_means_no_bookkeeping(clock: Clock) -> None:
     f.charge("a", 100.0)
     f.check_budget("a")
     assert not f._used
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [
+        (b"203.0.113.9", "203.0.113.9"),
+        (b"1.2.3.4, 203.0.113.9", "203.0.113.9"),  # a client's own claim, then what the proxy saw
+        (b"5.6.7.8,1.2.3.4,  203.0.113.9 ", "203.0.113.9"),
+        (b"1.2.3.4, ", "127.0.0.1"),  # nothing after the last comma: the peer
+    ],
+)
+def test_the_client_is_the_address_the_proxy_appended(forwarded: bytes, expected: str) -> None:
+    """With --client-header X-Forwarded-For the first address was taken: a client that sent a new one each
+    time had a new query-time budget each time."""
+    scope = {"client": ("127.0.0.1", 5000), "headers": [(b"x-forwarded-for", forwarded)]}
+    assert http.client_id(scope, "X-Forwarded-For") == expected
+    assert http.client_id(scope, None) == "127.0.0.1"

@@ -407,14 +407,18 @@ class Fairness:
 
 
 def client_id(scope: Scope, header: str | None, headers: dict[bytes, bytes] | None = None) -> str:
-    """Who the client is, for fairness: the first address of `header` (a trusted proxy's X-Forwarded-For,
-    say) when configured, else the peer address. `headers`: the scope's, as header_map gives them."""
+    """Who the client is, for fairness: the last address of `header` (a trusted proxy's X-Forwarded-For,
+    say) when configured, else the peer address. `headers`: the scope's, as header_map gives them. The last:
+    a proxy that appends the address it saw (nginx's $proxy_add_x_forwarded_for) leaves before it whatever
+    the client sent, and a client naming a new address each time had a new budget each time."""
     if header:
         if headers is None:
             headers = header_map(scope.get("headers") or [])
         raw = headers.get(header.lower().encode())
         if raw:
-            return str(raw.decode("latin-1").split(",")[0].strip())
+            last = raw.decode("latin-1").rsplit(",", 1)[-1].strip()
+            if last:
+                return last
     client = scope.get("client")
     return client[0] if client else "?"
 
