@@ -36,7 +36,11 @@ class ReleaseNotFoundError(AxiskgError):
 
 
 class QueryError(AxiskgError):
-    """A SPARQL query that does not parse or cannot run."""
+    """A SPARQL query that does not parse or cannot run; `param`: the named query's parameter at fault."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        self.param = param
+        super().__init__(message)
 
 
 class NotFoundError(AxiskgError):

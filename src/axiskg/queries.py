@@ -23,8 +23,8 @@ from axiskg.errors import NotFoundError, QueryError
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_KINDS = ("iri", "literal", "date", "integer")
 _HEADER = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")  # \Z: `$` let a value end with a newline
+_INTEGER = re.compile(r"[+-]?\d+\Z")
 
 
 @dataclass(frozen=True)
@@ -159,14 +159,14 @@ def term_for(kind: str, value: str, name: str = "") -> ox.NamedNode | ox.Literal
         try:
             return ox.NamedNode(iri)
         except ValueError as exc:
-            raise QueryError(f"{what}: {value!r} is not an IRI ({exc})") from exc
+            raise QueryError(f"{what}: {value!r} is not an IRI ({exc})", name or None) from exc
     if kind == "date":
         if not _DATE.match(value):
-            raise QueryError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+            raise QueryError(f"{what}: {value!r} is not a date (YYYY-MM-DD)", name or None)
         return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
     if kind == "integer":
         if not _INTEGER.match(value):
-            raise QueryError(f"{what}: {value!r} is not an integer")
+            raise QueryError(f"{what}: {value!r} is not an integer", name or None)
         return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
     if kind == "literal":
         return ox.Literal(value)

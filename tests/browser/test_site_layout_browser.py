@@ -67,6 +67,13 @@ def test_network_time_filter_hides_links_that_ended_before_the_period(page: Page
     page.page.locator('#network-filters input[name="undated"]').uncheck()
     assert not _shown(page, undated)
     assert _shown(page, during)
+    # the table of links, which keyboard and screen-reader users read, follows the filters too
+    for edge, shown in ((ended, False), (during, True), (undated, False)):
+        assert page.page.locator(f'#network-table tr[data-edge="{edge}"]').is_visible() == shown, edge
+    visible = page.page.locator("#network-table tr[data-edge]:visible").count()
+    drawn = page.page.evaluate("window.axiskgNetwork.edges(':visible').length")
+    assert visible == drawn
+    assert f"({drawn} of " in page.page.locator("#links-count").inner_text()
     page.shot("network-2024")
     page.check_clean()
 
@@ -79,6 +86,19 @@ def test_pages_fit_a_375px_phone(phone: Page, path: str) -> None:
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"{path} is {width} px wide at a 375 px viewport"
     phone.shot("phone" + path.replace("/", "-"))
+
+
+def test_a_report_page_fits_320px(phone: Page, release: Release) -> None:
+    """400% zoom of a 1280 px window: the facts table's file names (003_fd42aa78df15322b.txt) made the page
+    368 px wide."""
+    phone.page.set_viewport_size({"width": 320, "height": 640})
+    phone.goto("/search?kind=report")
+    reports = phone.page.eval_on_selector_all("ol.hits a", "links => links.map(a => a.getAttribute('href'))")
+    assert reports
+    for path in reports:
+        phone.goto(path)
+        width = phone.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide at 320 px"
 
 
 @pytest.mark.parametrize("path", ["/", "/network", "/downloads"])

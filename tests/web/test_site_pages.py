@@ -32,7 +32,7 @@ def _text(fragment: str) -> str:
 
 def _rows(page: str) -> list[str]:
     body = page.split('id="network-table"', 1)[1]
-    return [_text(r) for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)][1:]
+    return [_text(r) for r in re.findall(r"<tr(?: [^>]*)?>(.*?)</tr>", body, re.S)][1:]
 
 
 # ---------------------------------------------------------------- network: "When"
@@ -157,3 +157,36 @@ def test_search_landmarks_have_distinct_names(server_url: str, path: str) -> Non
     names = [m.group(1) if (m := re.search(r'aria-label="([^"]+)"', f)) else None for f in forms]
     assert len(set(names)) == len(names), f"{path}: {names}"  # (at most one without a name)
     assert names[0] is not None  # the header's quick search is named
+
+
+# ---------------------------------------------------------------- accessibility (found with axe and by hand)
+
+
+def test_the_search_box_takes_the_focus_only_on_an_empty_search(repo: TestClient) -> None:
+    """With a query, autofocus put the first Tab past the header (skip link and navigation never reached)."""
+    assert "autofocus" in repo.get("/search").text
+    assert "autofocus" not in repo.get("/search", params={"q": "khazali"}).text
+
+
+def test_a_search_without_results_says_what_to_try(repo: TestClient) -> None:
+    page = repo.get("/search", params={"q": "zzzzqqq", "kind": "person"}).text
+    assert "0 results" in page and '<ol class="hits">' not in page
+    assert 'href="/search?q=zzzzqqq">every kind</a>' in page
+
+
+def test_a_bad_parameter_is_marked_on_its_field(repo: TestClient) -> None:
+    page = repo.get("/queries/events-in-range", params={"start": "November"}).text
+    field = re.search(r'<input id="p-start"[^>]*>', page)
+    assert field is not None and 'aria-invalid="true"' in field.group(0)
+    assert 'aria-describedby="query-error"' in field.group(0)
+    assert re.search(r'<p class="error" id="query-error" role="alert">[^<]*not a date', page)
+    other = re.search(r'<input id="p-end"[^>]*>', page)
+    assert other is not None and "aria-invalid" not in other.group(0)
+
+
+@pytest.mark.parametrize("path", ["/queries/claims-per-report", "/network", "/timeline"])
+def test_scrolling_tables_can_take_the_focus(repo: TestClient, path: str) -> None:
+    """A region that scrolls sideways must be reachable by keyboard (axe: scrollable-region-focusable)."""
+    page = repo.get(path).text
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', page)
+    assert wraps and all('tabindex="0"' in w and 'role="region"' in w for w in wraps)

@@ -334,7 +334,7 @@ async def named_query(request: Request) -> Response:
         )
     values = {p.name: request.query_params[p.name] for p in query.params if request.query_params.get(p.name)}
     result: dict[str, Any] | None = None
-    error = notice = None
+    error = notice = error_param = None
     status = 200
     try:
         # The text the page runs and "Open in editor" carries: the parameters bound once.
@@ -342,6 +342,7 @@ async def named_query(request: Request) -> Response:
         result = await run_guarded(request, release, editor_text)
     except (AxiskgError, SyntaxError, ValueError) as exc:
         error, status = str(exc), 400
+        error_param = getattr(exc, "param", None)  # the field at fault, marked invalid on the form
         editor_text = query.text
     except (HTTPError, QueryRefusedError) as exc:  # deadline, fairness, SERVICE policy: as on /sparql
         if exc.reason == "service":  # the page is fine; this server does not federate with that endpoint
@@ -369,6 +370,7 @@ async def named_query(request: Request) -> Response:
             "choices": choices,
             "result": result,
             "error": error,
+            "error_param": error_param,
             "notice": notice,
             "editor_href": "/query?" + urlencode({"query": editor_text}),
         },

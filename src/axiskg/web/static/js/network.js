@@ -81,6 +81,14 @@
       var shown = cy.nodes().filter(function (n) { return !n.hasClass("hidden"); }).length;
       var links = cy.edges().filter(function (e) { return !e.hasClass("hidden"); }).length;
       status.textContent = shown + " nodes and " + links + " links shown.";
+      // the table of links follows the filters too (keyboard and screen-reader users read it, not the graph)
+      var rows = document.querySelectorAll("#network-table tr[data-edge]");
+      Array.prototype.forEach.call(rows, function (row) {
+        var edge = cy.getElementById(row.getAttribute("data-edge"));
+        row.hidden = edge.nonempty() && edge.hasClass("hidden");
+      });
+      var count = document.getElementById("links-count");
+      if (count) count.textContent = links === rows.length ? "(" + rows.length + ")" : "(" + links + " of " + rows.length + " shown)";
     }
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
