@@ -190,3 +190,11 @@ def test_scrolling_tables_can_take_the_focus(repo: TestClient, path: str) -> Non
     page = repo.get(path).text
     wraps = re.findall(r'<div class="table-wrap"[^>]*>', page)
     assert wraps and all('tabindex="0"' in w and 'role="region"' in w for w in wraps)
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=khazali", "/queries/claims-per-report", "/nonexistent"])
+def test_pages_may_not_be_framed_or_sniffed(repo: TestClient, path: str) -> None:
+    r = repo.get(path, headers=HTML)
+    assert r.headers["x-content-type-options"] == "nosniff"
+    policy = r.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
