@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from axiskg.errors import NotFoundError, QueryError
-from axiskg.queries import get_query, inject_values, load_queries, parse_query_text
+from axiskg.queries import get_query, inject_values, load_queries, parse_query_text, term_for
 
 QUERIES = Path(__file__).parent / "data" / "tiny" / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -67,7 +67,7 @@ def test_unknown_name_lists_the_available_queries() -> None:
         get_query(QUERIES, "nope")
 
 
-@pytest.mark.parametrize("name", ["a" * 300, "../queries/attendees", ".hidden", "att\x00endees"])
+@pytest.mark.parametrize("name", ["a" * 300, "../queries/attendees", ".hidden", "att\x00endees", ""])
 def test_a_name_no_file_can_have_is_not_found(name: str) -> None:
     """/queries/<300 letters> was a 500 with a traceback (OSError: File name too long)."""
     with pytest.raises(NotFoundError, match="no named query"):
@@ -150,3 +150,19 @@ def test_values_go_into_the_outer_group_also_without_where_and_after_a_construct
     assert len(list(_counts_store().query(out))) == 1  # type: ignore[arg-type]
     out = inject_values("CONSTRUCT WHERE { ?s ?p ?o }", b)
     assert out == "CONSTRUCT WHERE { VALUES ?s { <http://e/b> }  ?s ?p ?o }"
+
+
+def test_a_listed_name_with_any_letters_is_found(tmp_path: Path) -> None:
+    """Every query the folder lists can be asked for by its name (non-ASCII letters, a leading '-')."""
+    for name in ("réunions", "-x"):
+        (tmp_path / f"{name}.rq").write_text("# title: t\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+        assert get_query(tmp_path, name).name == name
+    assert {q.name for q in load_queries(tmp_path)} == {"réunions", "-x"}
+
+
+@pytest.mark.parametrize(("kind", "value"), [("date", "2023-11-01\n"), ("integer", "5\n")])
+def test_a_value_with_a_trailing_newline_is_refused(kind: str, value: str) -> None:
+    """`$` let "2023-11-01\\n" pass as a date (an escaped, invalid literal in the query)."""
+    with pytest.raises(QueryError, match=f"not an? {'date' if kind == 'date' else 'integer'}") as info:
+        term_for(kind, value, "start")
+    assert info.value.param == "start"

@@ -227,14 +227,22 @@ def load_queries(directory: str | Path) -> list[NamedQuery]:
     return [parse_query_text(p.stem, p.read_text(encoding="utf-8"), p) for p in sorted(d.glob("*.rq"))]
 
 
-_QUERY_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}")
+def _plain_name(name: str) -> bool:
+    """Whether `name` can be the stem of a file directly in the queries folder: no separator, NUL or leading
+    dot, and short enough (a 300-letter name raised ENAMETOOLONG: a 500 and a traceback per request)."""
+    return (
+        bool(name)
+        and not name.startswith(".")
+        and not ({"/", "\\", "\0"} & set(name))
+        and (len(name.encode("utf-8", "surrogatepass")) <= 200)
+    )
 
 
 def get_query(directory: str | Path, name: str) -> NamedQuery:
     """The named query `name`; NotFoundError (listing the available names) when there is none."""
     path = Path(directory) / f"{name}.rq"
-    if _QUERY_NAME.fullmatch(name) and path.is_file():  # a name no file can have is not looked up (a 300-
-        return parse_query_text(name, path.read_text(encoding="utf-8"), path)  # letter one: ENAMETOOLONG)
+    if _plain_name(name) and path.is_file():  # a name no file of the folder can have is not looked up
+        return parse_query_text(name, path.read_text(encoding="utf-8"), path)
     known = [q.name for q in load_queries(directory)]
     names = ", ".join(known) or f"none (no *.rq files in {directory})"
     close = [k for k in known if name.lower() in k] or difflib.get_close_matches(name, known, n=3, cutoff=0.6)

@@ -50,11 +50,23 @@ def public_origin(url: str) -> tuple[str, bytes, tuple[str, int]]:
         )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValueError(f"--public-url is an origin only (scheme, host and port), got {url!r}")
+    default = 443 if parts.scheme == "https" else 80
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = parts.port
     except ValueError as exc:
         raise ValueError(f"--public-url has a bad port: {url!r}") from exc
-    return parts.scheme, parts.netloc.lower().encode("idna"), (parts.hostname, port)
+    if port == 0:
+        raise ValueError(f"--public-url has a bad port: {url!r}")
+    host = parts.hostname
+    try:
+        name = host.encode("idna")  # a Host header is ASCII: an internationalized name in its A-label form
+    except UnicodeError as exc:
+        raise ValueError(f"--public-url has a bad host name: {url!r}") from exc
+    if ":" in host:  # an IPv6 address keeps its brackets in the Host header
+        name = b"[" + name + b"]"
+    if port is not None and port != default:  # the default port is left out of links, as browsers do
+        name += b":%d" % port
+    return parts.scheme, name, (host, port or default)
 
 
 @dataclass

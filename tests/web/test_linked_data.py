@@ -20,6 +20,7 @@ from servers import AX, AXO, BASE, TINY_TURTLE, G, make_release, server_log, sta
 from typer.testing import CliRunner
 
 from axiskg.cli import app
+from axiskg.serve import public_origin
 
 ALICE = AX + "person/alice"
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
@@ -570,7 +571,28 @@ def test_absolute_links_follow_the_host_or_the_public_url(tiny_url: str, tiny_ou
         stop_server(proc)
 
 
-@pytest.mark.parametrize("bad", ["ftp://x.org", "https://x.org/sub", "x.org", "https://x.org/?a=1"])
-def test_a_public_url_that_is_not_an_origin_is_refused(bad: str) -> None:
+@pytest.mark.parametrize(
+    "bad",
+    ["ftp://x.org", "https://x.org/sub", "x.org", "https://x.org/?a=1", "https://a..b", "http://x.org:0"],
+)
+def test_a_public_url_that_is_not_an_origin_is_refused(bad: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def must_not_serve(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"--public-url {bad} was accepted")
+
+    monkeypatch.setattr("axiskg.serve.run", must_not_serve)
     result = CliRunner().invoke(app, ["serve", "--public-url", bad])
-    assert result.exit_code == 2 and "--public-url" in result.output
+    assert result.exit_code == 2 and "--public-url" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://axiskg.example.org", ("https", b"axiskg.example.org", ("axiskg.example.org", 443))),
+        ("https://AxisKG.example.org:443/", ("https", b"axiskg.example.org", ("axiskg.example.org", 443))),
+        ("http://localhost:8080", ("http", b"localhost:8080", ("localhost", 8080))),
+        ("http://[::1]:8080", ("http", b"[::1]:8080", ("::1", 8080))),
+        ("https://bücher.example", ("https", b"xn--bcher-kva.example", ("bücher.example", 443))),
+    ],
+)
+def test_a_public_url_gives_the_scheme_host_and_port(url: str, expected: tuple[object, ...]) -> None:
+    assert public_origin(url) == expected

@@ -123,3 +123,10 @@ def test_json_for_a_script_element_holds_no_markup() -> None:
     value = {"q": "<!--<script></script>&amp;", "n": [1, "é"]}
     text = links.script_json(value, ensure_ascii=False)
     assert not {"<", ">", "&"} & set(text) and json.loads(text) == value
+
+
+def test_a_reports_url_is_shown_as_a_link_only_when_linkable() -> None:
+    from axiskg.web.views.report import _linkable_or_none
+
+    assert _linkable_or_none("https://www.memri.org/reports/x") == "https://www.memri.org/reports/x"
+    assert _linkable_or_none("javascript:alert(1)") is None and _linkable_or_none(None) is None

@@ -135,8 +135,9 @@ def test_long_search_text_is_cut(client: TestClient, release: Release) -> None:
     _require(release, KH)
     q = "hizbullah brigades" + " " * 300 + "nowhere " * 2_000
     body = client.get("/search.json", params={"q": q}).json()
-    assert body["searched"] == q[:200] and body["results"][0]["iri"] == KH
+    assert body["query"] == q[:200] and body["cut"] is True and body["results"][0]["iri"] == KH
     page = client.get("/search", params={"q": q}).text
     assert "Only the first 200 characters were searched." in page
     assert 'href="/id/org/kataib-hezbollah"' in page
-    assert "searched" not in client.get("/search.json", params={"q": "hizbullah brigades"}).json()
+    assert "nowhere" not in page and len(page) < 50_000  # what was searched is echoed, not the whole text
+    assert "cut" not in client.get("/search.json", params={"q": "hizbullah brigades"}).json()

@@ -199,3 +199,12 @@ def test_pages_may_not_be_framed_or_sniffed(repo: TestClient, path: str) -> None
     assert r.headers["x-content-type-options"] == "nosniff"
     policy = r.headers["content-security-policy"]
     assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
+
+
+def test_the_sparql_endpoints_own_page_may_not_be_framed(server_url: str) -> None:
+    """GET /sparql for a browser: the one page with a POST form, built outside the templates."""
+    r = httpx.get(server_url + "/sparql", headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "frame-ancestors 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert '<label for="sparql-q">' in r.text and 'id="sparql-q"' in r.text

@@ -406,6 +406,18 @@ class Fairness:
         return sem
 
 
+# No other site may frame a page (clickjacking), send a <base> or post its forms elsewhere; a browser may not
+# guess another type for a response. (A script-src policy made Playwright's waits in the browser tests fail
+# now and then, and the editor, YASGUI, is third-party code: left for later.)
+PAGE_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
 def client_id(scope: Scope, header: str | None, headers: dict[bytes, bytes] | None = None) -> str:
     """Who the client is, for fairness: the last address of `header` (a trusted proxy's X-Forwarded-For,
     say) when configured, else the peer address. `headers`: the scope's, as header_map gives them. The last:

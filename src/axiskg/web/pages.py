@@ -23,7 +23,7 @@ from axiskg.dumps import DUMPS_DIR
 from axiskg.errors import AxiskgError
 from axiskg.release import Release
 from axiskg.web import search
-from axiskg.web.http import HTTPError
+from axiskg.web.http import PAGE_SECURITY_HEADERS, HTTPError
 from axiskg.web.limits import QueryRefusedError
 from axiskg.web.views import links
 from axiskg.web.views.claims import claim_index
@@ -89,16 +89,6 @@ def render(
         status_code=status_code,
         headers={**PAGE_SECURITY_HEADERS, **(headers or {})},
     )
-
-
-# No other site may frame a page (clickjacking), send a <base> or post its forms elsewhere; a browser may not
-# guess another type for a response. (A script-src policy made Playwright's waits in the browser tests fail
-# now and then, and the editor, YASGUI, is third-party code: left for later.)
-PAGE_SECURITY_HEADERS = {
-    "Content-Security-Policy": "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
 
 
 def not_found_page(request: Request, message: str, headers: dict[str, str] | None = None) -> HTMLResponse:

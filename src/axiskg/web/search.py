@@ -165,9 +165,15 @@ async def search_json(request: Request) -> Response:
     q = request.query_params.get("q", "")
     kind = _kind_param(request)
     hits = search_index(request.app.state.release).search(q, kind, _limit(request))
-    searched = {"searched": q[:MAX_QUERY_CHARS]} if len(q) > MAX_QUERY_CHARS else {}
+    cut = {"cut": True} if len(q) > MAX_QUERY_CHARS else {}  # the query echoed is the text searched
     return JSONResponse(
-        {"query": q, **searched, "kind": kind, "count": len(hits), "results": [h.as_json() for h in hits]},
+        {
+            "query": q[:MAX_QUERY_CHARS],
+            **cut,
+            "kind": kind,
+            "count": len(hits),
+            "results": [h.as_json() for h in hits],
+        },
         headers={"Access-Control-Allow-Origin": "*"},
     )
 
@@ -183,11 +189,11 @@ async def search_page(request: Request) -> Response:
         request,
         "search.html",
         {
-            "q": q,
+            "q": q[:MAX_QUERY_CHARS],  # echoed as searched (a 300 KB q made a 1 MB page)
             "cut": MAX_QUERY_CHARS if len(q) > MAX_QUERY_CHARS else None,
             "kind": kind or "",
             "kinds": KINDS,
             "hits": hits,
-            "title": f"Search: {q}" if q else "Search",
+            "title": f"Search: {q[:MAX_QUERY_CHARS]}" if q else "Search",
         },
     )

@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope
 from axiskg.iris import PREFIXES
 from axiskg.web.bounded import inline_estimate
 from axiskg.web.http import (
+    PAGE_SECURITY_HEADERS,
     PRECONDITION_FAILED,
     VARY_ACCEPT,
     HTTPError,
@@ -566,7 +567,8 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
         )
     if offer.name == "html":
         endpoint = html.escape(str(request.url_for("sparql")))
-        return HTMLResponse(_SPARQL_HTML.format(endpoint=endpoint), headers={"Vary": "Accept"})
+        headers = {**PAGE_SECURITY_HEADERS, "Vary": "Accept"}
+        return HTMLResponse(_SPARQL_HTML.format(endpoint=endpoint), headers=headers)
     settings = server.settings
     base = str(request.base_url)
     tag = etag(state.id, "sd", offer.name, base, settings.max_rows, server.limits.allow_service)

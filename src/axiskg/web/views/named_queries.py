@@ -40,8 +40,8 @@ def cell(release: Release, term: Any) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         snap = snapshot(release)
         label = snap.label(term.value) if snap.has(term.value) else links.curie(term.value)
-        link = links.href(term.value)
-        return {"text": label, "href": None if link == "#" else link, "title": term.value}
+        linked = links.is_local(term.value) or links.linkable(term.value)
+        return {"text": label, "href": links.href(term.value) if linked else None, "title": term.value}
     if isinstance(term, ox.Literal):
         return {
             "text": term.value,
