@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,15 @@ class Page:
         response = self.page.goto(self.base + path, wait_until="load")
         assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
         return response
+
+    def wait_until(self, expression: str, timeout: float = 30.0) -> None:
+        """Poll a JavaScript expression until it is true. Not Page.wait_for_function: that evaluates its text
+        with eval() inside the page, which the site's Content-Security-Policy (no 'unsafe-eval') refuses,
+        while evaluate() comes from the browser's debugging protocol, which the policy does not govern."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(f"Boolean({expression})"):
+            assert time.monotonic() < deadline, f"not true within {timeout:g} s: {expression}"
+            self.page.wait_for_timeout(100)
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -210,7 +220,7 @@ def test_a_linked_query_with_markup_opens_in_the_editor(page: Page) -> None:
     link)."""
     text = "# <!--<script> &\nSELECT * WHERE { ?s ?p ?o } LIMIT 1"
     page.goto("/query?" + urlencode({"query": text}))
-    page.page.wait_for_function("window.axiskgYasgui !== undefined", timeout=30_000)
+    page.wait_until("window.axiskgYasgui !== undefined")
     shown = page.page.evaluate("window.axiskgYasgui.getTab().getYasqe().getValue()")
     assert shown == text
     page.check_clean()
@@ -230,7 +240,7 @@ def test_canned_query_page_runs_with_its_form(page: Page, release: Release) -> N
     # "Open in editor" carries the query with its parameters bound; run there, it gives the same rows.
     page.page.get_by_role("link", name="Open in editor").click()
     page.page.wait_for_url(re.compile(r"/query\?query="))
-    page.page.wait_for_function("window.axiskgYasgui !== undefined")
+    page.wait_until("window.axiskgYasgui !== undefined")
     page.page.locator(".yasqe_queryButton").last.click()
     if rows:
         page.page.locator(".yasr table tbody tr").first.wait_for(state="visible", timeout=30_000)
@@ -240,9 +250,7 @@ def test_canned_query_page_runs_with_its_form(page: Page, release: Release) -> N
 
 def test_network_renders_and_opens_a_node(page: Page) -> None:
     page.goto("/network")
-    page.page.wait_for_function(
-        "window.axiskgNetwork && window.axiskgNetwork.nodes().length > 0", timeout=30_000
-    )
+    page.wait_until("window.axiskgNetwork && window.axiskgNetwork.nodes().length > 0")
     assert page.page.locator("#network canvas").first.is_visible()
     # Filter by kind: untick persons, and no person node stays visible.
     page.page.locator('#network-filters input[value="person"]').uncheck()
@@ -262,7 +270,7 @@ def test_network_renders_and_opens_a_node(page: Page) -> None:
 
 def test_timeline_renders_items(page: Page) -> None:
     page.goto("/timeline")
-    page.page.wait_for_function("window.axiskgTimeline !== undefined", timeout=30_000)
+    page.wait_until("window.axiskgTimeline !== undefined")
     items = page.page.locator("#timeline .vis-item")
     if page.page.locator("#timeline-list tbody tr").count():
         items.first.wait_for(state="visible", timeout=30_000)
@@ -274,7 +282,7 @@ def test_timeline_renders_items(page: Page) -> None:
 def test_timeline_of_one_kind_draws_that_kind_only(page: Page) -> None:
     """/timeline?kind=meeting: the widget draws what the table lists (it fetched every item before)."""
     page.goto("/timeline?kind=meeting")
-    page.page.wait_for_function("window.axiskgTimeline !== undefined", timeout=30_000)
+    page.wait_until("window.axiskgTimeline !== undefined")
     drawn = page.page.evaluate("window.axiskgTimeline.itemsData.get().map(function (i) { return i.group; })")
     rows = page.page.locator("#timeline-list tbody tr").count()
     assert rows > 0 and len(drawn) == rows and set(drawn) == {"meeting"}

@@ -53,9 +53,7 @@ def _shown(p: Page, edge_id: str) -> bool:
 def test_network_time_filter_hides_links_that_ended_before_the_period(page: Page, release: Release) -> None:
     ended, during, undated = _edge_ids(release)
     page.goto("/network")
-    page.page.wait_for_function(
-        "window.axiskgNetwork && window.axiskgNetwork.edges().length > 0", timeout=30_000
-    )
+    page.wait_until("window.axiskgNetwork && window.axiskgNetwork.edges().length > 0")
     assert _shown(page, ended) and _shown(page, during) and _shown(page, undated)
     page.page.fill('#network-filters input[name="from"]', "2024")
     page.page.fill('#network-filters input[name="to"]', "2024")

@@ -199,6 +199,9 @@ def test_pages_may_not_be_framed_or_sniffed(repo: TestClient, path: str) -> None
     assert r.headers["x-content-type-options"] == "nosniff"
     policy = r.headers["content-security-policy"]
     assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
+    assert (
+        "script-src 'self';" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
 
 
 def test_the_sparql_endpoints_own_page_may_not_be_framed(server_url: str) -> None:

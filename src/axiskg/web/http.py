@@ -406,12 +406,14 @@ class Fairness:
         return sem
 
 
-# No other site may frame a page (clickjacking), send a <base> or post its forms elsewhere; a browser may not
-# guess another type for a response. (A script-src policy made Playwright's waits in the browser tests fail
-# now and then, and the editor, YASGUI, is third-party code: left for later.)
+# A page runs only this site's scripts (all in /static; its inline <script> blocks are JSON data) and loads
+# only this site's images and styles (inline style attributes allowed); the editor may query any endpoint
+# (connect-src *); no other site may frame a page, set a <base> or receive its forms; a browser may not guess
+# another type for a response. tests/browser runs every page under it (a violation is a console error there).
 PAGE_SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src *; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
