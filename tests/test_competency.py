@@ -964,12 +964,14 @@ VERIFIED_WIKIDATA = {
     org("united-states"): "Q30",
     org("russia"): "Q159",
     org("belarus"): "Q184",
+    org("palestine"): "Q219060",
     event("gaza-war"): "Q122962941",
     place("tehran"): "Q3616",
     place("baghdad"): "Q1530",
     place("damascus"): "Q3766",
     place("jerusalem"): "Q1218",
     place("red-sea"): "Q23406",
+    place("gaza"): "Q39760",
 }
 
 
