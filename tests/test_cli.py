@@ -362,6 +362,11 @@ def test_scaffold_report_writes_a_valid_file(runner: CliRunner, outlet_project: 
         "https://w3id.org/axiskg/id/org/memri"
     )
     assert "# <https://w3id.org/axiskg/id/claim/005-example> a axo:Claim" in path.read_text()
+    prefixes = {
+        p: str(ns) for p, ns in g.namespaces()
+    }  # a chain as README writes it, ( report:... source:... )
+    for kind, prefix in (("report", "report"), ("source", "source"), ("person", "person"), ("org", "actor")):
+        assert prefixes[prefix] == f"https://w3id.org/axiskg/id/{kind}/"
     assert runner.invoke(app, ["validate", "--root", str(tiny_project)]).exit_code == 0
     again = runner.invoke(app, args)
     assert again.exit_code == 1

@@ -80,3 +80,17 @@ def test_cli_diff_missing_release(tmp_path: Path, tiny_release_out: Path) -> Non
     result = CliRunner().invoke(app, ["diff", str(tmp_path / "nope"), str(tiny_release_out)])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no release at ")
+
+
+def test_cli_diff_names_the_releases_there_for_an_id_that_is_not(tiny_release_out: Path) -> None:
+    """A placeholder id copied from the docs (release/releases/<id>) was told to run `axiskg build --out
+    release/releases/<id>`, a release inside a release folder."""
+    missing = tiny_release_out / "releases" / "20261122T010000Z-1a2b3c4d"
+    result = CliRunner().invoke(app, ["diff", str(missing), str(tiny_release_out)])
+    assert result.exit_code == 1
+    known = (tiny_release_out / "current").resolve().name
+    assert (
+        f"Error: no release 20261122T010000Z-1a2b3c4d in {missing.parent} (the newest there: "
+        in result.stderr
+    )
+    assert known in result.stderr and "axiskg build" not in result.stderr

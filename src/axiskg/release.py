@@ -27,6 +27,10 @@ def resolve_release_dir(path: str | Path) -> Path:
         return p.resolve()
     if (p / CURRENT / METADATA_FILE).is_file():
         return (p / CURRENT).resolve()
+    if p.parent.name == RELEASES:  # a release id that is not there (a placeholder copied from the docs?)
+        known = [r.name for r in list_releases(p.parent.parent)]
+        listed = ", ".join(known[-5:]) or "none"
+        raise ReleaseNotFoundError(f"no release {p.name} in {p.parent} (the newest there: {listed})")
     raise ReleaseNotFoundError(
         f"no release at {p}: run `axiskg build --out {p}` first (looked for {p / CURRENT / METADATA_FILE})"
     )

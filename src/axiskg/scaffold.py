@@ -90,6 +90,20 @@ REPORT_TEMPLATE = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix schema: <https://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix role: <https://w3id.org/axiskg/ontology/role#> .
+# entity IRIs: https://w3id.org/axiskg/id/<kind>/<slug>, one prefix per kind (as in the other report files)
+@prefix person: <https://w3id.org/axiskg/id/person/> .
+@prefix actor: <https://w3id.org/axiskg/id/org/> .
+@prefix place: <https://w3id.org/axiskg/id/place/> .
+@prefix meeting: <https://w3id.org/axiskg/id/meeting/> .
+@prefix event: <https://w3id.org/axiskg/id/event/> .
+@prefix act: <https://w3id.org/axiskg/id/act/> .
+@prefix membership: <https://w3id.org/axiskg/id/membership/> .
+@prefix when: <https://w3id.org/axiskg/id/time/> .
+@prefix report: <https://w3id.org/axiskg/id/report/> .
+@prefix source: <https://w3id.org/axiskg/id/source/> .
+@prefix claim: <https://w3id.org/axiskg/id/claim/> .
 
 # Report {slug}: {title_comment}
 # Every statement of the report is an axo:Claim (docs/data-model.md, "The claim model").
@@ -104,11 +118,13 @@ REPORT_TEMPLATE = """\
 # An example (T) claim: copy it, fill it in and remove the leading '# '.
 #
 # <{claim}> a axo:Claim ;
-#     rdf:subject <https://w3id.org/axiskg/id/meeting/SLUG> ;
+#     rdf:subject meeting:SLUG ;
 #     rdf:predicate schema:attendee ;
-#     rdf:object <https://w3id.org/axiskg/id/person/SLUG> ;
+#     rdf:object person:SLUG ;
 #     axo:statedIn <{report}> ;
-#     axo:attributionChain ( ) ;          # whom the report cites, outermost first; ( ) = its own voice
+#     axo:attributionChain ( ) ;          # whom the report cites, outermost first; ( ) = its own voice,
+#                                         # ( report:amwaj-2023-11-07 source:amwaj-informed-sources ) = the
+#                                         # report relays Amwaj Media, which relays "informed sources"
 #     axo:hedge hedge:reportedly ;        # none, reportedly, said-to, claimed, alleged, ...
 #     axo:quote "The exact words of the report."@en .
 """

@@ -7,13 +7,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import socket
+import subprocess
 from collections.abc import Iterator
 from email.utils import formatdate
 from pathlib import Path
 
 import httpx
 import pytest
-from servers import AX, start_server, stop_server
+from servers import AX, server_log, start_server, stop_server
 
 LOOKUP = f"SELECT ?label WHERE {{ <{AX}person/alice> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
 # an answer over GZIP_MINIMUM bytes (gzip applies) and one under it
@@ -237,3 +238,10 @@ def test_an_entity_tag_changes_with_the_code_that_writes_the_representation(
     monkeypatch.setattr(http, "code_digest", lambda: b"other code")
     after = http.etag("20261122T000000Z-00000001", "ld", "https://w3id.org/axiskg/id/person/x", "jsonld")
     assert after != before and after.startswith('W/"20261122T000000Z-00000001-')
+
+
+def test_the_log_says_where_the_server_listens(tiny_server: tuple[subprocess.Popen[bytes], str]) -> None:
+    """A new user had to take the README's word for the port: nothing printed the address."""
+    proc, url = tiny_server
+    log = server_log(proc, lambda text: f"on {url}/" in text)
+    assert f"query workers on {url}/" in log

@@ -181,7 +181,16 @@ class Server:
             old.pool.close()
             log.info("now serving release %s (was %s)", release.id, old.id)
         else:
-            log.info("serving release %s with %d query workers", release.id, self.settings.query_workers)
+            settings = self.settings
+            host = f"[{settings.host}]" if ":" in settings.host else settings.host
+            log.info(
+                "serving release %s with %d query workers on http://%s:%d/%s",
+                release.id,
+                settings.query_workers,
+                host,
+                settings.port,
+                f" (public address {settings.public_url})" if settings.public_url else "",
+            )
 
     def _on_restart(self) -> None:
         self.metrics.worker_restarts += 1
