@@ -71,7 +71,14 @@ def test_validate_counts_errors_and_warnings_apart(runner: CliRunner, tmp_path: 
     result = runner.invoke(app, ["validate", "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "valid: 9 files conform to the shapes (1 warning(s))"
+    assert "when the report names nobody, say so: axo:speakerNotNamed true" in result.stdout
     text = (fixtures / "speech_act_without_speaker.ttl").read_text(encoding="utf-8")
+    # a report that names nobody says so, and the advice has nothing left to say
+    (root / "data" / "speech_act_without_speaker.ttl").write_text(
+        text.replace("a axo:Question ;", "a axo:Question ;\n    axo:speakerNotNamed true ;", 1), encoding="utf-8"
+    )
+    silent = runner.invoke(app, ["validate", "--root", str(root)])
+    assert silent.stdout.splitlines()[-1] == "valid: 9 files conform to the shapes", silent.output
     (root / "data" / "speech_act_without_speaker.ttl").write_text(
         text.replace("axo:hedge hedge:reportedly ;", ""), encoding="utf-8"
     )
