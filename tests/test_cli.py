@@ -74,9 +74,8 @@ def test_validate_counts_errors_and_warnings_apart(runner: CliRunner, tmp_path: 
     assert "when the report names nobody, say so: axo:speakerNotNamed true" in result.stdout
     text = (fixtures / "speech_act_without_speaker.ttl").read_text(encoding="utf-8")
     # a report that names nobody says so, and the advice has nothing left to say
-    (root / "data" / "speech_act_without_speaker.ttl").write_text(
-        text.replace("a axo:Question ;", "a axo:Question ;\n    axo:speakerNotNamed true ;", 1), encoding="utf-8"
-    )
+    said = text.replace("a axo:Question ;", "a axo:Question ;\n    axo:speakerNotNamed true ;", 1)
+    (root / "data" / "speech_act_without_speaker.ttl").write_text(said, encoding="utf-8")
     silent = runner.invoke(app, ["validate", "--root", str(root)])
     assert silent.stdout.splitlines()[-1] == "valid: 9 files conform to the shapes", silent.output
     (root / "data" / "speech_act_without_speaker.ttl").write_text(
