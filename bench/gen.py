@@ -21,6 +21,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from axiskg import iris
+
 ROOT = Path(__file__).resolve().parent.parent
 
 HEDGES = [
@@ -51,7 +53,8 @@ PLACE_CLASSES = ["axo:City", "axo:Region", "axo:Village", "axo:Facility", "axo:B
 ACT_CLASSES = ["axo:SpeechAct", "axo:Question", "axo:Proposal", "axo:Warning", "axo:Request"]
 RESPONSE_TYPES = ["axo:Rejected", "axo:AvoidedAnswer", "axo:Accepted", "axo:Objected"]
 
-PREFIXES = """@prefix axo:        <https://w3id.org/axiskg/ontology#> .
+PREFIXES = (
+    """@prefix axo:        <https://w3id.org/axiskg/ontology#> .
 @prefix hedge:      <https://w3id.org/axiskg/ontology/hedge#> .
 @prefix role:       <https://w3id.org/axiskg/ontology/role#> .
 @prefix rdf:        <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -62,19 +65,10 @@ PREFIXES = """@prefix axo:        <https://w3id.org/axiskg/ontology#> .
 @prefix org:        <http://www.w3.org/ns/org#> .
 @prefix time:       <http://www.w3.org/2006/time#> .
 @prefix schema:     <https://schema.org/> .
-@prefix person:     <https://w3id.org/axiskg/id/person/> .
-@prefix actor:      <https://w3id.org/axiskg/id/org/> .
-@prefix place:      <https://w3id.org/axiskg/id/place/> .
-@prefix meeting:    <https://w3id.org/axiskg/id/meeting/> .
-@prefix event:      <https://w3id.org/axiskg/id/event/> .
-@prefix act:        <https://w3id.org/axiskg/id/act/> .
-@prefix membership: <https://w3id.org/axiskg/id/membership/> .
-@prefix when:       <https://w3id.org/axiskg/id/time/> .
-@prefix report:     <https://w3id.org/axiskg/id/report/> .
-@prefix source:     <https://w3id.org/axiskg/id/source/> .
-@prefix claim:      <https://w3id.org/axiskg/id/claim/> .
-
 """
+    + iris.turtle_prefixes(iris.ENTITY_PREFIXES)
+    + "\n"
+)
 
 # Triples written per block (counted, so that the total lands close to the target).
 UNIT = 0  # filled in by _report_unit's own counter

@@ -49,6 +49,29 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+# The Turtle prefixes of the entity kinds, as the report files declare them (one per kind; `actor:` is org/,
+# `when:` time/): what `axiskg scaffold report` writes and bench/gen.py generates with.
+ENTITY_PREFIXES: dict[str, str] = {
+    "person": ID + "person/",
+    "actor": ID + "org/",
+    "place": ID + "place/",
+    "meeting": ID + "meeting/",
+    "event": ID + "event/",
+    "act": ID + "act/",
+    "membership": ID + "membership/",
+    "when": ID + "time/",
+    "report": ID + "report/",
+    "source": ID + "source/",
+    "claim": ID + "claim/",
+}
+
+
+def turtle_prefixes(prefixes: dict[str, str]) -> str:
+    """`@prefix p: <iri> .` lines, the names padded to one column."""
+    width = max(len(p) for p in prefixes) + 2
+    return "".join(f"@prefix {p + ':':<{width}}<{iri}> .\n" for p, iri in prefixes.items())
+
+
 KINDS = (
     "person",
     "org",

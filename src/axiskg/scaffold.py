@@ -93,18 +93,7 @@ REPORT_TEMPLATE = """\
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix role: <https://w3id.org/axiskg/ontology/role#> .
 # entity IRIs: https://w3id.org/axiskg/id/<kind>/<slug>, one prefix per kind (as in the other report files)
-@prefix person: <https://w3id.org/axiskg/id/person/> .
-@prefix actor: <https://w3id.org/axiskg/id/org/> .
-@prefix place: <https://w3id.org/axiskg/id/place/> .
-@prefix meeting: <https://w3id.org/axiskg/id/meeting/> .
-@prefix event: <https://w3id.org/axiskg/id/event/> .
-@prefix act: <https://w3id.org/axiskg/id/act/> .
-@prefix membership: <https://w3id.org/axiskg/id/membership/> .
-@prefix when: <https://w3id.org/axiskg/id/time/> .
-@prefix report: <https://w3id.org/axiskg/id/report/> .
-@prefix source: <https://w3id.org/axiskg/id/source/> .
-@prefix claim: <https://w3id.org/axiskg/id/claim/> .
-
+{entity_prefixes}
 # Report {slug}: {title_comment}
 # Every statement of the report is an axo:Claim (docs/data-model.md, "The claim model").
 # Then: axiskg validate && axiskg build
@@ -185,6 +174,7 @@ def scaffold_report(
             source_file=f" ;\n    axo:sourceFile {_turtle_string(source_file)}" if source_file else "",
             date=date,
             claim=f"{iris.ID}claim/{slug}-example",
+            entity_prefixes=iris.turtle_prefixes(iris.ENTITY_PREFIXES),
         ),
         encoding="utf-8",
     )
