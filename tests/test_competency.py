@@ -312,6 +312,9 @@ def test_meeting_decisions(release: Release) -> None:
         (baghdad, act("002-baghdad-decision-extend-confrontation")),
         (baghdad, act("002-decision-military-assistance-to-hezbollah")),
         (deir, act("002-decision-military-assistance-to-hezbollah")),
+        # MEMRI's introduction: "It was also decided ..." (at the meetings, per the sources)
+        (baghdad, act("002-decision-extend-confrontation-summary")),
+        (deir, act("002-decision-extend-confrontation-summary")),
         (meeting("tehran-axis-gathering-2023"), act("confrontation-preparations-agreed-2023")),
     }
     join = [r for r in rows if r["decision"] == act("002-baghdad-decision-join-battle")]
@@ -476,15 +479,46 @@ def test_khamenei_statements(release: Release) -> None:
 def test_conflicting_accounts_find_hamidawi_vs_muhammadawi(release: Release) -> None:
     rows = run(release, "conflicting-accounts")
     assert {(r["claim1"], r["claim2"]) for r in rows} == {
-        (claim("000-proposal-speaker-hamidawi"), claim("001-proposal-speaker-muhammadawi"))
+        (claim("000-proposal-speaker-hamidawi"), claim("001-proposal-speaker-muhammadawi")),
+        # when the Islamic Resistance in Iraq's claimed attacks began: October 7 (002), mid-October (003)
+        (claim("002-iri-claimed-hundreds-of-attacks"), claim("003-iri-claimed-nearly-200-assaults")),
     }
-    r = rows[0]
+    r = next(r for r in rows if r["claim1"] == claim("000-proposal-speaker-hamidawi"))
     assert (r["report1"], r["object1"]) == (R000, person("ahmad-al-hamidawi"))
     assert (r["report2"], r["object2"]) == (R001, person("abdulaziz-al-muhammadawi"))
     assert r["subject"] == act("kataib-hezbollah-proposal-end-us-presence")
     assert r["predicate"] == AXO + "speaker"
     assert "disagreesWith" in r["how"] and "different objects" in r["how"]
     assert normalize(r["quote1"]) in text_of(R000) and normalize(r["quote2"]) in text_of(R001)
+
+
+def test_conflicting_accounts_of_when_the_iris_claimed_attacks_began(release: Release) -> None:
+    rows = run(release, "conflicting-accounts")
+    r = next(r for r in rows if r["claim1"] == claim("002-iri-claimed-hundreds-of-attacks"))
+    assert (r["report1"], r["report2"]) == (R002, R003)
+    assert r["how"] == "linked by axo:disagreesWith"
+    assert "since October 7, 2023" in r["quote1"] and "Since mid-October 2023" in r["quote2"]
+    assert normalize(r["quote1"]) in text_of(R002) and normalize(r["quote2"]) in text_of(R003)
+
+
+def test_meeting_transcript_of_ameris_meeting_has_the_attendees_report(release: Release) -> None:
+    rows = run(release, "meeting-transcript", meeting=meeting("ameri-faction-commanders-meeting-2023-11-20"))
+    assert [(r["act"], r["speaker"], r["hedge"]) for r in rows] == [
+        (act("003-attendee-reports-smuggling-to-houthis"), source("leaks-attendee"), HEDGE + "according-to-leaks")
+    ]
+    assert_quotes_verbatim(rows)
+
+
+def test_claims_about_fayyadh_include_the_campaign_against_him(release: Release) -> None:
+    rows = run(release, "claims-about-entity", entity=person("falih-al-fayyadh"))
+    claims = {r["claim"] for r in rows}
+    assert {
+        claim("001-pressure-campaign-replace-fayyadh"),  # Khazali, Muhammadawi and Walai
+        claim("001-hamed-opposed-fayyadh-attendance"),
+        claim("001-hamed-relayed-pressures-to-qaani"),
+        claim("001-khazali-muhammadawi-seek-to-replace-fayyadh"),
+        claim("001-khamenei-opposed-fayyadh-removal"),
+    } <= claims
 
 
 def test_reporting_chain_back_to_the_anonymous_source(release: Release) -> None:
