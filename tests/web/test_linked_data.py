@@ -100,6 +100,25 @@ def test_entity_description_is_self_contained(tiny_url: str) -> None:
     assert (rdflib.URIRef(AX + "person/bob"), rdflib.RDFS.label, rdflib.Literal("Bob", lang="en")) in g2
 
 
+def test_a_claims_own_document_holds_its_attribution_chain(tiny_url: str) -> None:
+    """A blank node means something only inside one document: the claim's page carries its chain's list cells
+    (it pointed at a list whose rdf:first/rdf:rest were on other pages only)."""
+    claim = rdflib.URIRef(AX + "claim/000-alice-member")
+    for ext, fmt in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")):
+        g = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/claim/000-alice-member." + ext).text, format=fmt)
+        chain = g.value(claim, AXO_NS.attributionChain)
+        assert list(rdflib.collection.Collection(g, chain)) == [rdflib.URIRef(AX + "source/insider")], ext
+
+
+def test_a_sources_incoming_links_have_no_stray_list_cells(tiny_url: str) -> None:
+    """A source cited in chains is linked from the claims that cite it (axo:citesSource, which the build
+    derives), not by the bare `_:x rdf:first <source>` cells of lists nothing else in the document refers to."""
+    g = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/source/insider.ttl").text, format="turtle")
+    assert (rdflib.URIRef(AX + "source/insider"), rdflib.RDF.type, AXO_NS.Source) in g
+    objects = set(g.objects())
+    assert not [s for s in g.subjects() if isinstance(s, rdflib.BNode) and s not in objects]
+
+
 def test_an_entity_json_ld_document_is_compacted_with_a_context(tiny_url: str) -> None:
     """JSON-LD as people and plain-JSON programs read it: an inline @context of the prefixes used, compact
     IRIs, @type, English strings as plain strings, the attribution chain as a @list; the same triples as

@@ -59,11 +59,13 @@ CONSTRUCT {{
   ?in ?ip <{iri}> . ?in rdfs:label ?inl .
 }} WHERE {{
   {{ <{iri}> ?p ?o . OPTIONAL {{ ?o rdfs:label ?ol }} }}
+  UNION {{ <{iri}> ?p ?chain . FILTER(isBlank(?chain)) ?chain rdf:rest* ?l .
+           ?l rdf:first ?f ; rdf:rest ?r . OPTIONAL {{ ?f rdfs:label ?fl }} }}
   UNION {{ ?c axo:claimAbout <{iri}> ; ?cp ?co . OPTIONAL {{ ?co rdfs:label ?col }} }}
   UNION {{ ?c axo:claimAbout <{iri}> ; axo:asserts ?n . ?n ?np ?no . OPTIONAL {{ ?no rdfs:label ?nol }} }}
   UNION {{ ?c axo:claimAbout <{iri}> ; axo:attributionChain ?chain . ?chain rdf:rest* ?l .
            ?l rdf:first ?f ; rdf:rest ?r . OPTIONAL {{ ?f rdfs:label ?fl }} }}
-  UNION {{ ?in ?ip <{iri}> . FILTER(?ip != axo:claimAbout) OPTIONAL {{ ?in rdfs:label ?inl }} }}
+  UNION {{ ?in ?ip <{iri}> . FILTER(?ip != axo:claimAbout && !isBlank(?in)) OPTIONAL {{ ?in rdfs:label ?inl }} }}
 }}
 """
 DESCRIBE_GRAPH = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
