@@ -341,6 +341,20 @@ def test_cors_preflight_and_simple(tiny_url: str) -> None:
         )
         assert r.headers["access-control-allow-origin"] == "*"
         assert "X-SPARQL-Truncated" in r.headers["access-control-expose-headers"]
+        assert {"Link", "Warning"} <= {h.strip() for h in r.headers["access-control-expose-headers"].split(",")}
+    # headers that clients add (basic auth set up in YASGUI, jQuery, no-cache): a 400 made browsers refuse
+    r = httpx.options(
+        tiny_url + "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization, x-requested-with, pragma",
+        },
+    )
+    assert r.status_code == 200
+    allowed = {h.strip().lower() for h in r.headers["access-control-allow-headers"].split(",")}
+    assert {"content-type", "authorization", "x-requested-with", "pragma"} <= allowed
+    assert "access-control-allow-credentials" not in r.headers
 
 
 def test_etag_and_304(tiny_url: str) -> None:
@@ -376,6 +390,25 @@ def test_head(tiny_url: str) -> None:
         r = httpx.head(tiny_url + path)
         assert r.status_code == 200, path
         assert r.content == b""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sparql?query=SELECT%20*%20WHERE%20%7B%20?s%20?p%20?o%20%7D%20%23%20head-length",  # the direct path
+        "/id/person/alice.ttl",
+        "/.well-known/void",
+    ],
+)
+def test_head_announces_the_content_length_get_sends_gzipped(tiny_url: str, path: str) -> None:
+    """RFC 9110 section 8.6: a HEAD's Content-Length is the one GET would send. The HEAD went through
+    GZipMiddleware (level 9), a GET through the direct path (6) or the answer cache (5): three lengths."""
+    h = {"Accept-Encoding": "gzip"}
+    head = httpx.head(tiny_url + path, headers=h)
+    gets = [httpx.get(tiny_url + path, headers=h) for _ in range(2)]  # computed, then from the cache
+    assert head.headers["content-encoding"] == "gzip"
+    lengths = {r.headers["content-length"] for r in (head, *gets)}
+    assert len(lengths) == 1, lengths
 
 
 def test_health_and_metrics(tiny_url: str) -> None:

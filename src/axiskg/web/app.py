@@ -38,6 +38,8 @@ from axiskg.web.http import (
     HTTPError,
     LRUCache,
     ResponseCache,
+    GZIP_LEVEL,
+    GZIP_MINIMUM,
     accepts_gzip,
     cached_answer,
     combine_repeated,
@@ -263,17 +265,12 @@ class Server:
         return self._cors_simple
 
 
-EXPOSE = "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location"
-CORS_HEADERS = (
-    "Accept",
-    "Content-Type",
-    "Cache-Control",
-    "If-None-Match",
-    "If-Match",
-    "If-Modified-Since",
-    "If-Unmodified-Since",
-    "Range",
-)
+# Link (an /id document's other formats) and Warning (a truncated answer) are not CORS-safelisted either
+EXPOSE = "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location, Link, Warning"
+# A preflight may ask for any request header (Authorization from a YASGUI set up with basic auth, jQuery's
+# X-Requested-With, Pragma...): CORSMiddleware allows the ones asked for. Credentials are never allowed, so
+# an allowed header adds nothing a cross-site page could not send from a server of its own.
+CORS_HEADERS = ("*",)
 
 
 async def health(request: Request) -> Response:
@@ -358,8 +355,6 @@ async def _client_gone_response(request: Request, exc: Exception) -> Response:
     return Response(status_code=499)
 
 
-GZIP_MINIMUM = 1000  # as GZipMiddleware(minimum_size=1000) below
-GZIP_LEVEL = 6
 _FAST_METHODS = frozenset(("GET", "POST"))
 _WORK = "axiskg.sparql_work"  # scope key: a query's work prepared by App.answer_now, for the ASGI path
 _INTERNAL_ERROR = (
@@ -586,7 +581,7 @@ def create_app(settings: ServeSettings) -> Starlette:
             max_age=86400,
         ),
         Middleware(BodyLimit, max_bytes=settings.max_body),
-        Middleware(DownloadsEncodeThemselves, minimum_size=GZIP_MINIMUM),
+        Middleware(DownloadsEncodeThemselves, minimum_size=GZIP_MINIMUM, compresslevel=GZIP_LEVEL),
     ]
     app = App(
         routes=site,

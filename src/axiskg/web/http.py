@@ -189,6 +189,10 @@ def combine_repeated(scope: Scope) -> dict[bytes, bytes]:
 # Vary: every answer depends on Accept-Encoding (gzip may apply: GZipMiddleware, App._finish, the fast-path
 # cache) and on Origin (CORSMiddleware adds its headers only for a request with an Origin, and names that
 # origin when --cors-origin lists some); a negotiated one on Accept too. The same value on every path.
+# One gzip level for every path (GZipMiddleware, the direct path, the answer cache, downloads): a HEAD, a
+# first GET and a cached GET of one resource then announce the same Content-Length (RFC 9110 section 8.6).
+GZIP_LEVEL = 6
+GZIP_MINIMUM = 1000  # as GZipMiddleware(minimum_size=1000)
 VARY = b"Accept-Encoding, Origin"
 VARY_ACCEPT = b"Accept, Accept-Encoding, Origin"
 _VARY_ORDER = {b"accept": 0, b"accept-encoding": 1, b"origin": 2}
@@ -309,8 +313,8 @@ class ResponseCache(LRUCache):
     @staticmethod
     def gzipped(hit: Cached) -> bytes | None:
         """The gzip of a cached answer worth compressing (made and kept on first use), else None."""
-        if hit.gz is None and len(hit.body) >= 1000:
-            hit.gz = gzip.compress(hit.body, 5)
+        if hit.gz is None and len(hit.body) >= GZIP_MINIMUM:
+            hit.gz = gzip.compress(hit.body, GZIP_LEVEL)
         return hit.gz
 
 

@@ -28,6 +28,7 @@ from axiskg import iris
 from axiskg.iris import PREFIXES
 from axiskg.web import pages
 from axiskg.web.http import (
+    GZIP_LEVEL,
     PRECONDITION_FAILED,
     HTTPError,
     accepts_gzip,
@@ -414,7 +415,6 @@ async def downloads(request: Request) -> Response:
     )
 
 
-GZIP_LEVEL = 6
 GZIP_CHUNK = 256 * 1024
 
 
