@@ -504,7 +504,11 @@ def test_conflicting_accounts_of_when_the_iris_claimed_attacks_began(release: Re
 def test_meeting_transcript_of_ameris_meeting_has_the_attendees_report(release: Release) -> None:
     rows = run(release, "meeting-transcript", meeting=meeting("ameri-faction-commanders-meeting-2023-11-20"))
     assert [(r["act"], r["speaker"], r["hedge"]) for r in rows] == [
-        (act("003-attendee-reports-smuggling-to-houthis"), source("leaks-attendee"), HEDGE + "according-to-leaks")
+        (
+            act("003-attendee-reports-smuggling-to-houthis"),
+            source("leaks-attendee"),
+            HEDGE + "according-to-leaks",
+        )
     ]
     assert_quotes_verbatim(rows)
 

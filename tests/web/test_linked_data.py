@@ -105,14 +105,15 @@ def test_a_claims_own_document_holds_its_attribution_chain(tiny_url: str) -> Non
     (it pointed at a list whose rdf:first/rdf:rest were on other pages only)."""
     claim = rdflib.URIRef(AX + "claim/000-alice-member")
     for ext, fmt in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")):
-        g = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/claim/000-alice-member." + ext).text, format=fmt)
+        text = httpx.get(tiny_url + "/id/claim/000-alice-member." + ext).text
+        g = rdflib.Graph().parse(data=text, format=fmt)
         chain = g.value(claim, AXO_NS.attributionChain)
         assert list(rdflib.collection.Collection(g, chain)) == [rdflib.URIRef(AX + "source/insider")], ext
 
 
 def test_a_sources_incoming_links_have_no_stray_list_cells(tiny_url: str) -> None:
     """A source cited in chains is linked from the claims that cite it (axo:citesSource, which the build
-    derives), not by the bare `_:x rdf:first <source>` cells of lists nothing else in the document refers to."""
+    derives), not by the bare `_:x rdf:first <source>` cells of lists nothing else in the document names."""
     g = rdflib.Graph().parse(data=httpx.get(tiny_url + "/id/source/insider.ttl").text, format="turtle")
     assert (rdflib.URIRef(AX + "source/insider"), rdflib.RDF.type, AXO_NS.Source) in g
     objects = set(g.objects())
@@ -341,7 +342,8 @@ def test_cors_preflight_and_simple(tiny_url: str) -> None:
         )
         assert r.headers["access-control-allow-origin"] == "*"
         assert "X-SPARQL-Truncated" in r.headers["access-control-expose-headers"]
-        assert {"Link", "Warning"} <= {h.strip() for h in r.headers["access-control-expose-headers"].split(",")}
+        exposed = {h.strip() for h in r.headers["access-control-expose-headers"].split(",")}
+        assert {"Link", "Warning"} <= exposed
     # headers that clients add (basic auth set up in YASGUI, jQuery, no-cache): a 400 made browsers refuse
     r = httpx.options(
         tiny_url + "/sparql",
@@ -370,6 +372,30 @@ def test_etag_and_304(tiny_url: str) -> None:
         assert r2.status_code == 304 and r2.content == b""
         r3 = httpx.get(tiny_url + path, params=params, headers={"If-None-Match": 'W/"other"'})
         assert r3.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "accepts"),
+    [
+        ("/id/person/alice", ("application/n-triples", "text/plain")),
+        ("/id/person/alice", ("application/ld+json", "application/json")),
+        ("/sparql?query=ASK%7B%7D%23etag", ("application/sparql-results+xml", "application/xml", "text/xml")),
+        ("/sparql?query=ASK%7B%7D%23etag", ("application/sparql-results+json", "application/json")),
+        ("/.well-known/void", ("application/n-triples", "text/plain")),
+    ],
+)
+def test_representations_of_one_format_under_two_media_types_have_two_etags(
+    tiny_url: str, path: str, accepts: tuple[str, ...]
+) -> None:
+    """RFC 9110 8.8.3: an entity tag tells representations apart, and a cache refreshing a stored variant by
+    its ETag (RFC 9111 4.3.4) would hand out the other Content-Type; each tag revalidates only itself."""
+    answers = [httpx.get(tiny_url + path, headers={"Accept": a}) for a in accepts]
+    assert len({r.headers["content-type"] for r in answers}) == len(accepts)
+    assert len({r.headers["etag"] for r in answers}) == len(accepts)
+    for a, r in zip(accepts, answers, strict=True):
+        for other in answers:
+            status = httpx.get(tiny_url + path, headers={"Accept": a, "If-None-Match": other.headers["etag"]})
+            assert status.status_code == (304 if other is r else 200), (a, other.headers["content-type"])
 
 
 def test_gzip(tiny_url: str) -> None:

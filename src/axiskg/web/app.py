@@ -28,6 +28,8 @@ from axiskg.release import CURRENT, Release, open_release
 from axiskg.serve import ServeSettings, public_origin
 from axiskg.web import bounded, linked_data, pages, reuseport, sparql
 from axiskg.web.http import (
+    GZIP_LEVEL,
+    GZIP_MINIMUM,
     AccessLog,
     BodyLimit,
     CompleteVary,
@@ -38,8 +40,6 @@ from axiskg.web.http import (
     HTTPError,
     LRUCache,
     ResponseCache,
-    GZIP_LEVEL,
-    GZIP_MINIMUM,
     accepts_gzip,
     cached_answer,
     combine_repeated,
@@ -266,7 +266,9 @@ class Server:
 
 
 # Link (an /id document's other formats) and Warning (a truncated answer) are not CORS-safelisted either
-EXPOSE = "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location, Link, Warning"
+EXPOSE = (
+    "ETag, X-SPARQL-Rows, X-SPARQL-Max-Rows, X-SPARQL-Truncated, Retry-After, Content-Location, Link, Warning"
+)
 # A preflight may ask for any request header (Authorization from a YASGUI set up with basic auth, jQuery's
 # X-Requested-With, Pragma...): CORSMiddleware allows the ones asked for. Credentials are never allowed, so
 # an allowed header adds nothing a cross-site page could not send from a server of its own.

@@ -66,7 +66,8 @@ CONSTRUCT {{
   UNION {{ ?c axo:claimAbout <{iri}> ; axo:asserts ?n . ?n ?np ?no . OPTIONAL {{ ?no rdfs:label ?nol }} }}
   UNION {{ ?c axo:claimAbout <{iri}> ; axo:attributionChain ?chain . ?chain rdf:rest* ?l .
            ?l rdf:first ?f ; rdf:rest ?r . OPTIONAL {{ ?f rdfs:label ?fl }} }}
-  UNION {{ ?in ?ip <{iri}> . FILTER(?ip != axo:claimAbout && !isBlank(?in)) OPTIONAL {{ ?in rdfs:label ?inl }} }}
+  UNION {{ ?in ?ip <{iri}> . FILTER(?ip != axo:claimAbout && !isBlank(?in))
+           OPTIONAL {{ ?in rdfs:label ?inl }} }}
 }}
 """
 DESCRIBE_GRAPH = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
@@ -188,7 +189,7 @@ async def _describe(
     else:
         path = path.removesuffix("." + forced.name)
     headers["Link"] = _alternates(path, offer)
-    tag = etag(state.id, "ld", iri, offer.name)
+    tag = etag(state.id, "ld", iri, offer.media_type)  # one tag per Content-Type (RFC 9110 8.8.3)
     headers["ETag"] = tag
     conditions = header_map(request.scope["headers"])
     status = not_modified(conditions, request.method, tag)
@@ -592,7 +593,7 @@ async def dataset(request: Request) -> Response:
 def _void(request: Request, offer: Offer, headers: dict[str, str]) -> Response:
     server = request.app.state.server
     state = server.require()
-    tag = etag(state.id, "void", offer.name, str(request.base_url))
+    tag = etag(state.id, "void", offer.media_type, str(request.base_url))
     headers = {**headers, "ETag": tag, "Cache-Control": server.settings.cache_control}
     status = precondition(header_map(request.scope["headers"]), request.method, tag)
     if status is not None:

@@ -326,7 +326,7 @@ def _prepare(
         settings.max_rows,
     )
     if cacheable:
-        tag = etag(state.id, *key)
+        tag = etag(state.id, *key, offer.media_type)  # one tag per Content-Type (RFC 9110 8.8.3)
         out = [
             (b"etag", tag.encode()),
             server.cache_control_header,
@@ -571,7 +571,7 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
         return HTMLResponse(_SPARQL_HTML.format(endpoint=endpoint), headers=headers)
     settings = server.settings
     base = str(request.base_url)
-    tag = etag(state.id, "sd", offer.name, base, settings.max_rows, server.limits.allow_service)
+    tag = etag(state.id, "sd", offer.media_type, base, settings.max_rows, server.limits.allow_service)
     headers = {"ETag": tag, "Cache-Control": settings.cache_control, "Vary": "Accept"}
     status = precondition(header_map(request.scope["headers"]), request.method, tag)
     if status == 304:
