@@ -21,6 +21,7 @@ DESCRIPTION = (
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DEFAULT_BASE_URL = iris.BASE
 DATASET = iris.BASE + "dataset"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"  # dcat:mediaType's range is dct:MediaType
 EXAMPLE_KINDS = ("person", "org", "meeting", "claim", "report")
 
 _P = iris.PREFIXES
@@ -42,7 +43,7 @@ def _int(n: int) -> ox.Literal:
 
 @dataclass(frozen=True)
 class Statistics:
-    triples: int  # distinct triples of the union of the content graphs
+    triples: int  # distinct triples of the union of the content graphs (graph/void aside)
     graphs: dict[str, int]
     classes: dict[str, int]  # class -> distinct instances
     properties: dict[str, int]  # property -> distinct triples
@@ -153,7 +154,9 @@ def describe(
     add(ds, _n("dcat", "landingPage"), ox.NamedNode(base_url))
     add(ds, _n("void", "uriSpace"), ox.Literal(iris.ID))
     add(ds, _n("void", "vocabulary"), ox.NamedNode(iris.ONTOLOGY))
-    add(ds, _n("void", "triples"), _int(stats.triples))
+    total = ox.Literal("total", datatype=ox.NamedNode(XSD + "integer"))  # placeholders, filled in below
+    own = ox.Literal("own", datatype=ox.NamedNode(XSD + "integer"))
+    add(ds, _n("void", "triples"), total)
     add(ds, _n("void", "entities"), _int(stats.entities))
     add(ds, _n("void", "classes"), _int(len(stats.classes)))
     add(ds, _n("void", "properties"), _int(len(stats.properties)))
@@ -189,7 +192,7 @@ def describe(
         add(
             dist,
             _n("dcat", "mediaType"),
-            ox.NamedNode("https://www.iana.org/assignments/media-types/" + fmt.media_type),
+            ox.NamedNode(IANA_MEDIA_TYPES + fmt.media_type),
         )
 
     for cls, n in sorted(stats.classes.items()):
@@ -202,11 +205,19 @@ def describe(
         add(ds, _n("void", "propertyPartition"), part)
         add(part, _n("void", "property"), ox.NamedNode(prop))
         add(part, _n("void", "triples"), _int(n))
-    for graph, n in sorted(stats.graphs.items()):
+    counts = [(graph, _int(n)) for graph, n in sorted(stats.graphs.items())]
+    for graph, count in [*counts, (iris.GRAPH_VOID, own)]:
         sub = ox.NamedNode(f"{DATASET}#graph-{graph.rsplit('/', 1)[-1]}")
         add(ds, _n("void", "subset"), sub)
         add(sub, RDF_TYPE, _n("void", "Dataset"))
         add(sub, RDF_TYPE, _n("sd", "NamedGraph"))
         add(sub, _n("sd", "name"), ox.NamedNode(graph))
-        add(sub, _n("void", "triples"), _int(n))
-    return quads
+        add(sub, _n("void", "triples"), count)
+    # The dataset (what the endpoint and the dumps hold) includes this description: void:triples counts it,
+    # and graph/void is a subset like the others. A count's value does not change how many triples there are.
+    quads = list(dict.fromkeys(quads))
+    values = {total: _int(stats.triples + len(quads)), own: _int(len(quads))}
+    return [
+        ox.Quad(q.subject, q.predicate, values.get(q.object, q.object), q.graph_name)  # type: ignore[arg-type]
+        for q in quads
+    ]

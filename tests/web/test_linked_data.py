@@ -306,6 +306,43 @@ def test_void_and_dcat(tiny_url: str) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
 
 
+def test_the_served_void_describes_each_download_once(tiny_release_out: Path) -> None:
+    """A built release served: each file of /downloads is one dcat:Distribution (the build's named ones for
+    the dumps) with this server's URL, its size, its SHA-256 and a media type IRI (DCAT 3: dct:MediaType);
+    it listed each dump twice, once with a literal media type. void:triples is what the endpoint holds."""
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    proc, url = start_server(tiny_release_out)
+    try:
+        void_ttl = httpx.get(url + "/.well-known/void", headers={"Accept": "text/turtle"}).text
+        g = rdflib.Graph().parse(data=void_ttl, format="turtle")
+        listing = httpx.get(url + "/downloads", headers={"Accept": "application/json"}).json()
+        count = httpx.get(
+            url + "/sparql",
+            params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        ).json()["results"]["bindings"][0]["n"]["value"]
+    finally:
+        stop_server(proc)
+    ds = rdflib.URIRef(BASE + "dataset")
+    dists = set(g.objects(ds, dcat.distribution))
+    files = {url + "/downloads/" + f["name"]: f for f in listing["files"]}
+    assert {str(g.value(d, dcat.downloadURL)) for d in dists} == set(files)
+    assert len(dists) == len(files)
+    assert all(isinstance(d, rdflib.URIRef) for d in dists)
+    for d in dists:
+        f = files[str(g.value(d, dcat.downloadURL))]
+        assert int(g.value(d, dcat.byteSize)) == f["bytes"]  # type: ignore[arg-type]
+        assert str(g.value(g.value(d, spdx.checksum), spdx.checksumValue)) == f["sha256"]
+        assert [str(m) for m in g.objects(d, dcat.mediaType)] == [
+            "https://www.iana.org/assignments/media-types/" + f["media_type"]
+        ]
+    assert (ds, dcat.distribution, rdflib.URIRef(BASE + "dataset#dump-axiskg-nq")) in g
+    assert {str(u) for u in g.objects(ds, void.dataDump)} <= set(files)
+    assert int(g.value(ds, void.triples)) == int(count)  # type: ignore[arg-type]
+
+
 def test_downloads_with_checksums(tiny_url: str) -> None:
     listing = httpx.get(tiny_url + "/downloads", headers={"Accept": "application/json"}).json()
     files = {f["name"]: f for f in listing["files"]}

@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from axiskg import iris
 from axiskg.iris import PREFIXES
+from axiskg.void import IANA_MEDIA_TYPES
 from axiskg.web import pages
 from axiskg.web.http import (
     GZIP_LEVEL,
@@ -498,8 +499,15 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
     triples: list[ox.Triple] = []
     void_file = state.release.path / "void.ttl"
     datasets: list[Any] = []
+    # the build's distributions by file name: this server gives them its own URLs, size and checksum
+    described: dict[str, Any] = {}
     if void_file.is_file():
         for q in ox.parse(path=str(void_file), format=ox.RdfFormat.TURTLE):
+            if q.predicate == n(dcat + "downloadURL") and "/downloads/" in q.object.value:
+                described[q.object.value.partition("/downloads/")[2]] = q.subject
+                continue
+            if q.predicate == n(void + "dataDump"):
+                continue
             triples.append(ox.Triple(q.subject, q.predicate, q.object))
             if q.predicate == rdf_type and q.object == n(void + "Dataset"):
                 datasets.append(q.subject)
@@ -541,14 +549,18 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
     ]
     for i, f in enumerate(download_files(state)):
         url = n(base_url + "downloads/" + f["name"])
-        dist, cs = ox.BlankNode(f"dist{i}"), ox.BlankNode(f"sum{i}")
+        dist, cs = described.get(f["name"]), ox.BlankNode(f"sum{i}")
+        if dist is None:  # a file the build's description does not list (validation report, SHA256SUMS...)
+            dist = n(f"{ds.value}#file-{re.sub(r'[^A-Za-z0-9]+', '-', f['name']).strip('-')}")
+            triples += [
+                ox.Triple(ds, n(dcat + "distribution"), dist),
+                ox.Triple(dist, rdf_type, n(dcat + "Distribution")),
+                ox.Triple(dist, n(dct + "title"), lit(f["name"])),
+                ox.Triple(dist, n(dcat + "mediaType"), n(IANA_MEDIA_TYPES + f["media_type"])),
+            ]
         triples += [
-            ox.Triple(ds, n(dcat + "distribution"), dist),
-            ox.Triple(dist, rdf_type, n(dcat + "Distribution")),
             ox.Triple(dist, n(dcat + "downloadURL"), url),
-            ox.Triple(dist, n(dcat + "mediaType"), lit(f["media_type"])),
             ox.Triple(dist, n(dcat + "byteSize"), lit(str(f["bytes"]), datatype=n(xsd + "integer"))),
-            ox.Triple(dist, n(dct + "title"), lit(f["name"])),
             ox.Triple(dist, n(spdx + "checksum"), cs),
             ox.Triple(cs, rdf_type, n(spdx + "Checksum")),
             ox.Triple(cs, n(spdx + "algorithm"), n(spdx + "checksumAlgorithm_sha256")),
