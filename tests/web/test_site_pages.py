@@ -79,6 +79,25 @@ def test_network_json_keeps_bounds_and_gives_each_date(release: Release) -> None
             assert {"label", "when", "not_before", "not_after", "inferred"} <= d.keys()
 
 
+def test_network_credits_a_disputed_speaker_only_to_the_report_that_names_him(
+    repo: TestClient, release: Release
+) -> None:
+    """000 names Al-Hamidawi as the one who told Khamenei, 001 Muhammadawi: each link of the proposal is
+    that report's alone, marked disputed (both links were credited to both reports, with no mark)."""
+    ax = "https://w3id.org/axiskg/id/"
+    khamenei, session = ax + "person/ali-khamenei", ax + "meeting/khamenei-iraqi-session-2023"
+    r000, r001 = ax + "report/memri-2023-11-10", ax + "report/amwaj-2023-11-07"
+    edges = {(e["source"], e["target"], e["label"]): e for e in network(release)["edges"]}
+    for who, report in (("ahmad-al-hamidawi", r000), ("abdulaziz-al-muhammadawi", r001)):
+        for target, label in ((khamenei, "spoke to"), (session, "spoke at")):
+            e = edges[(ax + "person/" + who, target, label)]
+            assert e["reports"] == [report], (who, label)
+            assert e["disputed"] is True
+    assert not any(e["disputed"] for k, e in edges.items() if k[0] == ax + "person/qais-al-khazali")
+    rows = [r for r in _rows(repo.get("/network").text) if r.startswith("Ahmad Al-Hamidawi spoke to")]
+    assert rows and "disputed" in rows[0] and "Amwaj" not in rows[0]
+
+
 def test_network_says_undated_links_are_shown(repo: TestClient) -> None:
     page = repo.get("/network").text
     assert 'name="undated"' in page and "without a date" in _text(page)

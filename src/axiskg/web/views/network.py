@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from axiskg.release import Release
 from axiskg.web.views import links
-from axiskg.web.views.claims import Claim, claim_index, predicate_label, type_label
+from axiskg.web.views.claims import Claim, claim_index, disputed, predicate_label, type_label, values
 from axiskg.web.views.dates import DateInfo, date_of
 from axiskg.web.views.snapshot import AXO, ORG, SCHEMA, Snapshot, per_release, snapshot
 
@@ -24,6 +24,7 @@ class Edge:
     label: str
     reports: set[str] = field(default_factory=set)
     claims: set[str] = field(default_factory=set)
+    disputed: bool = False  # the reports name different speakers (or deciders): each link is one report's
     dates: dict[tuple[str | None, str | None, str | None], DateInfo] = field(default_factory=dict)
 
 
@@ -46,13 +47,22 @@ def _date_json(d: DateInfo) -> dict[str, Any]:
     }
 
 
-def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[tuple[str, str, str, DateInfo | None]]:
-    out: list[tuple[str, str, str, DateInfo | None]] = []
+EdgeOf = tuple[str, str, str, DateInfo | None, bool]  # source, target, label, date, disputed
+
+
+def _named(snap: Snapshot, n: str, p: str, report: str | None) -> list[str]:
+    """The IRIs of `n p` as `report` tells them (claims.values): where the reports dispute the speaker of an
+    act, each report's claim is the link of the speaker that report names, never of the other's."""
+    return [o.value for o in values(snap, n, p, report) if isinstance(o, ox.NamedNode)]
+
+
+def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[EdgeOf]:
+    out: list[EdgeOf] = []
     if c.is_triple and isinstance(c.object, ox.NamedNode):
         s, o = c.subject or "", c.object.value
         if is_node(s) and is_node(o):
             d = date_of(snap, s) if links.kind_of(s) == "meeting" else date_of(snap, o)
-            out.append((s, o, predicate_label(snap, c.predicate or ""), d))
+            out.append((s, o, predicate_label(snap, c.predicate or ""), d, False))
         return out
     n = c.asserts
     if not n:
@@ -64,13 +74,15 @@ def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[tuple[str, str,
         for m in snap.iris(n, ORG + "member"):
             for org in snap.iris(n, ORG + "organization"):
                 if is_node(m) and is_node(org):
-                    out.append((m, org, roles, d))
+                    out.append((m, org, roles, d, False))
         return out
     d = date_of(snap, n)
-    for sp in snap.iris(n, AXO + "speaker") + snap.iris(n, AXO + "decidedBy"):
+    who = (AXO + "speaker", AXO + "decidedBy")
+    contested = any(disputed(snap, n, p) for p in who)
+    for sp in _named(snap, n, who[0], c.report) + _named(snap, n, who[1], c.report):
         for ad in snap.iris(n, AXO + "addressee"):
             if is_node(sp) and is_node(ad):
-                out.append((sp, ad, "spoke to", d))
+                out.append((sp, ad, "spoke to", d, contested))
         for ev in snap.iris(n, AXO + "atEvent"):
             if is_node(sp) and is_node(ev):
                 out.append(
@@ -79,6 +91,7 @@ def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[tuple[str, str,
                         ev,
                         "spoke at" if snap.iris(n, AXO + "speaker") else "decided at",
                         date_of(snap, ev) or d,
+                        contested,
                     )
                 )
     if is_node(n) and links.kind_of(n) == "meeting":
@@ -86,9 +99,9 @@ def _claim_edges(snap: Snapshot, c: Claim, is_node: Any) -> list[tuple[str, str,
             for x in snap.iris(n, p):
                 if is_node(x):
                     out.append(
-                        (x, n, predicate_label(snap, p), d)
+                        (x, n, predicate_label(snap, p), d, False)
                         if p != SCHEMA + "superEvent"
-                        else (n, x, "session of", d)
+                        else (n, x, "session of", d, False)
                     )
     return out
 
@@ -112,10 +125,11 @@ def build_network(release: Release) -> dict[str, Any]:
             }
     edges: dict[tuple[str, str, str], Edge] = {}
     for c in index.claims.values():
-        for s, o, label, d in _claim_edges(snap, c, nodes.__contains__):
+        for s, o, label, d, contested in _claim_edges(snap, c, nodes.__contains__):
             if s == o:
                 continue
             e = edges.setdefault((s, o, label), Edge(s, o, label))
+            e.disputed = e.disputed or contested
             if c.report:
                 e.reports.add(c.report)
             e.claims.add(c.iri)
@@ -133,6 +147,7 @@ def build_network(release: Release) -> dict[str, Any]:
                 "label": e.label,
                 "reports": sorted(e.reports),
                 "claims": len(e.claims),
+                "disputed": e.disputed,
                 # The link's whole span, for readers of /network.json (the page draws each date of `dates`).
                 "start": min((d.not_before for d in e.dates.values() if d.not_before), default=None),
                 "end": max((d.not_after for d in e.dates.values() if d.not_after), default=None),

@@ -29,7 +29,7 @@
     data.edges.forEach(function (e) {
       var spans = (e.dates || []).map(function (d) { return { start: year(d.not_before), end: year(d.not_after) }; });
       elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label,
-        reports: e.reports, spans: spans } });
+        reports: e.reports, spans: spans }, classes: e.disputed ? "disputed" : "" });
     });
     var cy = cytoscape({
       container: el,
@@ -41,6 +41,8 @@
           "width": 18, "height": 18, "color": "#1b1f24", "text-valign": "bottom", "text-margin-y": 3 } },
         { selector: "edge", style: { "width": 1.2, "line-color": "#9aa5b1", "curve-style": "bezier",
           "target-arrow-shape": "triangle", "target-arrow-color": "#9aa5b1", "arrow-scale": 0.7 } },
+        { selector: "edge.disputed", style: { "line-style": "dashed", "line-color": "#b3261e",
+          "target-arrow-color": "#b3261e" } },
         { selector: "node:selected", style: { "border-width": 3, "border-color": "#ffbf47" } },
         { selector: ".hidden", style: { "display": "none" } }
       ],
