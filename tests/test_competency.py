@@ -710,6 +710,35 @@ def test_events_in_september_2024(release: Release) -> None:
     assert meeting("khamenei-iraqi-session-2023") not in got
 
 
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+def test_no_label_dates_a_thing_more_precisely_than_its_date(release: Release) -> None:
+    """A label's "(2024)" or "(October 2023)" holds only when the thing's date lies within that year or
+    month: "Deir Al-Zour meeting (2024)" was dated "recently", 7 October 2023 to 24 September 2024; an
+    undated thing says where its time comes from ("reported September 2024") instead."""
+    answer = query(
+        release,
+        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX time: <http://www.w3.org/2006/time#>
+        PREFIX axo: <https://w3id.org/axiskg/ontology#>
+        SELECT ?s ?l ?nb ?na WHERE { ?s skos:prefLabel ?l . FILTER NOT EXISTS { ?s a axo:Claim }
+          OPTIONAL { ?s time:hasTime ?t OPTIONAL { ?t axo:notBefore ?nb } OPTIONAL { ?t axo:notAfter ?na } } }""",
+    )
+    columns, table = answer.table()
+    rows = [{c: (t.value if t is not None else None) for c, t in zip(columns, row, strict=True)} for row in table]
+    checked = 0
+    for r in rows:
+        m = re.search(r"\(((?:%s) )?((?:19|20)\d\d)\)$" % "|".join(MONTHS), str(r["l"]))
+        if not m:
+            continue
+        month = f"-{MONTHS.index(m.group(1).strip()) + 1:02d}" if m.group(1) else ""
+        period = m.group(2) + month
+        assert r["nb"] is not None and r["na"] is not None, f"{r['l']}: the label dates an undated thing"
+        assert str(r["nb"]).startswith(period) and str(r["na"]).startswith(period), (r["l"], r["nb"], r["na"])
+        checked += 1
+    assert checked >= 5
+
+
 def test_date_precision(release: Release) -> None:
     rows = run(release, "date-precision")
     by_time = {r["time"]: r for r in rows}
