@@ -710,7 +710,10 @@ def test_events_in_september_2024(release: Release) -> None:
     assert meeting("khamenei-iraqi-session-2023") not in got
 
 
-MONTHS = "January February March April May June July August September October November December".split()
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 
 
 def test_no_label_dates_a_thing_more_precisely_than_its_date(release: Release) -> None:
@@ -722,13 +725,14 @@ def test_no_label_dates_a_thing_more_precisely_than_its_date(release: Release) -
         """PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX time: <http://www.w3.org/2006/time#>
         PREFIX axo: <https://w3id.org/axiskg/ontology#>
         SELECT ?s ?l ?nb ?na WHERE { ?s skos:prefLabel ?l . FILTER NOT EXISTS { ?s a axo:Claim }
-          OPTIONAL { ?s time:hasTime ?t OPTIONAL { ?t axo:notBefore ?nb } OPTIONAL { ?t axo:notAfter ?na } } }""",
+          OPTIONAL { ?s time:hasTime ?t
+                     OPTIONAL { ?t axo:notBefore ?nb } OPTIONAL { ?t axo:notAfter ?na } } }""",
     )
     columns, table = answer.table()
-    rows = [{c: (t.value if t is not None else None) for c, t in zip(columns, row, strict=True)} for row in table]
+    rows = [{c: (t.value if t else None) for c, t in zip(columns, row, strict=True)} for row in table]
     checked = 0
     for r in rows:
-        m = re.search(r"\(((?:%s) )?((?:19|20)\d\d)\)$" % "|".join(MONTHS), str(r["l"]))
+        m = re.search(r"\(((?:" + "|".join(MONTHS) + r") )?((?:19|20)\d\d)\)$", str(r["l"]))
         if not m:
             continue
         month = f"-{MONTHS.index(m.group(1).strip()) + 1:02d}" if m.group(1) else ""
