@@ -289,6 +289,22 @@ def test_timeline_of_one_kind_draws_that_kind_only(page: Page) -> None:
     page.check_clean()
 
 
+def test_timeline_draws_an_uncertain_date_dashed_and_a_known_day_solid(page: Page) -> None:
+    """A range that only bounds an uncertain date (the Deir Al-Zour meeting: "recently", October 2023 to
+    September 2024) must not look like a known span: vis-timeline's solid border overrode the dashed one."""
+    page.goto("/timeline")
+    page.wait_until("window.axiskgTimeline !== undefined")
+    page.page.locator("#timeline .vis-item.uncertain").first.wait_for(state="attached", timeout=30_000)
+    style = "function (el) { var s = getComputedStyle(el); return [s.borderTopStyle, s.backgroundColor]; }"
+    uncertain = page.page.locator("#timeline .vis-item.uncertain")
+    certain = page.page.locator("#timeline .vis-item:not(.uncertain)")
+    assert uncertain.count() and certain.count()
+    for i in range(uncertain.count()):
+        assert uncertain.nth(i).evaluate(style)[0] == "dashed"
+    assert all(certain.nth(i).evaluate(style)[0] != "dashed" for i in range(certain.count()))
+    page.check_clean()
+
+
 def test_ontology_term_anchor(page: Page) -> None:
     page.goto("/ontology#Claim")
     assert page.page.locator("article#Claim").count() == 1
