@@ -141,3 +141,48 @@ def test_long_search_text_is_cut(client: TestClient, release: Release) -> None:
     assert 'href="/id/org/kataib-hezbollah"' in page
     assert "nowhere" not in page and len(page) < 50_000  # what was searched is echoed, not the whole text
     assert "cut" not in client.get("/search.json", params={"q": "hizbullah brigades"}).json()
+
+
+AX = "https://w3id.org/axiskg/id/"
+
+
+@pytest.mark.parametrize(
+    ("q", "iri"),
+    [
+        ("Kata'ib Hizballah", KH),
+        ("Kataeb Hezbollah", KH),
+        ("Hizballah", AX + "org/hezbollah"),
+        ("Suleimani", AX + "person/qasem-soleimani"),
+        ("Esmail Ghaani", AX + "person/esmail-qaani"),
+        ("Mohandes", AX + "person/abu-mahdi-al-muhandis"),
+    ],
+)
+def test_a_transliteration_the_reports_do_not_print_finds_the_name(
+    client: TestClient, release: Release, q: str, iri: str
+) -> None:
+    """Researchers type the spelling they know (Hizballah, Suleimani, Ghaani): each found nothing. Words are
+    compared by their consonants, ranked below every printed spelling and marked as a similar spelling."""
+    _require(release, iri)
+    results = client.get("/search.json", params={"q": q}).json()["results"]
+    first = next(r for r in results if r["iri"] == iri)
+    assert first["similar"] is True and first["matched"] in first["names"]
+    assert results.index(first) < 3
+    page = client.get("/search", params={"q": q}).text
+    hit = re.search(rf'href="{re.escape(links.href(iri))}".*?</li>', page, re.S)
+    assert hit is not None and "similar to" in hit.group(0)
+
+
+def test_printed_spellings_rank_before_similar_ones(release: Release) -> None:
+    """"Hezbollah" is printed: its exact matches come first, not marked similar; "Ali" (one consonant)
+    finds nothing by similarity (every name with an l would)."""
+    hits = search_index(release).search("Hezbollah")
+    assert hits[0].entry.iri == AX + "org/hezbollah" and not hits[0].similar
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert not any(h.similar for h in search_index(release).search("Ali"))
+
+
+def test_the_result_count_and_the_json_link_are_two_sentences(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "Khazali"}).text
+    text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "”. As JSON" in text

@@ -1,7 +1,9 @@
 """Search by any name variant: case-, accent-, apostrophe- and hyphen-insensitive, with kind filters.
 
 The index (every skos:prefLabel, skos:altLabel, rdfs:label and dcterms:title, normalised) is built once per
-release. `/search` renders HTML; `/search.json?q=&kind=` answers scripts.
+release. `/search` renders HTML; `/search.json?q=&kind=` answers scripts. Below the spellings the reports
+print, a name is also found by a transliteration the reports do not use (Hizballah, Suleimani, Ghaani,
+Kataeb): words compared by their consonants (`skeleton`), ranked last and marked as a similar spelling.
 """
 
 from __future__ import annotations
@@ -48,6 +50,20 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_VOWELS = re.compile(r"[aeiouyw]+")
+_DOUBLE = re.compile(r"(.)\1+")
+# Arabic letters written differently for one sound (the hamza seats were decomposed by normalize)
+_ARABIC = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None})
+
+
+def skeleton(word: str) -> str:
+    """A normalised word's consonants, as Arabic and Persian names are transliterated differently mostly in
+    their vowels: `hizballah`, `hezbollah`, `hizbullah` -> `hzblh`; `ghaani`, `qaani` -> `qn`; `kataeb`,
+    `kataib` -> `ktb`. gh (Persian for qaf) is q; doubled letters count once."""
+    word = word.translate(_ARABIC).replace("gh", "q").replace("ph", "f")
+    return _DOUBLE.sub(r"\1", _VOWELS.sub("", word)) if not word[:1].isdigit() else word
+
+
 @dataclass(frozen=True)
 class Entry:
     iri: str
@@ -56,6 +72,7 @@ class Entry:
     type_label: str
     names: tuple[str, ...]  # original spellings
     keys: tuple[str, ...]  # normalised spellings, one per name (keys[i] is names[i] normalised)
+    skeletons: tuple[tuple[str, ...], ...] = ()  # the words of each key as `skeleton`s
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,11 @@ class Hit:
     entry: Entry
     score: int
     matched: str
+
+    @property
+    def similar(self) -> bool:
+        """Found by a similar spelling only (`skeleton`), not by one the reports print."""
+        return self.score == SIMILAR
 
     def as_json(self) -> dict[str, Any]:
         e = self.entry
@@ -73,6 +95,7 @@ class Hit:
             "type": e.type_label,
             "url": links.href(e.iri),
             "matched": self.matched,
+            "similar": self.similar,
             "names": list(e.names),
         }
 
@@ -98,7 +121,10 @@ class SearchIndex:
                 continue
             # one key per spelling, duplicates kept: search() reports the spelling whose key matched
             keys = tuple(normalize(n) for n in spellings)
-            entries.append(Entry(s, snap.label(s), kind, type_label(snap, s), tuple(spellings), keys))
+            skeletons = tuple(tuple(skeleton(w) for w in k.split()) for k in keys)
+            entries.append(
+                Entry(s, snap.label(s), kind, type_label(snap, s), tuple(spellings), keys, skeletons)
+            )
         entries.sort(key=lambda e: e.label.casefold())
         return cls(entries)
 
@@ -109,14 +135,15 @@ class SearchIndex:
             # No name: every entry of the kind (a browsable list), nothing without a kind.
             return [Hit(e, 1, e.label) for e in self.entries if kind and e.kind == kind][:limit]
         tokens = list(dict.fromkeys(q.split()))  # a word repeated is matched once
+        shapes = [skeleton(t) for t in tokens]
         hits = []
         for e in self.entries:
             if kind and e.kind != kind:
                 continue
             best = 0
             matched = ""
-            for name, k in zip(e.names, e.keys, strict=True):
-                score = _score(q, tokens, k)
+            for name, k, sk in zip(e.names, e.keys, e.skeletons, strict=True):
+                score = _score(q, tokens, k) or _similar(shapes, sk)
                 if score > best:
                     best, matched = score, name
             if best:
@@ -143,6 +170,21 @@ def _score(q: str, tokens: list[str], key: str) -> int:
     if q.replace(" ", "") in key.replace(" ", ""):
         return 40
     return 0
+
+
+SIMILAR = 20  # the score of a match by `skeleton` only, below every match of a printed spelling
+
+
+def _similar(shapes: list[str], words: tuple[str, ...]) -> int:
+    """SIMILAR when every word of the query has the consonants of a word of the name (or begins them, for a
+    query word of three consonants or more: `suleim` finds Soleimani), a shorter one must equal one (`ghaani`
+    is `qn`, `abu` is `b`); a query of one consonant (`ali`) finds nothing this way."""
+    if not words or not any(len(s) >= 2 for s in shapes):
+        return 0
+    for s in shapes:
+        if not any(w == s or (len(s) >= 3 and w.startswith(s)) for w in words):
+            return 0
+    return SIMILAR
 
 
 def search_index(release: Release) -> SearchIndex:
