@@ -43,6 +43,9 @@ def test_canned_federated_query_page_obeys_the_service_policy(server_url: str) -
     assert "SERVICE &lt;https://query.wikidata.org" in r.text and "--allow-service" in r.text
     assert "Open in editor" in r.text
     assert "<tbody>" not in r.text
+    # and it does not send the reader to this site's editor, which this server refuses the same way
+    assert "editor sends it to this server, which refuses it too" in r.text
+    assert "wikidata-links query" in r.text  # where the local rows alone are
 
 
 # ---------------------------------------------------------------- the same rows as `axiskg query --name`

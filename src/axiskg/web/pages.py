@@ -352,8 +352,8 @@ async def named_query(request: Request) -> Response:
         if exc.reason == "service":  # the page is fine; this server does not federate with that endpoint
             notice = (
                 f"{exc.message}. This server does not run it here: its operator may allow the endpoint "
-                "with `axiskg serve --allow-service URL`; meanwhile, open the query in the editor or run "
-                "it on an endpoint that federates."
+                "with `axiskg serve --allow-service URL`; meanwhile, run it on an endpoint that federates "
+                "(this site's editor sends it to this server, which refuses it too)."
             )
         else:
             error, status = exc.message, exc.status
