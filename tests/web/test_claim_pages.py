@@ -219,6 +219,20 @@ def test_meeting_summary_shows_the_hedge_of_a_hedged_value(
     assert href(ID + "report/memri-2024-02-14") in row
 
 
+def test_a_meeting_page_does_not_title_the_claims_about_itself_meetings(repo_client: TestClient) -> None:
+    page = repo_client.get("/id/meeting/khamenei-iraqi-session-2023").text
+    assert ">The meeting: when, where, who attended <" in page
+    assert not re.search(r'<h2 id="meetings-h">Meetings ', page)
+    person = repo_client.get("/id/person/qais-al-khazali").text
+    assert re.search(r'<h2 id="meetings-h">Meetings ', person)  # an actor's meetings keep the title
+
+
+def test_an_acts_order_is_not_shown_as_a_bare_position(repo_client: TestClient) -> None:
+    page = repo_client.get("/id/act/khamenei-key-priorities-and-challenges").text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "place in the order of what was said" in text and not re.search(r"\bposition \d", text)
+
+
 def test_meeting_summary_value_stated_as_fact_stays_plain(repo_client: TestClient) -> None:
     row = _summary_row(
         repo_client.get(href(ID + "meeting/iranian-officials-iraq-meetings-2023-10")).text, "Host"

@@ -149,6 +149,12 @@ def wikidata(snap: Snapshot, iri: str) -> list[str]:
     ]
 
 
+# Facts whose property name alone reads wrong on a page ("position 15" on a statement)
+_FACT_LABELS = {
+    iris.PREFIXES["schema"] + "position": "place in the order of what was said (in the report's account)"
+}
+
+
 def facts(snap: Snapshot, iri: str, hide: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """Triples written directly on the entity (not via claims, not labels): place hierarchy, publisher..."""
     rows: list[dict[str, Any]] = []
@@ -159,7 +165,7 @@ def facts(snap: Snapshot, iri: str, hide: frozenset[str] = frozenset()) -> list[
         if objs:
             rows.append(
                 {
-                    "predicate": predicate_label(snap, p),
+                    "predicate": _FACT_LABELS.get(p) or predicate_label(snap, p),
                     "predicate_iri": p,
                     "objects": [term_seg(snap, o) for o in objs],
                 }
@@ -212,11 +218,16 @@ def find_conflicts(index: ClaimIndex, pool: list[Claim]) -> Conflicts:
 
 
 def claims_context(
-    snap: Snapshot, index: ClaimIndex, claims: list[Claim], conflicts: Conflicts | None = None
+    snap: Snapshot,
+    index: ClaimIndex,
+    claims: list[Claim],
+    conflicts: Conflicts | None = None,
+    titles: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The page's claims in groups, and the conflicting accounts: `conflicts` when the page has found them
     over a wider pool (on a meeting page, with the claims about the acts and events held at it), else those
-    among `claims`."""
+    among `claims`. `titles`: a page's own headings for some groups (a meeting's page does not call the
+    claims about itself "Meetings")."""
     if conflicts is None:
         conflicts = find_conflicts(index, claims)
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -227,7 +238,8 @@ def claims_context(
         items = grouped.get(title)
         if items:
             items.sort(key=lambda v: (v["sort"], v["iri"]))
-            groups.append({"title": title, "id": title.lower().replace(" ", "-"), "claims": items})
+            heading = (titles or {}).get(title, title)
+            groups.append({"title": heading, "id": title.lower().replace(" ", "-"), "claims": items})
     return {
         "groups": groups,
         "conflicts": [[claim_view(snap, c, True) for c in g] for g in conflicts.groups],

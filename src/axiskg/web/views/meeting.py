@@ -32,6 +32,9 @@ ROLE_PREDICATES: tuple[tuple[str, str], ...] = (
     (AXO + "invitee", "Invited"),
 )
 
+# The claims about the meeting itself (held, when, where, who attended): not "Meetings" on its own page
+MEETING_CLAIMS_TITLE = "The meeting: when, where, who attended"
+
 
 def _per_source(snap: Snapshot, claims: list[Claim]) -> list[dict[str, Any]]:
     """One row per person with every report that names them (and how)."""
@@ -202,7 +205,7 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
 
     return {
         # The claims of the page, with the conflicts about the meeting and about what was said at it.
-        **claims_context(snap, index, about, conflicts),
+        **claims_context(snap, index, about, conflicts, {"Meetings": MEETING_CLAIMS_TITLE}),
         "meeting": {
             "date": date_of(snap, m),
             "places": _summary_values(snap, index, m, SCHEMA + "location"),
