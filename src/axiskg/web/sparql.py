@@ -663,6 +663,9 @@ def service_description_triples(request: Request, server: Any, state: Any) -> li
 
 _SPARQL_HTML = """<!doctype html><html lang="en"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>axiskg SPARQL endpoint</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/css/site.css">
+<header><nav aria-label="Site"><a href="/">axiskg</a> · <a href="/query">Query editor</a> ·
+<a href="/queries">Named queries</a> · <a href="/search">Search</a></nav></header>
 <main><h1>axiskg SPARQL endpoint</h1>
 <p>SPARQL 1.1 Protocol endpoint: <code>{endpoint}</code>. The default graph is the union of all named graphs.
 Ask for <code>text/turtle</code> to get the service description. <a href="/query">The query editor</a>.</p>
