@@ -237,6 +237,9 @@ def test_validation_report_is_published(tiny_release_out: Path) -> None:
     assert report.value(node, SH.conforms) == Literal(True)
     html = (rdir / "validation.html").read_text()
     assert "<h1>SHACL validation report</h1>" in html and "conforms" in html
+    # read on a phone (it was 942 px wide at 375) and a way back to the downloads it is served among
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert '<a href="../downloads">' in html
 
 
 def test_progress_reports_every_step(tiny_project: Path, tmp_path: Path) -> None:
