@@ -5,6 +5,7 @@ leaves the server (no CDN at run time)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -223,6 +224,40 @@ def test_a_linked_query_with_markup_opens_in_the_editor(page: Page) -> None:
     page.wait_until("window.axiskgYasgui !== undefined")
     shown = page.page.evaluate("window.axiskgYasgui.getTab().getYasqe().getValue()")
     assert shown == text
+    page.check_clean()
+
+
+def test_the_address_follows_the_edited_query_and_a_reload_keeps_it(page: Page) -> None:
+    """A hand-written query was lost on reload, and no address led to it."""
+    page.goto("/query")
+    page.wait_until("window.axiskgYasgui !== undefined")
+    text = "SELECT ?s WHERE { ?s a axo:Meeting } LIMIT 3"
+    page.page.evaluate(f"window.axiskgYasgui.getTab().getYasqe().setValue({json.dumps(text)})")
+    page.wait_until(f"new URL(location.href).searchParams.get('query') === {json.dumps(text)}")
+    page.page.reload(wait_until="load")
+    page.wait_until("window.axiskgYasgui !== undefined")
+    assert page.page.evaluate("window.axiskgYasgui.getTab().getYasqe().getValue()") == text
+    page.check_clean()
+
+
+def test_a_link_with_the_query_after_the_hash_opens_it(page: Page) -> None:
+    """YASGUI's share links put the query after "#": the editor opened its default query instead."""
+    text = "SELECT ?m WHERE { ?m a axo:Meeting } LIMIT 2"
+    page.goto("/query#" + urlencode({"query": text}))
+    page.wait_until("window.axiskgYasgui !== undefined")
+    assert page.page.evaluate("window.axiskgYasgui.getTab().getYasqe().getValue()") == text
+    page.wait_until(f"new URL(location.href).searchParams.get('query') === {json.dumps(text)}")
+    page.check_clean()
+
+
+def test_a_query_with_an_undeclared_usual_prefix_runs_in_the_editor(page: Page) -> None:
+    """The editor marks axo: without a PREFIX line as undefined; the endpoint predeclares it: it runs."""
+    page.goto("/query?" + urlencode({"query": "SELECT ?m WHERE { ?m a axo:Meeting } LIMIT 2"}))
+    page.wait_until("window.axiskgYasgui !== undefined")
+    page.page.locator(".yasqe_queryButton").last.click()
+    rows = page.page.locator(".yasr table tbody tr")
+    rows.first.wait_for(state="visible", timeout=30_000)
+    assert rows.count() == 2
     page.check_clean()
 
 

@@ -298,10 +298,11 @@ def missing_vendor_files() -> list[str]:
 
 async def query_editor(request: Request) -> Response:
     queries = _load_queries(request)
-    initial = request.query_params.get("query") or (
+    default = (
         iris.sparql_prefixes()
         + "\nSELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n} LIMIT 25\n"
     )
+    initial = request.query_params.get("query") or default
     return render(
         request,
         "query.html",
@@ -312,6 +313,7 @@ async def query_editor(request: Request) -> Response:
                 {
                     "endpoint": "/sparql",
                     "initial": initial,
+                    "default": default,
                     "fromLink": "query" in request.query_params,
                     "prefixes": iris.PREFIXES,
                     "examples": [_query_json(q) for q in queries],

@@ -84,11 +84,36 @@
     yasr: { prefixes: cfg.prefixes }
   });
   window.axiskgYasgui = yasgui;
+  // A link with the query after "#" (YASGUI's own share links: #query=...) opens that query too.
+  var shared = new URLSearchParams(window.location.hash.slice(1)).get("query");
   var tab = yasgui.getTab();
   if (tab) {
     tab.setEndpoint && tab.setEndpoint(endpoint);
-    tab.setQuery(cfg.initial);
+    tab.setQuery(shared || cfg.initial);
   }
+
+  // The address bar follows the query being edited (?query=): a reload keeps it, and the address is a link
+  // to it. The default query leaves the address bare; a query too long for an address leaves it as it was.
+  var MAX_URL = 60000, timer = null;
+  function syncUrl() {
+    var t = yasgui.getTab();
+    var q = t && t.getQuery ? t.getQuery() : null;
+    if (typeof q !== "string") return;
+    var url = new URL(window.location.href);
+    url.hash = "";
+    if (q === cfg["default"]) url.searchParams["delete"]("query"); else url.searchParams.set("query", q);
+    if (url.href.length <= MAX_URL && url.href !== window.location.href) {
+      window.history.replaceState(null, "", url.href);
+    }
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(syncUrl, 250); }
+  function watch(t) {
+    var y = t && t.getYasqe ? t.getYasqe() : null;
+    if (y && !y.axiskgWatched) { y.axiskgWatched = true; y.on("change", later); }
+  }
+  watch(tab);
+  yasgui.on("tabSelect", function () { setTimeout(function () { watch(yasgui.getTab()); syncUrl(); }, 0); });
+  if (shared) syncUrl();
 
   function openExample(name) {
     var q = cfg.examples.filter(function (e) { return e.name === name; })[0];
