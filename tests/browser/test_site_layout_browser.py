@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from tests.browser.test_pages_browser import Page, browser  # noqa: F401 (the fixture)
@@ -73,6 +74,27 @@ def test_network_time_filter_hides_links_that_ended_before_the_period(page: Page
     assert visible == drawn
     assert f"({drawn} of " in page.page.locator("#links-count").inner_text()
     page.shot("network-2024")
+    # the filters are in the address: a reload (or a shared link) shows the same filtered view
+    assert page.page.evaluate("location.search") == "?from=2024&to=2024&undated=0"
+    page.page.reload(wait_until="load")
+    page.wait_until("window.axiskgNetwork && window.axiskgNetwork.edges().length > 0")
+    assert page.page.input_value('#network-filters input[name="from"]') == "2024"
+    assert not page.page.locator('#network-filters input[name="undated"]').is_checked()
+    assert not _shown(page, ended) and not _shown(page, undated) and _shown(page, during)
+    page.check_clean()
+
+
+def test_a_network_link_with_filters_opens_filtered(page: Page, release: Release) -> None:
+    data = network(release)
+    report = data["reports"][0]["id"]
+    page.goto("/network?" + urlencode({"kind": "person", "report": report}))
+    page.wait_until("window.axiskgNetwork && window.axiskgNetwork.edges().length > 0")
+    assert page.page.locator("#nf-report").input_value() == report
+    assert not page.page.locator('#network-filters input[value="meeting"]').is_checked()
+    kinds = page.page.evaluate(
+        "window.axiskgNetwork.nodes(':visible').map(function (n) { return n.data('kind'); })"
+    )
+    assert kinds and set(kinds) == {"person"}
     page.check_clean()
 
 

@@ -173,7 +173,7 @@ def test_a_transliteration_the_reports_do_not_print_finds_the_name(
 
 
 def test_printed_spellings_rank_before_similar_ones(release: Release) -> None:
-    """"Hezbollah" is printed: its exact matches come first, not marked similar; "Ali" (one consonant)
+    """The printed "Hezbollah": its exact matches come first, not marked similar; "Ali" (one consonant)
     finds nothing by similarity (every name with an l would)."""
     hits = search_index(release).search("Hezbollah")
     assert hits[0].entry.iri == AX + "org/hezbollah" and not hits[0].similar

@@ -92,8 +92,35 @@
       var count = document.getElementById("links-count");
       if (count) count.textContent = links === rows.length ? "(" + rows.length + ")" : "(" + links + " of " + rows.length + " shown)";
     }
-    form.addEventListener("change", apply);
-    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+    // The filters live in the address (?kind=person&report=...&from=2023&to=2024&undated=0): a filtered view
+    // can be bookmarked, shared and reloaded. Only what differs from the defaults is written.
+    function fromAddress() {
+      var params = new URLSearchParams(window.location.search);
+      var kinds = params.getAll("kind");
+      if (kinds.length) {
+        Array.prototype.forEach.call(form.querySelectorAll("input[name=kind]"), function (i) { i.checked = kinds.indexOf(i.value) >= 0; });
+      }
+      var report = params.get("report");
+      if (report && Array.prototype.some.call(form.elements.report.options, function (o) { return o.value === report; })) {
+        form.elements.report.value = report;
+      }
+      ["from", "to"].forEach(function (name) { if (/^\d{4}$/.test(params.get(name) || "")) form.elements[name].value = params.get(name); });
+      if (params.get("undated") === "0") form.elements.undated.checked = false;
+    }
+    function toAddress() {
+      var params = new URLSearchParams();
+      var boxes = form.querySelectorAll("input[name=kind]");
+      var checked = Array.prototype.filter.call(boxes, function (i) { return i.checked; });
+      if (checked.length !== boxes.length) checked.forEach(function (i) { params.append("kind", i.value); });
+      if (form.elements.report.value) params.set("report", form.elements.report.value);
+      ["from", "to"].forEach(function (name) { if (form.elements[name].value) params.set(name, form.elements[name].value); });
+      if (!form.elements.undated.checked) params.set("undated", "0");
+      var query = params.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    }
+    form.addEventListener("change", function () { apply(); toAddress(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); toAddress(); });
+    fromAddress();
     apply();
   }
 })();
