@@ -98,6 +98,25 @@ def test_network_credits_a_disputed_speaker_only_to_the_report_that_names_him(
     assert rows and "disputed" in rows[0] and "Amwaj" not in rows[0]
 
 
+def test_network_links_show_each_reports_hedge(repo: TestClient, release: Release) -> None:
+    """A hedged link read like a fact ("attendee; Amwaj; MEMRI"): each report now carries its hedges."""
+    data = network(release)
+    rows = _rows(repo.get("/network").text)
+    hedged = 0
+    for edge, row in zip(data["edges"], rows, strict=True):
+        for report, labels in edge["hedges"].items():
+            assert report in edge["reports"] and labels
+            assert f"({', '.join(labels)})" in row, row
+            hedged += 1
+    assert hedged > 10
+    ax = "https://w3id.org/axiskg/id/"
+    hamidawi = ax + "person/ahmad-al-hamidawi"
+    session = ax + "meeting/khamenei-iraqi-session-2023"
+    edges = {(e["source"], e["target"], e["label"]): e for e in data["edges"]}
+    e = edges[(session, hamidawi, "attendee")]
+    assert e["hedges"], e  # "implied" (001), "reportedly" (000)
+
+
 def test_network_says_undated_links_are_shown(repo: TestClient) -> None:
     page = repo.get("/network").text
     assert 'name="undated"' in page and "without a date" in _text(page)

@@ -8,12 +8,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from axiskg import iris
 from axiskg.release import Release
 from axiskg.web.views import links
 from axiskg.web.views.claims import Claim, claim_index, disputed, predicate_label, type_label, values
 from axiskg.web.views.dates import DateInfo, date_of
 from axiskg.web.views.snapshot import AXO, ORG, SCHEMA, Snapshot, per_release, snapshot
 
+HEDGE_NONE = iris.HEDGE + "none"
 NODE_KINDS: dict[str, str] = {"person": "Persons", "org": "Organizations", "meeting": "Meetings"}
 
 
@@ -25,6 +27,7 @@ class Edge:
     reports: set[str] = field(default_factory=set)
     claims: set[str] = field(default_factory=set)
     disputed: bool = False  # the reports name different speakers (or deciders): each link is one report's
+    hedges: dict[str, set[str]] = field(default_factory=dict)  # report -> the hedges of its claims (labels)
     dates: dict[tuple[str | None, str | None, str | None], DateInfo] = field(default_factory=dict)
 
 
@@ -132,6 +135,8 @@ def build_network(release: Release) -> dict[str, Any]:
             e.disputed = e.disputed or contested
             if c.report:
                 e.reports.add(c.report)
+                if c.hedge and c.hedge != HEDGE_NONE:
+                    e.hedges.setdefault(c.report, set()).add(snap.label(c.hedge))
             e.claims.add(c.iri)
             start, end = _year_bounds(d)
             if d is not None and (start or end):
@@ -148,6 +153,8 @@ def build_network(release: Release) -> dict[str, Any]:
                 "reports": sorted(e.reports),
                 "claims": len(e.claims),
                 "disputed": e.disputed,
+                # a report's claims of this link that are hedged ("reportedly", "implied"...), by report
+                "hedges": {r: sorted(h) for r, h in sorted(e.hedges.items())},
                 # The link's whole span, for readers of /network.json (the page draws each date of `dates`).
                 "start": min((d.not_before for d in e.dates.values() if d.not_before), default=None),
                 "end": max((d.not_after for d in e.dates.values() if d.not_after), default=None),
