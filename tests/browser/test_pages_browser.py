@@ -258,6 +258,10 @@ def test_a_query_with_an_undeclared_usual_prefix_runs_in_the_editor(page: Page) 
     rows = page.page.locator(".yasr table tbody tr")
     rows.first.wait_for(state="visible", timeout=30_000)
     assert rows.count() == 2
+    # a result IRI of ours opens this server's page (it linked to w3id.org, off a local install)
+    links = page.page.locator(".yasr table tbody a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    meetings = [h for h in links if "meeting/" in h]
+    assert meetings and all(h.startswith("/id/meeting/") for h in meetings), links
     page.check_clean()
 
 

@@ -314,6 +314,7 @@ async def query_editor(request: Request) -> Response:
                     "endpoint": "/sparql",
                     "initial": initial,
                     "default": default,
+                    "base": iris.BASE,  # result links to our IRIs open this server's pages
                     "fromLink": "query" in request.query_params,
                     "prefixes": iris.PREFIXES,
                     "examples": [_query_json(q) for q in queries],

@@ -84,6 +84,18 @@
     yasr: { prefixes: cfg.prefixes }
   });
   window.axiskgYasgui = yasgui;
+
+  // Results link an IRI to itself; ours (under the persistent base) open here, where this server serves
+  // them at the same path: /id/..., /ontology..., /graph/... (on a local install w3id.org leads elsewhere).
+  function localLinks(node) {
+    if (!node.querySelectorAll) return;
+    Array.prototype.forEach.call(node.querySelectorAll('a[href^="' + cfg.base + '"]'), function (a) {
+      a.setAttribute("href", "/" + a.getAttribute("href").slice(cfg.base.length));
+    });
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) { Array.prototype.forEach.call(c.addedNodes, localLinks); });
+  }).observe(root, { childList: true, subtree: true });
   // A link with the query after "#" (YASGUI's own share links: #query=...) opens that query too.
   var shared = new URLSearchParams(window.location.hash.slice(1)).get("query");
   var tab = yasgui.getTab();
