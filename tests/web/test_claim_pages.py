@@ -227,6 +227,12 @@ def test_a_meeting_page_does_not_title_the_claims_about_itself_meetings(repo_cli
     assert re.search(r'<h2 id="meetings-h">Meetings ', person)  # an actor's meetings keep the title
 
 
+def test_a_report_page_says_its_source_text_is_not_published_here(repo_client: TestClient) -> None:
+    page = repo_client.get("/id/report/amwaj-2023-11-07").text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert re.search(r"Source text \S+\.txt \(the curators' copy of the report, not published here", text)
+
+
 def test_an_acts_order_is_not_shown_as_a_bare_position(repo_client: TestClient) -> None:
     page = repo_client.get("/id/act/khamenei-key-priorities-and-challenges").text
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())

@@ -233,6 +233,8 @@ def test_home_count_cards_link_to_lists_of_that_many(repo_client: TestClient) ->
     for link, number, _what in cards:
         listed = repo_client.get(link).text
         assert listed.count('<li class="hit">') == int(number), link
+    # the claims count leads to the claims per report (it was the one count without a link)
+    assert re.search(r'<a href="/queries/claims-per-report"><strong>\d+</strong> claims</a>', counts.group(1))
 
 
 def test_the_number_of_reports_comes_from_the_data(client: TestClient) -> None:
