@@ -98,7 +98,9 @@ def test_a_network_link_with_filters_opens_filtered(page: Page, release: Release
     page.check_clean()
 
 
-@pytest.mark.parametrize("path", ["/network", "/ontology", "/graph/derived", "/downloads", "/nonexistent"])
+@pytest.mark.parametrize(
+    "path", ["/network", "/ontology", "/graph/derived", "/downloads", "/disagreements", "/nonexistent"]
+)
 def test_pages_fit_a_375px_phone(phone: Page, path: str) -> None:
     response = phone.page.goto(phone.base + path, wait_until="load")
     assert response is not None and response.status in (200, 404)

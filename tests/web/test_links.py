@@ -19,7 +19,17 @@ from servers import start_server, stop_server
 
 from axiskg.web.views import links
 
-START = ("/", "/queries", "/downloads", "/ontology", "/search?q=khazali", "/network", "/timeline", "/query")
+START = (
+    "/",
+    "/queries",
+    "/downloads",
+    "/ontology",
+    "/search?q=khazali",
+    "/network",
+    "/timeline",
+    "/disagreements",
+    "/query",
+)
 _ATTR = re.compile(r'(?:href|src)="([^"]+)"')
 _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 

@@ -349,6 +349,7 @@ def test_every_page_type_answers_on_the_repository(repo_client: TestClient, rele
         "/network.json",
         "/timeline",
         "/timeline.json",
+        "/disagreements",
         "/ontology",
     ):
         r = repo_client.get(path)
@@ -394,6 +395,7 @@ def test_static_vendor_files_are_bundled() -> None:
         "/queries",
         "/network",
         "/timeline",
+        "/disagreements",
         "/ontology",
         "/id/person/qais-al-khazali",
         "/id/meeting/iraqi-session",

@@ -14,6 +14,8 @@ from starlette.testclient import TestClient
 from test_pages import _client
 
 from axiskg.release import Release
+from axiskg.web.views.claims import claim_index
+from axiskg.web.views.disagreements import disagreements
 from axiskg.web.views.network import network
 from axiskg.web.views.snapshot import snapshot
 
@@ -252,3 +254,55 @@ def test_the_sparql_endpoints_own_page_may_not_be_framed(server_url: str) -> Non
     # a page of the site: its navigation and style, and no favicon request (a 404 in the console)
     assert '<a href="/">axiskg</a>' in r.text and 'href="/static/css/site.css"' in r.text
     assert '<link rel="icon" href="data:,">' in r.text
+
+
+# ---------------------------------------------------------------- where the reports disagree
+
+
+def test_disagreements_page_shows_both_accounts_of_each_conflict(repo: TestClient, release: Release) -> None:
+    """Researchers asked for one place that lists where the reports part ways (the conflicts were only in a
+    named query and on the pages of the things concerned)."""
+    data = disagreements(release)
+    index = claim_index(release)
+    conflicting = {frozenset(a["iri"] for a in g["accounts"]) for g in data["conflicts"]}
+    ax = "https://w3id.org/axiskg/id/claim/"
+    assert (
+        frozenset({ax + "000-proposal-speaker-hamidawi", ax + "001-proposal-speaker-muhammadawi"})
+        in conflicting
+    )
+    assert frozenset(
+        {ax + "002-iri-claimed-hundreds-of-attacks", ax + "003-iri-claimed-nearly-200-assaults"}
+    ) in (conflicting)
+    page = repo.get("/disagreements", headers=HTML)
+    assert page.status_code == 200
+    assert '<a href="/disagreements" aria-current="page">Disagreements</a>' in page.text
+    for g in data["conflicts"]:
+        for a in g["accounts"]:
+            assert f'href="{a["href"]}"' in page.text
+            assert index.claims[a["iri"]].report
+    text = _text(page.text)
+    assert f"Conflicting accounts ({len(data['conflicts'])})" in text
+    # MEMRI's account of the speaker is passed on from Amwaj: the page says so
+    assert "the accounts came apart in the passing on" in text
+
+
+def test_disagreements_page_lists_statements_hedged_differently(repo: TestClient, release: Release) -> None:
+    data = disagreements(release)
+    assert data["hedges"]
+    for g in data["hedges"]:
+        accounts = g["accounts"]
+        assert len({a["report"] for a in accounts}) >= 2 and len({a["hedge"] for a in accounts}) >= 2
+    # Amwaj: the chamber "is said to" oppose Israel; MEMRI's summary of Amwaj states it without a hedge
+    ax = "https://w3id.org/axiskg/id/claim/"
+    group = next(
+        g
+        for g in data["hedges"]
+        if ax + "001-joint-operations-chamber-opposes-israel" in [a["iri"] for a in g["accounts"]]
+    )
+    by_report = {a["report"].rsplit("/", 1)[-1]: a for a in group["accounts"]}
+    assert by_report["amwaj-2023-11-07"]["hedge_label"] == "said to"
+    assert by_report["memri-2023-11-10"]["hedge_label"] == "no hedge"
+    assert by_report["memri-2023-11-10"]["passes_on"] and not by_report["amwaj-2023-11-07"]["passes_on"]
+    text = _text(repo.get("/disagreements", headers=HTML).text)
+    assert f"The same statement, hedged differently ({len(data['hedges'])})" in text
+    assert "the hedge changed in the passing on" in text

@@ -27,6 +27,7 @@ from axiskg.web.http import PAGE_SECURITY_HEADERS, HTTPError
 from axiskg.web.limits import QueryRefusedError
 from axiskg.web.views import links
 from axiskg.web.views.claims import claim_index
+from axiskg.web.views.disagreements import disagreements
 from axiskg.web.views.entity import entity_context
 from axiskg.web.views.meeting import meeting_context
 from axiskg.web.views.named_queries import queries_dir, run_guarded
@@ -409,6 +410,11 @@ async def timeline_json(request: Request) -> Response:
     return JSONResponse(timeline(_release(request), request.query_params.get("kind")))
 
 
+async def disagreements_page(request: Request) -> Response:
+    data = disagreements(_release(request))
+    return render(request, "disagreements.html", {"title": "Where the reports disagree", "data": data})
+
+
 async def ontology_page(request: Request) -> Response:
     return render(request, "ontology.html", {"title": "Ontology", **ontology(_release(request))})
 
@@ -424,6 +430,7 @@ ROUTES: list[BaseRoute] = [
     Route("/network.json", network_json, name="network_json"),
     Route("/timeline", timeline_page, name="timeline"),
     Route("/timeline.json", timeline_json, name="timeline_json"),
+    Route("/disagreements", disagreements_page, name="disagreements"),
     Route("/ontology", ontology_page, name="ontology"),
     Mount("/static", app=StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static"),
 ]

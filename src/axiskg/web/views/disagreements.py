@@ -1,0 +1,65 @@
+"""Where the reports disagree: the conflicting accounts (the rules of claims.conflict_groups, over every
+claim), and the statements two reports make with different hedges ("reportedly" in one, "claimed" in the
+other). A report that cites another (MEMRI's summary of the Amwaj article) is marked: its agreement is one
+account passed on, not a second witness."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from axiskg.release import Release
+from axiskg.web.views import links
+from axiskg.web.views.claims import Claim, ClaimIndex, claim_index, claim_view, conflict_groups
+from axiskg.web.views.snapshot import Snapshot, per_release, snapshot
+
+
+def _key(c: Claim) -> tuple[str | None, ...] | None:
+    """What a claim states, whatever report states it: its asserted node, or its triple."""
+    if c.asserts:
+        return ("asserts", c.asserts)
+    if c.is_triple:
+        return ("triple", c.subject, c.predicate, c.object_key)
+    return None
+
+
+def _cites(c: Claim, report: str | None) -> bool:
+    return report is not None and any(getattr(x, "value", None) == report for x in c.chain)
+
+
+def _group(snap: Snapshot, claims: list[Claim], conflicting: bool) -> dict[str, Any]:
+    claims = sorted(claims, key=lambda c: (c.report or "", c.iri))
+    reports = {c.report for c in claims}
+    views = []
+    for c in claims:
+        view = claim_view(snap, c, conflicting)
+        # the other reports of the group this claim's chain cites: it passes their account on
+        view["passes_on"] = [
+            {"label": snap.label(r), "href": links.href(r)}
+            for r in sorted(x for x in reports if x and x != c.report and _cites(c, x))
+        ]
+        views.append(view)
+    return {"accounts": views, "reports": len(reports)}
+
+
+def build_disagreements(release: Release) -> dict[str, Any]:
+    snap = snapshot(release)
+    index: ClaimIndex = claim_index(release)
+    claims = list(index.claims.values())
+    conflicts = [_group(snap, g, True) for g in conflict_groups(index, claims)]
+    by_statement: dict[tuple[str | None, ...], list[Claim]] = defaultdict(list)
+    for c in claims:
+        key = _key(c)
+        if key is not None and c.report:
+            by_statement[key].append(c)
+    hedges = [
+        _group(snap, cs, False)
+        for cs in by_statement.values()
+        if len({c.report for c in cs}) >= 2 and len({c.hedge for c in cs}) >= 2
+    ]
+    hedges.sort(key=lambda g: (g["accounts"][0]["sort"], g["accounts"][0]["iri"]))
+    return {"conflicts": conflicts, "hedges": hedges}
+
+
+def disagreements(release: Release) -> dict[str, Any]:
+    return per_release("disagreements", release, lambda: build_disagreements(release))
