@@ -72,7 +72,7 @@ class Entry:
     type_label: str
     names: tuple[str, ...]  # original spellings
     keys: tuple[str, ...]  # normalised spellings, one per name (keys[i] is names[i] normalised)
-    skeletons: tuple[tuple[str, ...], ...] = ()  # the words of each key as `skeleton`s
+    skeletons: tuple[tuple[str, ...], ...]  # the words of each key as `skeleton`s
 
 
 @dataclass(frozen=True)
