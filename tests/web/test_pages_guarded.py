@@ -127,3 +127,17 @@ def test_canned_query_page_and_editor_answer_what_the_cli_answers(
     assert config is not None
     examples = {e["name"]: e["query"] for e in json.loads(config.group(1))["examples"]}
     assert examples[name] == editor_text
+
+
+def test_a_named_query_pages_rows_can_be_downloaded(server_url: str) -> None:
+    """Researchers asked for the rows as files: CSV, TSV and JSON links run the same bound query."""
+    page = httpx.get(server_url + "/queries/claims-per-report", timeout=30).text
+    links = dict(re.findall(r'<a href="(/sparql\?[^"]+)" download="claims-per-report\.(\w+)">', page))
+    links = {fmt: html.unescape(url) for url, fmt in links.items()}
+    assert set(links) == {"csv", "tsv", "json"}
+    shown = int(re.search(r"(\d+) rows?", page).group(1))  # type: ignore[union-attr]
+    csv = httpx.get(server_url + links["csv"], timeout=30)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert len(csv.text.strip().splitlines()) == shown + 1  # the header line
+    body = httpx.get(server_url + links["json"], timeout=30).json()
+    assert len(body["results"]["bindings"]) == shown

@@ -381,6 +381,13 @@ async def named_query(request: Request) -> Response:
             "error_param": error_param,
             "notice": notice,
             "editor_href": "/query?" + urlencode({"query": editor_text}),
+            # the same rows as files: /sparql honours ?format= (csv, tsv, json)
+            "downloads": [
+                (fmt, "/sparql?" + urlencode({"query": editor_text, "format": fmt}), f"{query.name}.{fmt}")
+                for fmt in ("csv", "tsv", "json")
+            ]
+            if result and result.get("kind") != "ask"
+            else [],
         },
         status,
     )
