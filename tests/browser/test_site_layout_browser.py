@@ -3,6 +3,7 @@ and the styled 404 page (Debian's chromium driven by Playwright, as test_pages_b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -95,6 +96,31 @@ def test_a_network_link_with_filters_opens_filtered(page: Page, release: Release
         "window.axiskgNetwork.nodes(':visible').map(function (n) { return n.data('kind'); })"
     )
     assert kinds and set(kinds) == {"person"}
+    page.check_clean()
+
+
+def test_the_network_centres_on_an_actor_from_its_page(page: Page, release: Release) -> None:
+    """An actor's page links to the network centred on it: the actor, its links, the nodes at their ends."""
+    khazali = "https://w3id.org/axiskg/id/person/qais-al-khazali"
+    page.goto("/id/person/qais-al-khazali")
+    page.page.locator('a[href^="/network?focus="]').click()
+    page.page.wait_for_url(re.compile(r".*/network\?focus="))
+    page.wait_until("window.axiskgNetwork && window.axiskgNetwork.edges().length > 0")
+    assert page.page.locator("#nf-focus").input_value() == khazali
+    shown = page.page.evaluate(
+        "window.axiskgNetwork.edges(':visible')"
+        ".map(function (e) { return [e.data('source'), e.data('target')]; })"
+    )
+    assert shown and all(khazali in pair for pair in shown)
+    every = [e for e in network(release)["edges"] if khazali in (e["source"], e["target"])]
+    assert len(shown) == len(every)
+    # the table of links follows, and "Everyone" brings the whole network back
+    assert page.page.locator("#network-table tr[data-edge]:visible").count() == len(shown)
+    page.page.select_option("#nf-focus", "")
+    assert page.page.evaluate("window.axiskgNetwork.edges(':visible').length") == len(
+        network(release)["edges"]
+    )
+    assert "focus" not in page.page.evaluate("location.search")
     page.check_clean()
 
 

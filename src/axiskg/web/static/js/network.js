@@ -56,6 +56,7 @@
       var report = form.elements.report.value;
       var from = parseInt(form.elements.from.value, 10), to = parseInt(form.elements.to.value, 10);
       var undated = form.elements.undated.checked;
+      var focus = form.elements.focus.value;
       // A span is [start, end] in years, either open (null): "until early 2020" has no start, "since 2020" no
       // end. It meets the period unless it ended before it or began after it.
       function meets(span) {
@@ -79,7 +80,17 @@
             if (!n.hasClass("hidden") && n.connectedEdges().filter(function (e) { return !e.hasClass("hidden"); }).length === 0) n.addClass("hidden");
           });
         }
+        // Centred on one node: it, its links still shown, and the nodes at their other ends
+        var centre = focus ? cy.getElementById(focus) : null;
+        if (centre && centre.nonempty()) {
+          var kept = centre.connectedEdges().filter(function (e) { return !e.hasClass("hidden"); });
+          var near = kept.connectedNodes().union(centre);
+          cy.edges().forEach(function (e) { if (!kept.contains(e)) e.addClass("hidden"); });
+          cy.nodes().forEach(function (n) { n.toggleClass("hidden", !near.contains(n)); });
+        }
       });
+      var visible = cy.elements().filter(function (x) { return !x.hasClass("hidden"); });
+      if (visible.nonempty()) cy.fit(visible, 30);
       var shown = cy.nodes().filter(function (n) { return !n.hasClass("hidden"); }).length;
       var links = cy.edges().filter(function (e) { return !e.hasClass("hidden"); }).length;
       status.textContent = shown + " nodes and " + links + " links shown.";
@@ -106,6 +117,10 @@
       }
       ["from", "to"].forEach(function (name) { if (/^\d{4}$/.test(params.get(name) || "")) form.elements[name].value = params.get(name); });
       if (params.get("undated") === "0") form.elements.undated.checked = false;
+      var focus = params.get("focus");
+      if (focus && Array.prototype.some.call(form.elements.focus.options, function (o) { return o.value === focus; })) {
+        form.elements.focus.value = focus;
+      }
     }
     function toAddress() {
       var params = new URLSearchParams();
@@ -115,6 +130,7 @@
       if (form.elements.report.value) params.set("report", form.elements.report.value);
       ["from", "to"].forEach(function (name) { if (form.elements[name].value) params.set(name, form.elements[name].value); });
       if (!form.elements.undated.checked) params.set("undated", "0");
+      if (form.elements.focus.value) params.set("focus", form.elements.focus.value);
       var query = params.toString();
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
     }
