@@ -119,6 +119,21 @@ def test_network_links_show_each_reports_hedge(repo: TestClient, release: Releas
     assert e["hedges"], e  # "implied" (001), "reportedly" (000)
 
 
+def test_an_undated_link_says_when_its_reports_were_published(repo: TestClient, release: Release) -> None:
+    """Roles read "no date": a report's account holds as of its publication, which the row now gives."""
+    data = network(release)
+    rows = _rows(repo.get("/network").text)
+    checked = 0
+    for edge, row in zip(data["edges"], rows, strict=True):
+        if not edge["dates"] and edge["reported"]:
+            assert f"no date; reported {', '.join(edge['reported'])}" in row, row
+            checked += 1
+    assert checked > 5
+    ax = "https://w3id.org/axiskg/id/"
+    edges = {(e["source"], e["target"]): e for e in data["edges"]}
+    assert "2023-11-07" in edges[(ax + "person/qais-al-khazali", ax + "org/asaib-ahl-al-haq")]["reported"]
+
+
 def test_network_says_undated_links_are_shown(repo: TestClient) -> None:
     page = repo.get("/network").text
     assert 'name="undated"' in page and "without a date" in _text(page)

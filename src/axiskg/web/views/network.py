@@ -13,7 +13,7 @@ from axiskg.release import Release
 from axiskg.web.views import links
 from axiskg.web.views.claims import Claim, claim_index, disputed, predicate_label, type_label, values
 from axiskg.web.views.dates import DateInfo, date_of
-from axiskg.web.views.snapshot import AXO, ORG, SCHEMA, Snapshot, per_release, snapshot
+from axiskg.web.views.snapshot import AXO, DCTERMS, ORG, SCHEMA, Snapshot, per_release, snapshot
 
 HEDGE_NONE = iris.HEDGE + "none"
 NODE_KINDS: dict[str, str] = {"person": "Persons", "org": "Organizations", "meeting": "Meetings"}
@@ -155,6 +155,8 @@ def build_network(release: Release) -> dict[str, Any]:
                 "disputed": e.disputed,
                 # a report's claims of this link that are hedged ("reportedly", "implied"...), by report
                 "hedges": {r: sorted(h) for r, h in sorted(e.hedges.items())},
+                # when its reports were published: an undated link was true as of then, by their account
+                "reported": sorted(set(filter(None, (snap.value(r, DCTERMS + "issued") for r in e.reports)))),
                 # The link's whole span, for readers of /network.json (the page draws each date of `dates`).
                 "start": min((d.not_before for d in e.dates.values() if d.not_before), default=None),
                 "end": max((d.not_after for d in e.dates.values() if d.not_after), default=None),
