@@ -31,7 +31,7 @@ from axiskg.web.views.disagreements import disagreements
 from axiskg.web.views.entity import entity_context
 from axiskg.web.views.meeting import meeting_context
 from axiskg.web.views.named_queries import queries_dir, run_guarded
-from axiskg.web.views.network import network
+from axiskg.web.views.network import in_network, network
 from axiskg.web.views.ontology_doc import ontology
 from axiskg.web.views.report import report_context
 from axiskg.web.views.snapshot import AXO, RDFS, per_release, snapshot
@@ -242,6 +242,7 @@ async def render_entity(request: Request, iri: str) -> Response:
         return not_found_page(request, f"Nothing is known about {iri} in this release.")
     index = claim_index(release)
     ctx = entity_context(snap, index, iri)
+    ctx["in_network"] = in_network(release, iri)
     kind = ctx["kind"]
     if kind == "meeting":
         ctx.update(meeting_context(snap, index, iri))

@@ -33,11 +33,11 @@ def _group(snap: Snapshot, claims: list[Claim], conflicting: bool) -> dict[str, 
     views = []
     for c in claims:
         view = claim_view(snap, c, conflicting)
-        # the other reports of the group this claim's chain cites: it passes their account on
-        view["passes_on"] = [
-            {"label": snap.label(r), "href": links.href(r)}
-            for r in sorted(x for x in reports if x and x != c.report and _cites(c, x))
-        ]
+        # the other reports of the group this claim's chain cites: it passes their account on, with its
+        # hedge changed when none of that report's claims here has this one's hedge
+        cited = sorted(x for x in reports if x and x != c.report and _cites(c, x))
+        view["passes_on"] = [{"label": snap.label(r), "href": links.href(r)} for r in cited]
+        view["hedge_changed"] = any(c.hedge not in {o.hedge for o in claims if o.report == r} for r in cited)
         views.append(view)
     return {"accounts": views, "reports": len(reports)}
 

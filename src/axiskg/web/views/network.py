@@ -8,14 +8,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from axiskg import iris
 from axiskg.release import Release
 from axiskg.web.views import links
-from axiskg.web.views.claims import Claim, claim_index, disputed, predicate_label, type_label, values
+from axiskg.web.views.claims import (
+    HEDGE_NONE,
+    Claim,
+    claim_index,
+    disputed,
+    predicate_label,
+    type_label,
+    values,
+)
 from axiskg.web.views.dates import DateInfo, date_of
 from axiskg.web.views.snapshot import AXO, DCTERMS, ORG, SCHEMA, Snapshot, per_release, snapshot
 
-HEDGE_NONE = iris.HEDGE + "none"
 NODE_KINDS: dict[str, str] = {"person": "Persons", "org": "Organizations", "meeting": "Meetings"}
 
 
@@ -26,7 +32,7 @@ class Edge:
     label: str
     reports: set[str] = field(default_factory=set)
     claims: set[str] = field(default_factory=set)
-    disputed: bool = False  # the reports name different speakers (or deciders): each link is one report's
+    contested: set[str] = field(default_factory=set)  # claims of acts whose speaker the reports dispute
     hedges: dict[str, set[str]] = field(default_factory=dict)  # report -> the hedges of its claims (labels)
     dates: dict[tuple[str | None, str | None, str | None], DateInfo] = field(default_factory=dict)
 
@@ -132,7 +138,8 @@ def build_network(release: Release) -> dict[str, Any]:
             if s == o:
                 continue
             e = edges.setdefault((s, o, label), Edge(s, o, label))
-            e.disputed = e.disputed or contested
+            if contested:
+                e.contested.add(c.iri)
             if c.report:
                 e.reports.add(c.report)
                 if c.hedge and c.hedge != HEDGE_NONE:
@@ -142,6 +149,9 @@ def build_network(release: Release) -> dict[str, Any]:
             if d is not None and (start or end):
                 e.dates.setdefault((d.iri, start, end), d)
     reports = sorted({r for e in edges.values() for r in e.reports})
+    linked = {x for e in edges.values() for x in (e.source, e.target)}
+    for n in nodes.values():
+        n["linked"] = n["id"] in linked  # the page draws linked nodes only
     return {
         "nodes": sorted(nodes.values(), key=lambda n: n["label"].casefold()),
         "edges": [
@@ -152,7 +162,8 @@ def build_network(release: Release) -> dict[str, Any]:
                 "label": e.label,
                 "reports": sorted(e.reports),
                 "claims": len(e.claims),
-                "disputed": e.disputed,
+                # every claim of the link gives a disputed speaker (or decider): each report names its own
+                "disputed": bool(e.contested) and e.contested == e.claims,
                 # a report's claims of this link that are hedged ("reportedly", "implied"...), by report
                 "hedges": {r: sorted(h) for r, h in sorted(e.hedges.items())},
                 # when its reports were published: an undated link was true as of then, by their account
@@ -171,3 +182,11 @@ def build_network(release: Release) -> dict[str, Any]:
 
 def network(release: Release) -> dict[str, Any]:
     return per_release("network", release, lambda: build_network(release))
+
+
+def in_network(release: Release, iri: str) -> bool:
+    """Whether the network page draws `iri` (a node with at least one link), so can centre on it."""
+    drawn = per_release(
+        "network_drawn", release, lambda: frozenset(n["id"] for n in network(release)["nodes"] if n["linked"])
+    )
+    return iri in drawn
