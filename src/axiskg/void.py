@@ -154,9 +154,6 @@ def describe(
     add(ds, _n("dcat", "landingPage"), ox.NamedNode(base_url))
     add(ds, _n("void", "uriSpace"), ox.Literal(iris.ID))
     add(ds, _n("void", "vocabulary"), ox.NamedNode(iris.ONTOLOGY))
-    total = ox.Literal("total", datatype=ox.NamedNode(XSD + "integer"))  # placeholders, filled in below
-    own = ox.Literal("own", datatype=ox.NamedNode(XSD + "integer"))
-    add(ds, _n("void", "triples"), total)
     add(ds, _n("void", "entities"), _int(stats.entities))
     add(ds, _n("void", "classes"), _int(len(stats.classes)))
     add(ds, _n("void", "properties"), _int(len(stats.properties)))
@@ -205,19 +202,23 @@ def describe(
         add(ds, _n("void", "propertyPartition"), part)
         add(part, _n("void", "property"), ox.NamedNode(prop))
         add(part, _n("void", "triples"), _int(n))
-    counts = [(graph, _int(n)) for graph, n in sorted(stats.graphs.items())]
-    for graph, count in [*counts, (iris.GRAPH_VOID, own)]:
+
+    def subset(graph: str) -> ox.NamedNode:
         sub = ox.NamedNode(f"{DATASET}#graph-{graph.rsplit('/', 1)[-1]}")
         add(ds, _n("void", "subset"), sub)
         add(sub, RDF_TYPE, _n("void", "Dataset"))
         add(sub, RDF_TYPE, _n("sd", "NamedGraph"))
         add(sub, _n("sd", "name"), ox.NamedNode(graph))
-        add(sub, _n("void", "triples"), count)
-    # The dataset (what the endpoint and the dumps hold) includes this description: void:triples counts it,
-    # and graph/void is a subset like the others. A count's value does not change how many triples there are.
-    quads = list(dict.fromkeys(quads))
-    values = {total: _int(stats.triples + len(quads)), own: _int(len(quads))}
-    return [
-        ox.Quad(q.subject, q.predicate, values.get(q.object, q.object), q.graph_name)  # type: ignore[arg-type]
-        for q in quads
-    ]
+        return sub
+
+    for graph, n in sorted(stats.graphs.items()):
+        add(subset(graph), _n("void", "triples"), _int(n))
+    # The dataset (what the endpoint and the dumps hold) includes this description: graph/void is a subset
+    # like the others, and void:triples counts it with its two counts, written last. The partitions, entities
+    # and distinct subjects and objects describe the content graphs.
+    own = subset(iris.GRAPH_VOID)
+    quads[:] = dict.fromkeys(quads)
+    size = len(quads) + 2
+    add(own, _n("void", "triples"), _int(size))
+    add(ds, _n("void", "triples"), _int(stats.triples + size))
+    return quads

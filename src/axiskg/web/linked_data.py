@@ -314,6 +314,7 @@ async def graph(request: Request) -> Response:
 
 # ---------------------------------------------------------------- downloads and VoID
 
+OCTET = "application/octet-stream"  # a file of no known text type: served as is, never compressed
 MEDIA_TYPES = {
     ".nq": "application/n-quads",
     ".trig": "application/trig",
@@ -365,7 +366,7 @@ def download_files(state: Any) -> list[dict[str, Any]]:
                 "name": rel,
                 "bytes": p.stat().st_size,
                 "sha256": sha,
-                "media_type": MEDIA_TYPES.get(p.suffix, "application/octet-stream"),
+                "media_type": MEDIA_TYPES.get(p.suffix, OCTET),
             }
         )
     state.cache.put(("downloads",), out, 100 * len(out))
@@ -465,7 +466,7 @@ async def download(request: Request) -> Response:
             stat = path.stat()
             conditions = header_map(request.scope["headers"])
             gzipped = (
-                f["media_type"] != "application/octet-stream"  # text: worth compressing
+                f["media_type"] != OCTET  # text: worth compressing
                 and b"range" not in conditions
                 and accepts_gzip(conditions.get(b"accept-encoding"))
             )
@@ -501,12 +502,14 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
     datasets: list[Any] = []
     # the build's distributions by file name: this server gives them its own URLs, size and checksum
     described: dict[str, Any] = {}
+    dumps: set[str] = set()  # the files the build names as data dumps (not the ontology's)
     if void_file.is_file():
         for q in ox.parse(path=str(void_file), format=ox.RdfFormat.TURTLE):
             if q.predicate == n(dcat + "downloadURL") and "/downloads/" in q.object.value:
                 described[q.object.value.partition("/downloads/")[2]] = q.subject
                 continue
             if q.predicate == n(void + "dataDump"):
+                dumps.add(q.object.value.partition("/downloads/")[2])
                 continue
             triples.append(ox.Triple(q.subject, q.predicate, q.object))
             if q.predicate == rdf_type and q.object == n(void + "Dataset"):
@@ -547,7 +550,10 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
         ox.Triple(ds, n(void + "sparqlEndpoint"), n(base_url + "sparql")),
         ox.Triple(ds, n(PREFIXES["rdfs"] + "seeAlso"), n(base_url + "sparql")),
     ]
-    for i, f in enumerate(download_files(state)):
+    files = download_files(state)
+    if not void_file.is_file():  # a release without the build's description: every RDF file of dumps/
+        dumps = {f["name"] for f in files if f["name"].startswith("dumps/") and f["media_type"] != OCTET}
+    for i, f in enumerate(files):
         url = n(base_url + "downloads/" + f["name"])
         dist, cs = described.get(f["name"]), ox.BlankNode(f"sum{i}")
         if dist is None:  # a file the build's description does not list (validation report, SHA256SUMS...)
@@ -566,7 +572,7 @@ def void_triples(request: Request, state: Any) -> list[ox.Triple]:
             ox.Triple(cs, n(spdx + "algorithm"), n(spdx + "checksumAlgorithm_sha256")),
             ox.Triple(cs, n(spdx + "checksumValue"), lit(f["sha256"], datatype=n(xsd + "hexBinary"))),
         ]
-        if f["name"].startswith("dumps/") and f["media_type"] != "application/octet-stream":
+        if f["name"] in dumps:
             triples.append(ox.Triple(ds, n(void + "dataDump"), url))
     return triples
 
