@@ -150,6 +150,8 @@ def iri_to_path(iri: str) -> str | None:
     if not iri.startswith(BASE):
         return None
     rest = iri[len(BASE) :]
+    if rest.startswith(("/", "\\")):  # `<BASE>/other.host/x` would be `//other.host/x`: another host's URL
+        return None
     if rest.startswith("ontology"):
         return "/ontology"
     return "/" + rest

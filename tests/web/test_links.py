@@ -120,6 +120,8 @@ def test_the_dataset_iri_dereferences_to_its_void_description(site: httpx.Client
         ("http://example.org/a", "http://example.org/a"),
         ("mailto:someone@example.org", "mailto:someone@example.org"),
         ("https://w3id.org/axiskg/id/person/qais-al-khazali", "/id/person/qais-al-khazali"),
+        # `<base>/` + `/other.host/x` is not a local path: `//other.host/x` would name another host
+        ("https://w3id.org/axiskg//example.org/x", "https://w3id.org/axiskg//example.org/x"),
     ],
 )
 def test_links_to_the_iris_of_the_data_are_http_or_none(iri: str, expected: str) -> None:

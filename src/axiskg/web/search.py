@@ -182,6 +182,8 @@ def _similar(shapes: list[str], words: tuple[str, ...]) -> int:
     if not words or not any(len(s) >= 2 for s in shapes):
         return 0
     for s in shapes:
+        if not s:  # a word of vowels only ("a", "eu") says nothing of the consonants: it is left out
+            continue
         if not any(w == s or (len(s) >= 3 and w.startswith(s)) for w in words):
             return 0
     return SIMILAR

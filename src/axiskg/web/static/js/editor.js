@@ -87,10 +87,13 @@
 
   // Results link an IRI to itself; ours (under the persistent base) open here, where this server serves
   // them at the same path: /id/..., /ontology..., /graph/... (on a local install w3id.org leads elsewhere).
+  // Only the kinds of IRI this server serves: `.../axiskg//other.host/x` must not become `//other.host/x`.
+  var SERVED = /^(id|ontology|graph|dataset|downloads)([\/#?]|$)/;
   function localLinks(node) {
     if (!node.querySelectorAll) return;
     Array.prototype.forEach.call(node.querySelectorAll('a[href^="' + cfg.base + '"]'), function (a) {
-      a.setAttribute("href", "/" + a.getAttribute("href").slice(cfg.base.length));
+      var rest = a.getAttribute("href").slice(cfg.base.length);
+      if (SERVED.test(rest)) a.setAttribute("href", "/" + rest);
     });
   }
   new MutationObserver(function (changes) {
@@ -105,8 +108,9 @@
   }
 
   // The address bar follows the query being edited (?query=): a reload keeps it, and the address is a link
-  // to it. The default query leaves the address bare; a query too long for an address leaves it as it was.
-  var MAX_URL = 60000, timer = null;
+  // to it. The default query leaves the address bare, and so does a query too long for an address that
+  // proxies pass (nginx reads a request line of 8 KB): a reload then opens the default, never an older text.
+  var MAX_URL = 8000, timer = null;
   function syncUrl() {
     var t = yasgui.getTab();
     var q = t && t.getQuery ? t.getQuery() : null;
@@ -114,9 +118,8 @@
     var url = new URL(window.location.href);
     url.hash = "";
     if (q === cfg["default"]) url.searchParams["delete"]("query"); else url.searchParams.set("query", q);
-    if (url.href.length <= MAX_URL && url.href !== window.location.href) {
-      window.history.replaceState(null, "", url.href);
-    }
+    if (url.href.length > MAX_URL) url.searchParams["delete"]("query");
+    if (url.href !== window.location.href) window.history.replaceState(null, "", url.href);
   }
   function later() { clearTimeout(timer); timer = setTimeout(syncUrl, 250); }
   function watch(t) {
