@@ -267,9 +267,10 @@ def test_the_sparql_endpoints_own_page_may_not_be_framed(server_url: str) -> Non
     assert "frame-ancestors 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
     assert '<label for="sparql-q">' in r.text and 'id="sparql-q"' in r.text
-    # a page of the site: its navigation and style, and no favicon request (a 404 in the console)
-    assert '<a href="/">axiskg</a>' in r.text and 'href="/static/css/site.css"' in r.text
-    assert '<link rel="icon" href="data:,">' in r.text
+    # a page of the site: its header and navigation, its style, no favicon request (a 404 in the console)
+    assert '<a class="brand" href="/">axiskg</a>' in r.text and '<nav aria-label="Main">' in r.text
+    assert 'href="/static/css/site.css"' in r.text and '<link rel="icon" href="data:,">' in r.text
+    assert f'<form method="post" action="{server_url}/sparql">' in r.text
 
 
 # ---------------------------------------------------------------- where the reports disagree

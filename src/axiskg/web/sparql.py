@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import html
 import re
 import time
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope
 
 from axiskg.iris import PREFIXES
 from axiskg.web.bounded import inline_estimate
 from axiskg.web.http import (
-    PAGE_SECURITY_HEADERS,
     PRECONDITION_FAILED,
     VARY_ACCEPT,
     HTTPError,
@@ -565,10 +563,11 @@ def service_description(request: Request, server: Any, state: Any) -> Response:
             + ", ".join(dict.fromkeys(o.media_type for o in SD_OFFERS)),
             reason="not_acceptable",
         )
-    if offer.name == "html":
-        endpoint = html.escape(str(request.url_for("sparql")))
-        headers = {**PAGE_SECURITY_HEADERS, "Vary": "Accept"}
-        return HTMLResponse(_SPARQL_HTML.format(endpoint=endpoint), headers=headers)
+    if offer.name == "html":  # a page of the site (its header, navigation and security headers)
+        from axiskg.web.pages import render  # circular: pages imports the endpoint's helpers
+
+        context = {"title": "SPARQL endpoint", "endpoint": str(request.url_for("sparql"))}
+        return render(request, "sparql.html", context, headers={"Vary": "Accept"})
     settings = server.settings
     base = str(request.base_url)
     tag = etag(state.id, "sd", offer.media_type, base, settings.max_rows, server.limits.allow_service)
@@ -661,16 +660,3 @@ def service_description_triples(request: Request, server: Any, state: Any) -> li
     return t
 
 
-_SPARQL_HTML = """<!doctype html><html lang="en"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>axiskg SPARQL endpoint</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/css/site.css">
-<header><nav aria-label="Site"><a href="/">axiskg</a> · <a href="/query">Query editor</a> ·
-<a href="/queries">Named queries</a> · <a href="/search">Search</a></nav></header>
-<main><h1>axiskg SPARQL endpoint</h1>
-<p>SPARQL 1.1 Protocol endpoint: <code>{endpoint}</code>. The default graph is the union of all named graphs.
-Ask for <code>text/turtle</code> to get the service description. <a href="/query">The query editor</a>.</p>
-<form method="post" action="{endpoint}"><p><label for="sparql-q">SPARQL query</label></p>
-<textarea id="sparql-q" name="query" rows="12" style="width: 100%; max-width: 60rem; box-sizing: border-box">
-SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
-<p><button>Run</button></p></form></main></html>
-"""
