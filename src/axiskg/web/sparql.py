@@ -658,5 +658,3 @@ def service_description_triples(request: Request, server: Any, state: Any) -> li
             ),
         ]
     return t
-
-
