@@ -193,6 +193,11 @@ def test_options_and_preflights_name_the_resources_methods(tiny_url: str, target
     assert r.status_code == (200 if "POST" in methods else 400)  # /id/ has no POST to advertise
     conditional = {**preflight, "Access-Control-Request-Headers": "If-Match, If-Modified-Since, Range"}
     assert httpx.options(tiny_url + target, headers=conditional).status_code == 200  # as answered
+    # a method the resource does not allow: a 405 whose Allow is the one OPTIONS gives (OPTIONS included)
+    r = httpx.request("PATCH", tiny_url + target)
+    allowed = set((methods + ", OPTIONS").split(", "))
+    assert (r.status_code, set(r.headers["allow"].split(", "))) == (405, allowed)
+    assert "PATCH" in r.text
     assert httpx.options(tiny_url + "/no/such/path").status_code == 404
 
 

@@ -352,6 +352,19 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message, request.headers.get("accept"), exc.headers)
 
 
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    """starlette's 405 names the route's methods; OPTIONS, which the Cors middleware answers for every route,
+    is one of them too (a plain OPTIONS request lists it: both must agree, RFC 9110 section 10.2.1)."""
+    allow = [m.strip() for m in getattr(exc, "headers", {}).get("Allow", "").split(",") if m.strip()]
+    allow += [] if "OPTIONS" in allow else ["OPTIONS"]
+    return error_response(
+        405,
+        f"method {request.method} is not allowed here; allowed: {', '.join(allow)}",
+        request.headers.get("accept"),
+        {"Allow": ", ".join(allow)},
+    )
+
+
 async def _client_gone_response(request: Request, exc: Exception) -> Response:
     """Nobody to answer (sparql.run_in_worker): the access log and metrics show 499, as nginx does."""
     return Response(status_code=499)
@@ -591,6 +604,7 @@ def create_app(settings: ServeSettings) -> Starlette:
         lifespan=lifespan,
         exception_handlers={
             404: pages.not_found,
+            405: _method_not_allowed,
             HTTPError: _http_error,
             sparql.ClientGoneError: _client_gone_response,
         },
