@@ -39,7 +39,7 @@ def _group(snap: Snapshot, claims: list[Claim], conflicting: bool) -> dict[str, 
         view["passes_on"] = [{"label": snap.label(r), "href": links.href(r)} for r in cited]
         view["hedge_changed"] = any(c.hedge not in {o.hedge for o in claims if o.report == r} for r in cited)
         views.append(view)
-    return {"accounts": views, "reports": len(reports)}
+    return {"accounts": views}
 
 
 def build_disagreements(release: Release) -> dict[str, Any]:
