@@ -344,6 +344,25 @@ def test_timeline_of_one_kind_draws_that_kind_only(page: Page) -> None:
     page.check_clean()
 
 
+def test_timeline_filters_by_actor_from_the_form(page: Page) -> None:
+    """Choosing an actor and "Show" lists and draws that actor's meetings and events only (the widget fetches
+    the same filters as the table)."""
+    khazali = "https://w3id.org/axiskg/id/person/qais-al-khazali"
+    page.goto("/timeline")
+    page.page.select_option("#tf-actor", khazali)
+    page.page.click("form.filters button[type=submit]")
+    page.page.wait_for_url(re.compile(r".*/timeline\?actor=https%3A%2F%2Fw3id\.org.*qais-al-khazali$"))
+    page.wait_until("window.axiskgTimeline !== undefined")
+    drawn = page.page.evaluate("window.axiskgTimeline.itemsData.get().map(function (i) { return i.id; })")
+    rows = page.page.locator("#timeline-list tbody tr td:nth-child(2) > a")
+    listed = [rows.nth(i).get_attribute("href") for i in range(rows.count())]
+    assert drawn and sorted(href(i) for i in drawn) == sorted(listed)
+    every = page.page.evaluate("fetch('/timeline.json').then(function (r) { return r.json(); })")
+    assert len(drawn) < len(every["items"])
+    assert page.page.locator("#tf-actor").input_value() == khazali
+    page.check_clean()
+
+
 def test_timeline_draws_an_uncertain_date_dashed_and_a_known_day_solid(page: Page) -> None:
     """A range that only bounds an uncertain date (the Deir Al-Zour meeting: "recently", October 2023 to
     September 2024) must not look like a known span: vis-timeline's solid border overrode the dashed one."""

@@ -23,6 +23,7 @@ from axiskg.web import pages
 from axiskg.web.views.claims import claim_index, conflict_groups, provenance_text
 from axiskg.web.views.links import href, kind_of
 from axiskg.web.views.snapshot import snapshot
+from axiskg.web.views.timeline import claim_actors
 
 # ruff: noqa: E501  (the inline Turtle scenario keeps one statement per line)
 
@@ -322,9 +323,104 @@ def test_timeline_table_shows_the_kind_not_the_drawing_type(client: TestClient) 
         r'<tr[^>]*><td>[^<]*</td><td><a href="/id/meeting/iraqi-session">.*?</tr>', table.group(0), re.S
     )
     assert row is not None
+    headers = re.findall(r'<th scope="col">(.*?)</th>', table.group(0))
     cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
-    assert cells[-1] == "meeting"
+    assert len(cells) == len(headers) and cells[headers.index("Kind")] == "meeting"
     assert "<td>range</td>" not in table.group(0) and "<td>point</td>" not in table.group(0)
+
+
+AMWAJ = "https://w3id.org/axiskg/id/report/amwaj-2023-11-07"
+
+
+def _timeline_ids(client: TestClient, **params: str) -> list[str]:
+    data = client.get("/timeline.json", params=params).json()
+    return [i["id"] for i in data["items"] + data["undated"]]
+
+
+def test_timeline_shows_one_actors_meetings_as_each_report_tells_them(client: TestClient) -> None:
+    """/timeline?actor= lists the meetings and events a claim names the actor in; ?report= those a report's
+    claims concern; both: a claim of that report names the actor (Amwaj names Ameri at the session, never
+    Khazali, whom only MEMRI places there)."""
+    every = client.get("/timeline.json").json()
+    assert [i["id"] for i in every["items"]] == [MEETING]
+    assert every["items"][0]["reports"] == [AMWAJ, MEMRI]
+    assert {a["id"] for a in every["actors"]} == {KHAZALI, AMERI}
+    assert [(r["id"], r["short"]) for r in every["reports"]] == [
+        (AMWAJ, "Amwaj Media, 2023-11-07"),
+        (MEMRI, "MEMRI, 2023-11-10"),
+    ]
+    assert "accounts" not in every["items"][0]  # the filter's own index stays inside
+    assert _timeline_ids(client, actor=KHAZALI) == [MEETING]
+    assert _timeline_ids(client, actor=KHAZALI, report=MEMRI) == [MEETING]
+    assert _timeline_ids(client, actor=KHAZALI, report=AMWAJ) == []
+    assert _timeline_ids(client, actor=AMERI, report=AMWAJ) == [MEETING]
+    assert _timeline_ids(client, report=AMWAJ) == [MEETING]
+    data = client.get("/timeline.json", params={"actor": KHAZALI, "report": AMWAJ}).json()
+    assert data["actor"]["id"] == KHAZALI and data["report"]["id"] == AMWAJ and data["ignored"] == {}
+
+
+def test_timeline_does_not_apply_a_filter_it_cannot_offer(client: TestClient) -> None:
+    """An IRI that names no actor (or report) of the timeline is not applied and the page says so, rather
+    than an empty timeline that reads as "nothing happened"."""
+    meeting_as_actor = client.get("/timeline.json", params={"actor": MEETING, "report": KHAZALI}).json()
+    assert meeting_as_actor["ignored"] == {"actor": MEETING, "report": KHAZALI}
+    assert [i["id"] for i in meeting_as_actor["items"]] == [MEETING]
+    assert meeting_as_actor["actor"] is None and meeting_as_actor["report"] is None
+    html = client.get("/timeline", params={"actor": "nobody"}).text
+    notice = re.search(r'<p class="notice" role="alert">(.*?)</p>', html, re.S)
+    assert notice is not None and "<code>nobody</code> is not on the timeline" in notice.group(1)
+    assert "that filter is not applied" in notice.group(1)
+    assert "<h1>Timeline</h1>" in html
+
+
+def test_timeline_page_filters_by_actor_and_report(client: TestClient) -> None:
+    html = client.get("/timeline", params={"actor": KHAZALI, "kind": "meeting"}).text
+    assert "<h1>Timeline: meetings, Qais al-Khazali</h1>" in html
+    form = re.search(r'<form class="filters" method="get" action="/timeline".*?</form>', html, re.S)
+    assert form is not None
+    assert '<input type="hidden" name="kind" value="meeting">' in form.group(0)
+    assert f'<option value="{KHAZALI}" selected>Qais al-Khazali</option>' in form.group(0)
+    assert f'<option value="{MEMRI}">MEMRI report</option>' in form.group(0)
+    # the kind links keep the actor
+    actor_q = "actor=https%3A%2F%2Fw3id.org%2Faxiskg%2Fid%2Fperson%2Fqais-al-khazali"
+    assert f'<a href="/timeline?{actor_q}">Meetings and events</a>' in html
+    assert f'<a href="/timeline?kind=meeting&amp;{actor_q}" aria-current="page">Meetings only</a>' in html
+    filtered = re.search(r'<p class="filtered">(.*?)</p>', html, re.S)
+    assert filtered is not None
+    assert 'a claim links to <a href="/id/person/qais-al-khazali">Qais al-Khazali</a>' in filtered.group(1)
+    assert '<a href="/timeline?kind=meeting">Show all meetings</a>' in filtered.group(1)
+    table = re.search(r'<section id="timeline-list".*?</table>', html, re.S)
+    assert table is not None and '<th scope="col">According to</th>' in table.group(0)
+    assert ">Amwaj Media, 2023-11-07</a>; <a" in table.group(0) and ">MEMRI, 2023-11-10</a>" in table.group(0)
+    html = client.get("/timeline", params={"actor": KHAZALI, "report": AMWAJ}).text
+    assert "<h1>Timeline: Qais al-Khazali, according to Amwaj Media, 2023-11-07</h1>" in html
+    assert '<span class="count">(0)</span>' in html
+
+
+def test_entity_and_report_pages_link_their_timeline(client: TestClient) -> None:
+    khazali = client.get("/id/person/qais-al-khazali").text
+    link = re.search(r"<dt>Timeline</dt><dd><a href=\"([^\"]+)\">([^<]+)</a>", khazali)
+    assert link is not None
+    assert link.group(1) == "/timeline?actor=https%3A%2F%2Fw3id.org%2Faxiskg%2Fid%2Fperson%2Fqais-al-khazali"
+    assert link.group(2) == "1 meeting or event a claim links to Qais al-Khazali"
+    report = client.get("/id/report/amwaj-2023-11-07").text
+    link = re.search(r"<dt>Timeline</dt><dd><a href=\"([^\"]+)\">([^<]+)</a>", report)
+    assert link is not None and link.group(2) == "1 meeting or event this report tells of"
+    assert "<dt>Timeline</dt>" not in client.get("/id/meeting/iraqi-session").text
+
+
+def test_timeline_credits_a_disputed_speaker_to_the_report_that_names_him(release: Release) -> None:
+    """The reports dispute who proposed ending the US presence (000: Al-Hamidawi; 001: Muhammadawi): each
+    report's claim of the act names its own speaker only, so `?actor=&report=` never mixes the accounts."""
+    snap = snapshot(release)
+    index = claim_index(release)
+    claim = "https://w3id.org/axiskg/id/claim/{}-proposal-end-us-presence"
+    hamidawi = "https://w3id.org/axiskg/id/person/ahmad-al-hamidawi"
+    muhammadawi = "https://w3id.org/axiskg/id/person/abdulaziz-al-muhammadawi"
+    per_000 = claim_actors(snap, index.claims[claim.format("000")])
+    per_001 = claim_actors(snap, index.claims[claim.format("001")])
+    assert hamidawi in per_000 and muhammadawi not in per_000
+    assert muhammadawi in per_001 and hamidawi not in per_001
 
 
 def test_pages_link_only_local_static_files(client: TestClient) -> None:

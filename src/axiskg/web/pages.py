@@ -35,7 +35,7 @@ from axiskg.web.views.network import in_network, network
 from axiskg.web.views.ontology_doc import ontology
 from axiskg.web.views.report import report_context
 from axiskg.web.views.snapshot import AXO, RDFS, per_release, snapshot
-from axiskg.web.views.timeline import TIMELINE_KINDS, timeline
+from axiskg.web.views.timeline import TIMELINE_KINDS, on_timeline, timeline
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -243,6 +243,7 @@ async def render_entity(request: Request, iri: str) -> Response:
     index = claim_index(release)
     ctx = entity_context(snap, index, iri)
     ctx["in_network"] = in_network(release, iri)
+    ctx["on_timeline"] = on_timeline(release, iri)
     kind = ctx["kind"]
     if kind == "meeting":
         ctx.update(meeting_context(snap, index, iri))
@@ -408,14 +409,37 @@ async def network_json(request: Request) -> Response:
     return JSONResponse(network(_release(request)))
 
 
+def _timeline(request: Request) -> dict[str, Any]:
+    q = request.query_params
+    return timeline(_release(request), q.get("kind"), q.get("actor"), q.get("report"))
+
+
 async def timeline_page(request: Request) -> Response:
-    data = timeline(_release(request), request.query_params.get("kind"))
-    title = f"Timeline: {TIMELINE_KINDS[data['kind']].lower()}" if data["kind"] else "Timeline"
-    return render(request, "timeline.html", {"title": title, "data": data})
+    data = _timeline(request)
+    what = TIMELINE_KINDS[data["kind"]].lower() if data["kind"] else "meetings and events"
+    parts = [what] if data["kind"] else []
+    if data["actor"]:
+        parts.append(data["actor"]["label"])
+    if data["report"]:
+        parts.append("according to " + data["report"]["short"])
+    title = "Timeline: " + ", ".join(parts) if parts else "Timeline"
+    # the kind links keep the other filters; the actor and report forms keep the kind
+    keep = {k: data[k]["id"] for k in ("actor", "report") if data[k]}
+    choices = [(None, "Meetings and events"), *((k, v + " only") for k, v in TIMELINE_KINDS.items())]
+    kind_links = [
+        {
+            "label": label,
+            "href": "/timeline" + ("?" + urlencode(q) if (q := ({"kind": k} if k else {}) | keep) else ""),
+            "current": data["kind"] == k,
+        }
+        for k, label in choices
+    ]
+    ctx = {"title": title, "data": data, "what": what, "kind_links": kind_links}
+    return render(request, "timeline.html", ctx | {"reports": {r["id"]: r for r in data["reports"]}})
 
 
 async def timeline_json(request: Request) -> Response:
-    return JSONResponse(timeline(_release(request), request.query_params.get("kind")))
+    return JSONResponse(_timeline(request))
 
 
 async def disagreements_page(request: Request) -> Response:

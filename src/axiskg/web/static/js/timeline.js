@@ -3,9 +3,18 @@
   "use strict";
   var el = document.getElementById("timeline");
   var status = document.getElementById("timeline-status");
+  // the filters' form leaves out what is not chosen: /timeline?actor=... rather than ...&report=
+  var form = document.querySelector("form.filters");
+  function leaveOutEmpty(off) {
+    Array.prototype.forEach.call(form.elements, function (f) { if (f.name) f.disabled = off && !f.value; });
+  }
+  if (form) {
+    form.addEventListener("submit", function () { leaveOutEmpty(true); });
+    window.addEventListener("pageshow", function () { leaveOutEmpty(false); });  // back from the next page
+  }
   if (!el || typeof vis === "undefined") return;
-  var kind = new URLSearchParams(window.location.search).get("kind");
-  fetch("/timeline.json" + (kind ? "?kind=" + encodeURIComponent(kind) : ""), { headers: { Accept: "application/json" } })
+  // the same filters as the page's table (kind, actor, report)
+  fetch("/timeline.json" + window.location.search, { headers: { Accept: "application/json" } })
     .then(function (r) { if (!r.ok) throw new Error("timeline.json: HTTP " + r.status); return r.json(); })
     .then(draw)
     .catch(function (e) { status.textContent = "The timeline could not be drawn (" + e.message + "); the table below lists every item."; });
