@@ -1350,3 +1350,34 @@ def test_person_roles_end_with_the_killing(
     assert held, f"no {role} membership of {slug} in {organization}"
     for r in held:
         assert r["notAfter"] is not None and r["notAfter"] <= ended_by, r
+
+
+# ----------------------------------------------------------------------------------------------------
+# Who met whom, when, according to whom
+# ----------------------------------------------------------------------------------------------------
+
+
+def test_who_met_whom_pairs_khazali_at_each_meeting_with_its_reports(release: Release) -> None:
+    khazali = person("qais-al-khazali")
+    rows = run(release, "who-met-whom", actor=khazali)
+    by = {(r["meeting"], r["other"]): r for r in rows}
+    assert len(by) == len(rows)  # one row per meeting and other actor
+    assert khazali not in col(rows, "other")
+    # 000 and 001 both place him and Ameri at Khamenei's session with the Iraqi leaders (early summer 2023)
+    at_session = by[(IRAQI_SESSION, person("hadi-al-ameri"))]
+    assert set(at_session["bothPer"].split()) == {R000, R001}
+    assert at_session["when"].startswith("early summer 2023") and at_session["notBefore"] == "2023-06-01"
+    assert (IRAQI_SESSION, KHAMENEI) in by and (IRAQI_SESSION, QAANI) in by
+    # 003: Ameri's meeting with the faction commanders of 20 November 2023, Khazali among them
+    ameri = by[(meeting("ameri-faction-commanders-meeting-2023-11-20"), person("hadi-al-ameri"))]
+    assert ameri["bothPer"] == R003 and ameri["actorPer"] == R003 and ameri["notBefore"] == "2023-11-20"
+    # every meeting given is one the meeting-attendees query places him at, by the same reports
+    for r in rows:
+        attended = [
+            a for a in run(release, "meeting-attendees", meeting=r["meeting"]) if a["attendee"] == khazali
+        ]
+        assert attended and set(r["actorPer"].split()) <= col(attended, "report"), r
+        for claim_iri in r["actorClaims"].split() + r["otherClaims"].split():
+            assert claim_iri.startswith(AX + "claim/"), r
+    # a session of the gathering and the gathering itself are told apart
+    assert {m for m, _ in by} >= {IRAQI_SESSION, meeting("tehran-axis-gathering-2023")}

@@ -18,6 +18,8 @@ from starlette.testclient import TestClient
 
 from axiskg import iris
 from axiskg.derive import derive
+from axiskg.queries import load_queries
+from axiskg.query import query
 from axiskg.release import Release
 from axiskg.web import pages
 from axiskg.web.views.claims import claim_index, conflict_groups, provenance_text
@@ -421,6 +423,25 @@ def test_timeline_credits_a_disputed_speaker_to_the_report_that_names_him(releas
     per_001 = claim_actors(snap, index.claims[claim.format("001")])
     assert hamidawi in per_000 and muhammadawi not in per_000
     assert muhammadawi in per_001 and hamidawi not in per_001
+
+
+def test_who_met_whom_says_when_no_one_report_puts_the_two_together(scenario: Release) -> None:
+    """MEMRI places Khazali at the session, Amwaj places Ameri there and MEMRI says Ameri was absent: the pair
+    stands on two reports, none of which puts them together, and the conflict is named."""
+    named = {q.name: q for q in load_queries(Path(__file__).resolve().parents[2] / "queries")}
+    q = named["who-met-whom"]
+    columns, rows = query(scenario, q.text, q.bindings({"actor": KHAZALI})).table()
+    got = [
+        {c: (t.value if t is not None else None) for c, t in zip(columns, row, strict=True)} for row in rows
+    ]
+    assert len(got) == 1
+    row = got[0]
+    assert (row["meeting"], row["other"], row["actorPer"], row["otherPer"]) == (MEETING, AMERI, MEMRI, AMWAJ)
+    assert row["bothPer"] is None and row["otherAbsentPer"] == MEMRI
+    assert (
+        row["when"] == "early summer 2023"
+        and row["otherHedges"] == "https://w3id.org/axiskg/ontology/hedge#none"
+    )
 
 
 def test_pages_link_only_local_static_files(client: TestClient) -> None:

@@ -74,7 +74,10 @@ def _page_rows(page: str) -> list[tuple[str, ...]]:
         row = []
         for td in re.findall(r"<td>(.*?)</td>", tr, re.S):
             link = re.match(r'<a href="[^"]*" title="([^"]*)">', td)
-            if link:
+            iri_list = re.match(r'<span class="iri-list" title="([^"]*)">', td)  # a string of IRIs, as links
+            if iri_list:
+                row.append(html.unescape(iri_list.group(1)))
+            elif link:
                 row.append(f"<{html.unescape(link.group(1))}>")
             else:
                 text = re.match(r"<span[^>]*>(.*)</span>$", td, re.S)

@@ -346,3 +346,47 @@ def test_only_actors_drawn_in_the_network_link_to_it(repo: TestClient, release: 
         assert ('href="/network?focus=' in page) is expected, n["id"]
     menu = repo.get("/network").text.split('id="nf-focus"', 1)[1].split("</select>", 1)[0]
     assert f'value="{drawn[0]["id"]}"' in menu and f'value="{lonely[0]["id"]}"' not in menu
+
+
+# ---------------------------------------------------------------- who met whom
+
+
+def test_who_met_whom_page_links_each_report_of_a_pair(repo: TestClient) -> None:
+    """The query's report lists (GROUP_CONCAT of IRIs) are links, one per report, named by publisher and
+    date; its page is linked from the entity pages of actors placed at a meeting, and only from those."""
+    khazali = "https://w3id.org/axiskg/id/person/qais-al-khazali"
+    page = repo.get("/queries/who-met-whom", params={"actor": khazali}).text
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', page)
+    rows = re.findall(r"<tr>(.*?)</tr>", page.split("<tbody>", 1)[1], re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", r, re.S) for r in rows]
+    session = next(c for c in cells if "khamenei-iraqi-session-2023" in c[0] and "hadi-al-ameri" in c[5])
+    both = session[headers.index("bothPer")]
+    assert both == (
+        '<span class="iri-list" title="https://w3id.org/axiskg/id/report/amwaj-2023-11-07'
+        ' https://w3id.org/axiskg/id/report/memri-2023-11-10">'
+        '<a href="/id/report/amwaj-2023-11-07" title="https://w3id.org/axiskg/id/report/amwaj-2023-11-07">'
+        'Amwaj Media, 2023-11-07</a>; <a href="/id/report/memri-2023-11-10" '
+        'title="https://w3id.org/axiskg/id/report/memri-2023-11-10">MEMRI Jihad and Terrorism Threat Monitor,'
+        " 2023-11-10</a></span>"
+    )
+    hedges = re.sub(r"<[^>]+>", "", session[headers.index("otherHedges")])
+    assert hedges in ("reportedly; no hedge", "no hedge; reportedly")
+    entity = repo.get("/id/person/qais-al-khazali", headers=HTML).text
+    link = re.search(r'<dt>Met</dt><dd><a href="([^"]+)">', entity)
+    assert link is not None
+    assert htmllib.unescape(link.group(1)) == links.query_page("who-met-whom", actor=khazali)
+    # a place is at no meeting as attendee, organizer or chair
+    assert "<dt>Met</dt>" not in repo.get("/id/place/tehran", headers=HTML).text
+
+
+def test_a_chain_of_iris_reads_as_links_with_its_arrows(repo: TestClient) -> None:
+    """meeting-attendees' ?chain ("report > source") is its links in order, not one long string of IRIs."""
+    page = repo.get("/queries/meeting-attendees").text
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', page)
+    first = re.findall(r"<td>(.*?)</td>", page.split("<tbody>", 1)[1].split("</tr>", 1)[0], re.S)
+    chain = first[headers.index("chain")]
+    assert (
+        chain.count("<a href=") >= 2
+        and " &gt; <a href=" in chain
+        and "https://w3id.org/axiskg/id/" not in _text(chain)
+    )

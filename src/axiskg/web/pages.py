@@ -29,7 +29,7 @@ from axiskg.web.views import links
 from axiskg.web.views.claims import claim_index
 from axiskg.web.views.disagreements import disagreements
 from axiskg.web.views.entity import entity_context
-from axiskg.web.views.meeting import meeting_context
+from axiskg.web.views.meeting import meeting_context, met_at_meetings
 from axiskg.web.views.named_queries import queries_dir, run_guarded
 from axiskg.web.views.network import in_network, network
 from axiskg.web.views.ontology_doc import ontology
@@ -244,6 +244,10 @@ async def render_entity(request: Request, iri: str) -> Response:
     ctx = entity_context(snap, index, iri)
     ctx["in_network"] = in_network(release, iri)
     ctx["on_timeline"] = on_timeline(release, iri)
+    has_query = (queries_dir(request.app.state) / "who-met-whom.rq").is_file()  # in the served release
+    ctx["who_met"] = (
+        links.query_page("who-met-whom", actor=iri) if has_query and met_at_meetings(snap, iri) else None
+    )
     kind = ctx["kind"]
     if kind == "meeting":
         ctx.update(meeting_context(snap, index, iri))

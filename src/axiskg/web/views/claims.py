@@ -238,6 +238,12 @@ def publication_step(snap: Snapshot, pub: str, role: str) -> Step:
     return Step(label, links.href(pub), date, role)
 
 
+def report_short(snap: Snapshot, report: str) -> str:
+    """A report as the provenance lines name it: its publisher and date ("Amwaj Media, 2023-11-07")."""
+    step = publication_step(snap, report, "report")
+    return f"{step.label}, {step.date}" if step.date else step.label
+
+
 def provenance(snap: Snapshot, claim: Claim) -> list[Step]:
     steps: list[Step] = []
     if claim.report:

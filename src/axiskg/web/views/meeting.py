@@ -24,7 +24,7 @@ from axiskg.web.views.claims import (
 )
 from axiskg.web.views.dates import date_of
 from axiskg.web.views.entity import claims_context, find_conflicts
-from axiskg.web.views.snapshot import AXO, SCHEMA, Snapshot
+from axiskg.web.views.snapshot import AXO, RDF, SCHEMA, Snapshot
 
 ROLE_PREDICATES: tuple[tuple[str, str], ...] = (
     (ATTENDEE, "Participants"),
@@ -218,3 +218,16 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
             "acts": acts,
         },
     }
+
+
+PRESENCE = (ATTENDEE, SCHEMA + "organizer", AXO + "chair")  # as queries/who-met-whom.rq reads them
+
+
+def met_at_meetings(snap: Snapshot, iri: str) -> bool:
+    """Whether a claim places `iri` at a meeting (attendee, organizer or chair), so the who-met-whom query
+    has rows for it."""
+    return any(
+        snap.value(c, RDF + "predicate") in PRESENCE
+        and links.kind_of(snap.value(c, RDF + "subject") or "") == "meeting"
+        for c in snap.subjects(RDF + "object", iri)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from axiskg.release import Release
 from axiskg.web.limits import calls_service, check_query
 from axiskg.web.sparql import run_in_worker
 from axiskg.web.views import links
+from axiskg.web.views.claims import report_short
 from axiskg.web.views.snapshot import snapshot
 
 MAX_ROWS = 1000
@@ -40,15 +42,53 @@ def cell(release: Release, term: Any) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         snap = snapshot(release)
         label = snap.label(term.value) if snap.has(term.value) else links.curie(term.value)
+        if links.kind_of(term.value) == "report" and snap.has(term.value):
+            label = report_short(snap, term.value)  # a column of reports stays narrow; the page has the title
         linked = links.is_local(term.value) or links.linkable(term.value)
         return {"text": label, "href": links.href(term.value) if linked else None, "title": term.value}
     if isinstance(term, ox.Literal):
+        parts = _iri_parts(release, term)
+        if parts:
+            return {"text": term.value, "href": None, "title": None, "parts": parts}
         return {
             "text": term.value,
             "href": None,
             "title": links.curie(term.datatype.value) if term.datatype else None,
         }
     return {"text": str(term), "href": None, "title": None}
+
+
+_IRI_TEXT = re.compile(r"https?://\S+")
+_SEPARATORS = {">": " > "}  # meeting-attendees' ?chain: "report > source1 > source2"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _iri_parts(release: Release, term: ox.Literal) -> list[dict[str, Any]] | None:
+    """A plain string of IRIs as GROUP_CONCAT or CONCAT writes them ("iri1 iri2", "iri1 > iri2"): each IRI
+    its own cell (label and link), "; " or the separator between; None for any other string."""
+    if term.datatype.value != XSD_STRING or term.language:
+        return None
+    tokens = term.value.split(" ")
+    if not any(_IRI_TEXT.fullmatch(t) for t in tokens):
+        return None
+    parts: list[dict[str, Any]] = []
+    after_iri = False
+    for t in tokens:
+        if t in _SEPARATORS:
+            parts.append({"text": _SEPARATORS[t], "href": None, "title": None})
+            after_iri = False
+            continue
+        if not _IRI_TEXT.fullmatch(t):
+            return None
+        try:
+            node = ox.NamedNode(t)
+        except ValueError:
+            return None
+        if after_iri:
+            parts.append({"text": "; ", "href": None, "title": None})
+        parts.append(cell(release, node))
+        after_iri = True
+    return parts
 
 
 async def run_guarded(request: Any, release: Release, text: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from axiskg.web.views.claims import (
     ClaimIndex,
     claim_index,
     disputed,
-    publication_step,
+    report_short,
     type_label,
     values,
 )
@@ -47,12 +47,6 @@ def claim_actors(snap: Snapshot, c: Claim) -> frozenset[str]:
                 own = {o.value for o in values(snap, n, p, c.report)}
                 named -= set(snap.iris(n, p)) - own
     return frozenset(named)
-
-
-def _short(snap: Snapshot, report: str) -> str:
-    """A report as the provenance lines name it: its publisher and date ("Amwaj Media, 2023-11-07")."""
-    step = publication_step(snap, report, "report")
-    return f"{step.label}, {step.date}" if step.date else step.label
 
 
 def _accounts(snap: Snapshot, index: ClaimIndex, item: str) -> list[tuple[str | None, frozenset[str]]]:
@@ -123,7 +117,7 @@ def build_timeline(release: Release) -> dict[str, Any]:
         "actor_kinds": ACTOR_KINDS,
         "reports": sorted(
             (
-                {"id": r, "label": snap.label(r), "short": _short(snap, r), "url": links.href(r)}
+                {"id": r, "label": snap.label(r), "short": report_short(snap, r), "url": links.href(r)}
                 for r in reports
             ),
             key=lambda r: (r["short"].casefold(), r["id"]),
