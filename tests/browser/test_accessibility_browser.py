@@ -62,6 +62,9 @@ PAGES = {
     "graph": "/graph/derived",
     "network": "/network",
     "timeline": "/timeline",
+    # one actor's meetings and events, and a filter the timeline ignores (its notice)
+    "timeline-filtered": "/timeline?"
+    + urlencode({"actor": "https://w3id.org/axiskg/id/person/qais-al-khazali", "report": "nobody"}),
     "disagreements": "/disagreements",
     "queries": "/queries",
     "named-query": "/queries/events-in-range?" + urlencode({"start": "2023-11-01", "end": "2023-12-31"}),
