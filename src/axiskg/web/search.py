@@ -13,12 +13,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from axiskg.release import Release
 from axiskg.web.views import links
-from axiskg.web.views.claims import type_label
+from axiskg.web.views.claims import other_language, type_label
 from axiskg.web.views.snapshot import DCTERMS, RDFS, SKOS, per_release, snapshot
 
 NAME_PREDICATES = (SKOS + "prefLabel", SKOS + "altLabel", RDFS + "label", DCTERMS + "title")
@@ -73,6 +74,7 @@ class Entry:
     names: tuple[str, ...]  # original spellings
     keys: tuple[str, ...]  # normalised spellings, one per name (keys[i] is names[i] normalised)
     skeletons: tuple[tuple[str, ...], ...]  # the words of each key as `skeleton`s
+    languages: tuple[str | None, ...] = ()  # of each name, when not English (`other_language`)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,14 @@ class Hit:
     entry: Entry
     score: int
     matched: str
+
+    @property
+    def matched_lang(self) -> str | None:
+        """The language of the matched spelling when it is not English (for its `lang` attribute)."""
+        for name, lang in zip(self.entry.names, self.entry.languages, strict=False):
+            if name == self.matched:
+                return lang
+        return None
 
     @property
     def similar(self) -> bool:
@@ -113,18 +123,19 @@ class SearchIndex:
             if kind is None or kind in ("claim", "time"):
                 continue
             spellings: list[str] = []
+            languages: list[str | None] = []
             for p in NAME_PREDICATES:
                 for o in props.get(p, []):
                     if o.value not in spellings:
                         spellings.append(o.value)
+                        languages.append(other_language(o) if isinstance(o, ox.Literal) else None)
             if not spellings:
                 continue
             # one key per spelling, duplicates kept: search() reports the spelling whose key matched
             keys = tuple(normalize(n) for n in spellings)
             skeletons = tuple(tuple(skeleton(w) for w in k.split()) for k in keys)
-            entries.append(
-                Entry(s, snap.label(s), kind, type_label(snap, s), tuple(spellings), keys, skeletons)
-            )
+            names, langs = tuple(spellings), tuple(languages)
+            entries.append(Entry(s, snap.label(s), kind, type_label(snap, s), names, keys, skeletons, langs))
         entries.sort(key=lambda e: e.label.casefold())
         return cls(entries)
 

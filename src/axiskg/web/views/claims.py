@@ -289,6 +289,14 @@ class Seg:
     text: str
     href: str | None = None
     kind: str = "text"  # "text" | "link" | "literal"
+    lang: str | None = None  # a literal's language when not English (other_language)
+
+
+def other_language(term: ox.Literal) -> str | None:
+    """A literal's language tag when it is not English, for a `lang` attribute (the pages are in English): a
+    screen reader then reads "قيس الخزعلي" as Arabic, not as English letters (WCAG 3.1.2)."""
+    lang = term.language
+    return lang if lang and lang.split("-")[0].lower() != "en" else None
 
 
 def predicate_label(snap: Snapshot, p: str) -> str:
@@ -306,7 +314,7 @@ def term_seg(snap: Snapshot, term: Any) -> Seg:
     if isinstance(term, ox.NamedNode):
         return Seg(snap.label(term.value), links.href(term.value), "link")
     if isinstance(term, ox.Literal):
-        return Seg(term.value, None, "literal")
+        return Seg(term.value, None, "literal", other_language(term))
     if term is None:
         return Seg("?")
     return Seg(snap.label(key(term)), None, "text")

@@ -18,6 +18,7 @@ from axiskg.web.views.claims import (
     claim_page,
     claim_view,
     conflict_groups,
+    other_language,
     predicate_label,
     term_seg,
     type_label,
@@ -140,6 +141,15 @@ def names(snap: Snapshot, iri: str) -> list[str]:
     for n in alts:
         if n != pref and n not in out:
             out.append(n)
+    return out
+
+
+def name_languages(snap: Snapshot, iri: str) -> dict[str, str]:
+    """The language of each of `names` not in English ("قيس الخزعلي": "ar"), for its `lang` attribute."""
+    out: dict[str, str] = {}
+    for o in snap.objects(iri, SKOS + "altLabel"):
+        if isinstance(o, ox.Literal) and (lang := other_language(o)):
+            out.setdefault(o.value, lang)
     return out
 
 
@@ -298,6 +308,7 @@ def entity_context(snap: Snapshot, index: ClaimIndex, iri: str) -> dict[str, Any
         "types": [{"iri": t, "href": links.href(t), "label": snap.label(t)} for t in snap.types(iri)],
         "label": label,
         "names": alt,
+        "name_langs": name_languages(snap, iri),
         "comment": comment,
         "wikidata": wd,
         "date": date_of(snap, iri),

@@ -73,6 +73,8 @@
 
   // Only local autocompletion: the property/class completers call an external service.
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  // The editor's text field (CodeMirror's hidden textarea) has no label of its own: name it for screen readers.
+  Yasgui.Yasqe.defaults.screenReaderLabel = "SPARQL query";
 
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: endpoint, method: "POST" },
@@ -96,8 +98,24 @@
       if (SERVED.test(rest)) a.setAttribute("href", "/" + rest);
     });
   }
+  // YASGUI's fields without a label (the endpoint of each tab, the rows-per-page of a results table) get a
+  // name for screen readers, in every tab and results view it draws.
+  var LABELS = [["input.autocomplete", "SPARQL endpoint"], ["select.tableSizer", "Rows per page"]];
+  function labelFields(node) {
+    if (!node.querySelectorAll) return;
+    LABELS.forEach(function (l) {
+      var found = Array.prototype.slice.call(node.querySelectorAll(l[0]));
+      if (node.matches(l[0])) found.push(node);
+      found.forEach(function (el) {
+        if (!el.hasAttribute("aria-label") && !el.labels.length) el.setAttribute("aria-label", l[1]);
+      });
+    });
+  }
+  labelFields(root);
   new MutationObserver(function (changes) {
-    changes.forEach(function (c) { Array.prototype.forEach.call(c.addedNodes, localLinks); });
+    changes.forEach(function (c) {
+      Array.prototype.forEach.call(c.addedNodes, function (n) { localLinks(n); labelFields(n); });
+    });
   }).observe(root, { childList: true, subtree: true });
   // A link with the query after "#" (YASGUI's own share links: #query=...) opens that query too.
   var shared = new URLSearchParams(window.location.hash.slice(1)).get("query");
