@@ -68,6 +68,9 @@ PAGES = {
     "disagreements": "/disagreements",
     "queries": "/queries",
     "named-query": "/queries/events-in-range?" + urlencode({"start": "2023-11-01", "end": "2023-12-31"}),
+    # a query whose cells are lists of IRIs, each a link
+    "who-met-whom": "/queries/who-met-whom?"
+    + urlencode({"actor": "https://w3id.org/axiskg/id/person/hadi-al-ameri"}),
     "editor": "/query",
     "sparql": "/sparql",
     "ontology": "/ontology",
