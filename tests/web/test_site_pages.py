@@ -390,3 +390,13 @@ def test_a_chain_of_iris_reads_as_links_with_its_arrows(repo: TestClient) -> Non
         and " &gt; <a href=" in chain
         and "https://w3id.org/axiskg/id/" not in _text(chain)
     )
+
+
+def test_a_meeting_page_names_who_was_excluded_not_the_meeting(repo: TestClient) -> None:
+    """001: "Ameri was last year excluded from the meeting between Khamenei and leaders of the 'Axis of
+    Resistance'": the claim is `Ameri excludedFrom meeting`, and the "Excluded" table listed the meeting."""
+    page = repo.get("/id/meeting/khamenei-axis-leaders-meeting-2022", headers=HTML).text
+    section = page.split(">Excluded", 1)[1].split("</table>", 1)[0]
+    who = re.findall(r'<a href="(/id/[^"]+)"', section)
+    assert "/id/person/hadi-al-ameri" in who
+    assert "/id/meeting/khamenei-axis-leaders-meeting-2022" not in who

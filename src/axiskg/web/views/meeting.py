@@ -36,13 +36,14 @@ ROLE_PREDICATES: tuple[tuple[str, str], ...] = (
 MEETING_CLAIMS_TITLE = "The meeting: when, where, who attended"
 
 
-def _per_source(snap: Snapshot, claims: list[Claim]) -> list[dict[str, Any]]:
-    """One row per person with every report that names them (and how)."""
+def _per_source(snap: Snapshot, claims: list[Claim], meeting: str) -> list[dict[str, Any]]:
+    """One row per person with every report that names them (and how): the side of each claim that is not
+    the meeting (`meeting attendee X`, but `X excludedFrom meeting`)."""
     by_person: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
-        if isinstance(c.object, ox.NamedNode):
+        if isinstance(c.object, ox.NamedNode) and c.object.value != meeting:
             by_person[c.object.value].append(c)
-        elif c.subject and not c.subject.startswith("_:"):
+        elif c.subject and c.subject != meeting and not c.subject.startswith("_:"):
             by_person[c.subject].append(c)
     rows: list[dict[str, Any]] = []
     for person, cs in by_person.items():
@@ -147,14 +148,14 @@ def meeting_context(snap: Snapshot, index: ClaimIndex, m: str) -> dict[str, Any]
     for pred, title in ROLE_PREDICATES:
         cs = [c for c in about if c.is_triple and c.subject == m and c.predicate == pred]
         if cs:
-            roles.append({"title": title, "rows": _per_source(snap, cs)})
+            roles.append({"title": title, "rows": _per_source(snap, cs, m)})
     excluded = [
         c
         for c in about
         if c.predicate == AXO + "excludedFrom" and isinstance(c.object, ox.NamedNode) and c.object.value == m
     ]
     if excluded:
-        roles.append({"title": "Excluded", "rows": _per_source(snap, excluded)})
+        roles.append({"title": "Excluded", "rows": _per_source(snap, excluded, m)})
 
     sessions = []
     for s in snap.subjects(SCHEMA + "superEvent", m):
