@@ -1357,27 +1357,51 @@ def test_person_roles_end_with_the_killing(
 # ----------------------------------------------------------------------------------------------------
 
 
-def test_who_met_whom_pairs_khazali_at_each_meeting_with_its_reports(release: Release) -> None:
+def test_who_met_whom_gives_each_reports_account_of_who_was_with_khazali(release: Release) -> None:
     khazali = person("qais-al-khazali")
     rows = run(release, "who-met-whom", actor=khazali)
-    by = {(r["meeting"], r["other"]): r for r in rows}
-    assert len(by) == len(rows)  # one row per meeting and other actor
+    assert len({r["otherClaim"] for r in rows}) == len(rows)  # one row per claim placing someone there
+    by = {(r["meeting"], r["other"], r["report"], r["otherRole"]): r for r in rows}
     assert khazali not in col(rows, "other")
-    # 000 and 001 both place him and Ameri at Khamenei's session with the Iraqi leaders (early summer 2023)
-    at_session = by[(IRAQI_SESSION, person("hadi-al-ameri"))]
-    assert set(at_session["bothPer"].split()) == {R000, R001}
-    assert at_session["when"].startswith("early summer 2023") and at_session["notBefore"] == "2023-06-01"
-    assert (IRAQI_SESSION, KHAMENEI) in by and (IRAQI_SESSION, QAANI) in by
-    # 003: Ameri's meeting with the faction commanders of 20 November 2023, Khazali among them
-    ameri = by[(meeting("ameri-faction-commanders-meeting-2023-11-20"), person("hadi-al-ameri"))]
-    assert ameri["bothPer"] == R003 and ameri["actorPer"] == R003 and ameri["notBefore"] == "2023-11-20"
-    # every meeting given is one the meeting-attendees query places him at, by the same reports
+    attendee = "https://schema.org/attendee"
+    # Khamenei's session with the Iraqi leaders (early summer 2023): 000 and 001 both place Ameri and Khazali
+    for report, hedge in ((R000, "reportedly"), (R001, "none")):
+        r = by[(IRAQI_SESSION, person("hadi-al-ameri"), report, attendee)]
+        assert r["otherHedge"] == r["actorHedgeInReport"] == HEDGE + hedge
+        assert r["when"].startswith("early summer 2023") and r["notBefore"] == "2023-06-01"
+    # 001 names Al-Walai only among the gathering's Iraqi attendees: at this session he is the curators'
+    # reading, and the row says so
+    walai = by[(IRAQI_SESSION, person("abu-ala-al-walai"), R001, attendee)]
+    assert walai["otherHedge"] == HEDGE + "implied" and walai["otherInferred"] == "true"
+    # 003: Ameri's meeting of 20 November 2023, one of whose attendees reported "according to leaks"
+    ameri_meeting = meeting("ameri-faction-commanders-meeting-2023-11-20")
+    leak = by[(ameri_meeting, AX + "source/leaks-attendee", R003, attendee)]
+    assert leak["otherHedge"] == HEDGE + "according-to-leaks" and leak["actorPlacedBy"] == R003
+    # every meeting given is one the meeting-attendees query places him at, by the reports named
     for r in rows:
         attended = [
             a for a in run(release, "meeting-attendees", meeting=r["meeting"]) if a["attendee"] == khazali
         ]
-        assert attended and set(r["actorPer"].split()) <= col(attended, "report"), r
-        for claim_iri in r["actorClaims"].split() + r["otherClaims"].split():
-            assert claim_iri.startswith(AX + "claim/"), r
+        assert attended and set(r["actorPlacedBy"].split()) <= col(attended, "report"), r
+        if r["actorHedgeInReport"]:
+            assert r["report"] in col(attended, "report") and r["actorClaimInReport"].startswith(
+                AX + "claim/"
+            )
     # a session of the gathering and the gathering itself are told apart
-    assert {m for m, _ in by} >= {IRAQI_SESSION, meeting("tehran-axis-gathering-2023")}
+    assert {m for m, *_ in by} >= {IRAQI_SESSION, meeting("tehran-axis-gathering-2023")}
+
+
+def test_who_met_whom_names_who_was_absent_or_excluded(release: Release) -> None:
+    """002: at the Baghdad meeting of 23 September 2024 "Noticeable for their absence were representatives
+    from the Asa'ib Ahl Al-Haq militia"; 001: "Ameri was last year excluded from the meeting between Khamenei
+    and leaders of the 'Axis of Resistance'"."""
+    rows = run(release, "who-met-whom", actor=org("kataib-hezbollah"))
+    absent = [r for r in rows if r["other"] == org("asaib-ahl-al-haq") and r["otherRole"] == AXO + "absentee"]
+    assert [(r["meeting"], r["report"]) for r in absent] == [
+        (meeting("baghdad-militia-meeting-2024-09-23"), R002)
+    ]
+    rows = run(release, "who-met-whom", actor=KHAMENEI)
+    excluded = [r for r in rows if r["otherRole"] == AXO + "excludedFrom"]
+    assert [(r["meeting"], r["other"], r["report"]) for r in excluded] == [
+        (meeting("khamenei-axis-leaders-meeting-2022"), person("hadi-al-ameri"), R001)
+    ]

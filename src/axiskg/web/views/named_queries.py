@@ -14,7 +14,7 @@ from axiskg.release import Release
 from axiskg.web.limits import calls_service, check_query
 from axiskg.web.sparql import run_in_worker
 from axiskg.web.views import links
-from axiskg.web.views.claims import report_short
+from axiskg.web.views.claims import claim_title, index_of, report_short
 from axiskg.web.views.snapshot import snapshot
 
 MAX_ROWS = 1000
@@ -44,6 +44,8 @@ def cell(release: Release, term: Any) -> dict[str, Any]:
         label = snap.label(term.value) if snap.has(term.value) else links.curie(term.value)
         if links.kind_of(term.value) == "report" and snap.has(term.value):
             label = report_short(snap, term.value)  # a column of reports stays narrow; the page has the title
+        elif links.kind_of(term.value) == "claim" and term.value in (claims := index_of(snap).claims):
+            label = claim_title(snap, claims[term.value])  # its statement in words, never the slug
         linked = links.is_local(term.value) or links.linkable(term.value)
         return {"text": label, "href": links.href(term.value) if linked else None, "title": term.value}
     if isinstance(term, ox.Literal):
