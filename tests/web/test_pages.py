@@ -359,6 +359,27 @@ def test_timeline_shows_one_actors_meetings_as_each_report_tells_them(client: Te
     assert _timeline_ids(client, report=AMWAJ) == [MEETING]
     data = client.get("/timeline.json", params={"actor": KHAZALI, "report": AMWAJ}).json()
     assert data["actor"]["id"] == KHAZALI and data["report"]["id"] == AMWAJ and data["ignored"] == {}
+    assert "roles" not in every["items"][0]  # only with an actor
+
+
+def test_timeline_of_an_actor_says_how_each_report_names_them(client: TestClient) -> None:
+    """Amwaj has Ameri attending the session, MEMRI has him absent: his timeline lists the session with both
+    roles and their reports, so a meeting someone was absent from never reads as one they attended."""
+    item = client.get("/timeline.json", params={"actor": AMERI}).json()["items"][0]
+    assert item["roles"] == [
+        {"role": "absentee", "report": MEMRI, "hedge": None},
+        {"role": "attendee", "report": AMWAJ, "hedge": None},
+    ]
+    khazali = client.get("/timeline.json", params={"actor": KHAZALI}).json()["items"][0]
+    assert khazali["roles"] == [{"role": "attendee", "report": MEMRI, "hedge": "reportedly"}]
+    html = client.get("/timeline", params={"actor": AMERI}).text
+    table = re.search(r'<section id="timeline-list".*?</table>', html, re.S)
+    assert table is not None and '<th scope="col">How Hadi al-Ameri is named</th>' in table.group(0)
+    cell = re.search(r'<ul class="roles">(.*?)</ul>', table.group(0), re.S)
+    assert cell is not None
+    assert re.sub(r"<[^>]+>", "", cell.group(1)) == (
+        "absentee, according to MEMRI, 2023-11-10attendee, according to Amwaj Media, 2023-11-07"
+    )
 
 
 def test_timeline_does_not_apply_a_filter_it_cannot_offer(client: TestClient) -> None:
@@ -389,7 +410,10 @@ def test_timeline_page_filters_by_actor_and_report(client: TestClient) -> None:
     assert f'<a href="/timeline?kind=meeting&amp;{actor_q}" aria-current="page">Meetings only</a>' in html
     filtered = re.search(r'<p class="filtered">(.*?)</p>', html, re.S)
     assert filtered is not None
-    assert 'a claim links to <a href="/id/person/qais-al-khazali">Qais al-Khazali</a>' in filtered.group(1)
+    assert (
+        'in which a report names <a href="/id/person/qais-al-khazali">Qais al-Khazali</a>'
+        in filtered.group(1)
+    )
     assert '<a href="/timeline?kind=meeting">Show all meetings</a>' in filtered.group(1)
     table = re.search(r'<section id="timeline-list".*?</table>', html, re.S)
     assert table is not None and '<th scope="col">According to</th>' in table.group(0)
@@ -404,7 +428,7 @@ def test_entity_and_report_pages_link_their_timeline(client: TestClient) -> None
     link = re.search(r"<dt>Timeline</dt><dd><a href=\"([^\"]+)\">([^<]+)</a>", khazali)
     assert link is not None
     assert link.group(1) == "/timeline?actor=https%3A%2F%2Fw3id.org%2Faxiskg%2Fid%2Fperson%2Fqais-al-khazali"
-    assert link.group(2) == "1 meeting or event a claim links to Qais al-Khazali"
+    assert link.group(2) == "1 meeting or event in which a report names Qais al-Khazali"
     report = client.get("/id/report/amwaj-2023-11-07").text
     link = re.search(r"<dt>Timeline</dt><dd><a href=\"([^\"]+)\">([^<]+)</a>", report)
     assert link is not None and link.group(2) == "1 meeting or event this report tells of"

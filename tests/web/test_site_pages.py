@@ -19,6 +19,7 @@ from axiskg.web.views.claims import claim_index
 from axiskg.web.views.disagreements import disagreements
 from axiskg.web.views.network import network
 from axiskg.web.views.snapshot import snapshot
+from axiskg.web.views.timeline import timeline
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}  # what a browser sends
 
@@ -409,3 +410,21 @@ def test_a_meeting_page_names_who_was_excluded_not_the_meeting(repo: TestClient)
     who = re.findall(r'<a href="(/id/[^"]+)"', section)
     assert "/id/person/hadi-al-ameri" in who
     assert "/id/meeting/khamenei-axis-leaders-meeting-2022" not in who
+
+
+def test_an_actors_timeline_names_an_absence_and_keeps_each_reports_hedge(release: Release) -> None:
+    """002: "Noticeable for their absence were representatives from the Asa'ib Ahl Al-Haq militia" at the
+    Baghdad meeting; 001 names Al-Hamidawi only among the gathering's attendees, so his presence at the
+    session with the Iraqis is Amwaj's "implied" (a claim asserting the session must not lend him its own
+    unhedged voice), and MEMRI's "reportedly"."""
+    ax = "https://w3id.org/axiskg/id/"
+    asaib = timeline(release, actor=ax + "org/asaib-ahl-al-haq")
+    baghdad = next(i for i in asaib["items"] if i["id"] == ax + "meeting/baghdad-militia-meeting-2024-09-23")
+    assert baghdad["roles"] == [{"role": "absentee", "report": ax + "report/memri-2024-09-25", "hedge": None}]
+    hamidawi = timeline(release, actor=ax + "person/ahmad-al-hamidawi")
+    session = next(i for i in hamidawi["items"] if i["id"] == ax + "meeting/khamenei-iraqi-session-2023")
+    attended = {(r["report"], r["hedge"]) for r in session["roles"] if r["role"] == "attendee"}
+    assert attended == {
+        (ax + "report/amwaj-2023-11-07", "implied"),
+        (ax + "report/memri-2023-11-10", "reportedly"),
+    }

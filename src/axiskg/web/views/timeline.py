@@ -10,23 +10,26 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
+
 from axiskg.release import Release
 from axiskg.web.views import links
 from axiskg.web.views.claims import (
+    HEDGE_NONE,
     Claim,
     ClaimIndex,
     claim_index,
-    disputed,
+    hedge_label,
+    predicate_label,
     report_short,
+    triple_claims,
     type_label,
-    values,
 )
 from axiskg.web.views.dates import date_of
-from axiskg.web.views.snapshot import AXO, SCHEMA, Snapshot, per_release, snapshot
+from axiskg.web.views.snapshot import AXO, RDF, SCHEMA, Snapshot, per_release, snapshot
 
 TIMELINE_KINDS: dict[str, str] = {"meeting": "Meetings", "event": "Events"}
 ACTOR_KINDS: dict[str, str] = {"person": "Persons", "org": "Organizations"}
-_WHO = (AXO + "speaker", AXO + "decidedBy")
 
 
 def _next_day(d: str) -> str:
@@ -36,22 +39,53 @@ def _next_day(d: str) -> str:
         return d
 
 
-def claim_actors(snap: Snapshot, c: Claim) -> frozenset[str]:
-    """The persons and organizations claim `c` names. Where the reports dispute who spoke or decided, only
-    the one this claim's report names (claims.values), so an actor is never credited with another's act."""
-    named = {x for x in c.about if links.kind_of(x) in ACTOR_KINDS}
+Role = tuple[str, str | None]  # how a claim names an actor ("attendee", "speaker"...), and that claim's hedge
+
+
+def claim_actors(snap: Snapshot, c: Claim, item: str | None = None) -> dict[str, frozenset[Role]]:
+    """The persons and organizations claim `c` names, each with how it names them (the predicate's label:
+    "attendee", "absentee", "excluded from", "speaker"...) and the hedge of the claim that says so. A claim
+    asserting a node (an act, a meeting) names what the node says itself, and what the same report's
+    claims give it (with their hedges), never what graph/derived adds from other reports' claims: where
+    the reports dispute who spoke, each report's claim names its own speaker only. Seen from `item`, a role
+    in another meeting or event names it ("attendee of <the gathering>", for the gathering's series)."""
+    named: dict[str, set[Role]] = {}
+
+    def add(x: str, p: str, hedge: str | None, of: str | None = None) -> None:
+        if links.kind_of(x) in ACTOR_KINDS:
+            how = predicate_label(snap, p)
+            named.setdefault(x, set()).add((f"{how} of {snap.label(of)}" if of else how, hedge))
+
+    if c.is_triple:
+        if isinstance(c.object, ox.NamedNode):
+            add(c.object.value, c.predicate or "", c.hedge)
+        add(c.subject or "", c.predicate or "", c.hedge)
     n = c.asserts
     if n:
-        for p in _WHO:
-            if disputed(snap, n, p):
-                own = {o.value for o in values(snap, n, p, c.report)}
-                named -= set(snap.iris(n, p)) - own
-    return frozenset(named)
+        of = n if item and n != item and links.kind_of(n) in TIMELINE_KINDS else None
+        for p, objs in snap.out.get(n, {}).items():
+            given: dict[str, set[str | None]] = {}  # value -> hedges of this report's own claims giving it
+            for tc in triple_claims(snap, n, p):
+                if snap.value(tc, AXO + "statedIn") == c.report:
+                    given.setdefault(snap.value(tc, RDF + "object") or "", set()).add(
+                        snap.value(tc, AXO + "hedge")
+                    )
+            for o in objs:
+                if not isinstance(o, ox.NamedNode):
+                    continue
+                if not snap.is_derived(n, p, o):
+                    add(o.value, p, c.hedge, of)
+                for hedge in given.get(o.value, ()):
+                    add(o.value, p, hedge, of)
+    return {x: frozenset(how) for x, how in named.items()}
 
 
-def _accounts(snap: Snapshot, index: ClaimIndex, item: str) -> list[tuple[str | None, frozenset[str]]]:
-    """(report, actors named) of each claim concerning `item`."""
-    return [(c.report, claim_actors(snap, c)) for c in index.about_entity(item)]
+Account = tuple[str | None, dict[str, frozenset[Role]]]  # report, actor -> how named (with hedges)
+
+
+def _accounts(snap: Snapshot, index: ClaimIndex, item: str) -> list[Account]:
+    """(report, actors named and how) of each claim concerning `item`."""
+    return [(c.report, claim_actors(snap, c, item)) for c in index.about_entity(item)]
 
 
 def build_timeline(release: Release) -> dict[str, Any]:
@@ -125,19 +159,40 @@ def build_timeline(release: Release) -> dict[str, Any]:
     }
 
 
-def _shown(item: dict[str, Any], actor: str | None, report: str | None) -> bool:
-    return any((not report or r == report) and (not actor or actor in named) for r, named in item["accounts"])
+def _matching(item: dict[str, Any], actor: str | None, report: str | None) -> list[Account]:
+    return [
+        (r, named)
+        for r, named in item["accounts"]
+        if (not report or r == report) and (not actor or actor in named)
+    ]
 
 
-def _public(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k != "accounts"}
+def _public(
+    snap: Snapshot, item: dict[str, Any], actor: str | None, accounts: list[Account]
+) -> dict[str, Any]:
+    """The item as the page and timeline.json give it; with an actor, `roles`: how each report names the
+    actor there ("attendee", "absentee"...), with its hedge, so a meeting someone was absent from never
+    reads as one they attended."""
+    out = {k: v for k, v in item.items() if k != "accounts"}
+    if actor:
+        roles = {(how, r or "", h or "") for r, named in accounts for how, h in named[actor]}
+        out["roles"] = [
+            {
+                "role": how,
+                "report": r or None,
+                "hedge": hedge_label(snap, h) if h and h != HEDGE_NONE else None,
+            }
+            for how, r, h in sorted(roles)
+        ]
+    return out
 
 
 def timeline(
     release: Release, kind: str | None = None, actor: str | None = None, report: str | None = None
 ) -> dict[str, Any]:
     """The timeline's data, every item or those of a `kind` of TIMELINE_KINDS (`?kind=meeting`), of an
-    `actor` (a person or organization a claim about the item names) and of a `report` (whose claims concern
+    `actor` (a person or organization a claim about the item names; each item then has its `roles`) and of
+    a `report` (whose claims concern
     the item); with both, one claim of that report must name that actor. A value the timeline does not
     offer is not applied and is listed in `ignored` ({"actor": iri}), so the page can say so."""
     data = per_release("timeline", release, lambda: build_timeline(release))
@@ -152,8 +207,15 @@ def timeline(
     actor = None if "actor" in ignored else actor or None
     report = None if "report" in ignored else report or None
 
+    snap = snapshot(release)
+
     def keep(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [_public(i) for i in rows if (not kind or i["kind"] == kind) and _shown(i, actor, report)]
+        out = []
+        for i in rows:
+            accounts = _matching(i, actor, report)
+            if (not kind or i["kind"] == kind) and accounts:
+                out.append(_public(snap, i, actor, accounts))
+        return out
 
     return {
         **data,
