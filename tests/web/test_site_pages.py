@@ -428,3 +428,28 @@ def test_an_actors_timeline_names_an_absence_and_keeps_each_reports_hedge(releas
         (ax + "report/amwaj-2023-11-07", "implied"),
         (ax + "report/memri-2023-11-10", "reportedly"),
     }
+
+
+def test_a_named_query_takes_a_name_for_an_iri(repo: TestClient) -> None:
+    """A researcher types "Khazali" where the form asks for an IRI (it was a 400: "not an IRI (No scheme
+    found...)"): the one person or organization search ranks first is taken, and the page says which."""
+    khazali = "https://w3id.org/axiskg/id/person/qais-al-khazali"
+    by_name = repo.get("/queries/who-met-whom", params={"actor": "Khazali"})
+    by_iri = repo.get("/queries/who-met-whom", params={"actor": khazali})
+    assert by_name.status_code == 200
+    assert f"“Khazali” read as Qais Al-Khazali ({khazali})." in htmllib.unescape(by_name.text)
+    assert by_name.text.split("<tbody>", 1)[1] == by_iri.text.split("<tbody>", 1)[1]
+    assert f'value="{khazali}"' in by_name.text  # the field shows what was run
+    # organizations too, as the parameter's label says ("The person or organization")
+    form = by_iri.text.split('<datalist id="dl-actor">', 1)[1].split("</datalist>", 1)[0]
+    assert 'value="https://w3id.org/axiskg/id/org/asaib-ahl-al-haq"' in form and f'value="{khazali}"' in form
+    asaib = repo.get("/queries/who-met-whom", params={"actor": "Asa'ib Ahl Al-Haq"})
+    assert asaib.status_code == 200 and "read as Asa'ib Ahl Al-Haq" in htmllib.unescape(asaib.text)
+    # a name that picks out no one, or several equally, is refused on its field, with the candidates
+    several = repo.get("/queries/who-met-whom", params={"actor": "Hajj"})
+    assert several.status_code == 400 and 'aria-invalid="true"' in several.text
+    message = htmllib.unescape(several.text.split('id="query-error" role="alert">', 1)[1].split("</p>", 1)[0])
+    assert message.startswith("parameter 'actor': 'Hajj' names several: ") and "the Hajj (" in message
+    nobody = repo.get("/queries/who-met-whom", params={"actor": "Nobody Atall"})
+    assert nobody.status_code == 400
+    assert "no organization or person is named 'Nobody Atall'" in htmllib.unescape(nobody.text)

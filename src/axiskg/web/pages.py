@@ -30,7 +30,7 @@ from axiskg.web.views.claims import claim_index
 from axiskg.web.views.disagreements import disagreements
 from axiskg.web.views.entity import entity_context
 from axiskg.web.views.meeting import meeting_context, met_at_meetings
-from axiskg.web.views.named_queries import queries_dir, run_guarded
+from axiskg.web.views.named_queries import param_kinds, queries_dir, resolve_names, run_guarded
 from axiskg.web.views.network import in_network, network
 from axiskg.web.views.ontology_doc import ontology
 from axiskg.web.views.report import report_context
@@ -349,8 +349,10 @@ async def named_query(request: Request) -> Response:
     values = {p.name: request.query_params[p.name] for p in query.params if request.query_params.get(p.name)}
     result: dict[str, Any] | None = None
     error = notice = error_param = None
+    resolved: list[str] = []
     status = 200
     try:
+        values, resolved = resolve_names(release, query.params, values)  # "Khazali" for a person's IRI
         # The text the page runs and "Open in editor" carries: the parameters bound once.
         editor_text = query.with_values(values)
         result = await run_guarded(request, release, editor_text)
@@ -367,12 +369,12 @@ async def named_query(request: Request) -> Response:
             )
         else:
             error, status = exc.message, exc.status
-    # IRI parameters get a pick list of the entities of the same kind as their default.
+    # IRI parameters get a pick list of the entities of their kinds (param_kinds), and take a name too.
     index = search.search_index(release)
     choices = {
-        p.name: [(e.iri, e.label) for e in index.entries if e.kind == links.kind_of(p.default)]
+        p.name: [(e.iri, e.label) for e in index.entries if e.kind in kinds]
         for p in query.params
-        if p.kind == "iri" and links.kind_of(p.default)
+        if p.kind == "iri" and (kinds := param_kinds(p))
     }
     return render(
         request,
@@ -386,6 +388,7 @@ async def named_query(request: Request) -> Response:
             "error": error,
             "error_param": error_param,
             "notice": notice,
+            "resolved": resolved,
             "editor_href": "/query?" + urlencode({"query": editor_text}),
             # the same rows as files: /sparql honours ?format= (csv, tsv, json)
             "downloads": [

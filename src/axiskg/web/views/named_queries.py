@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from axiskg.query import query as run_query
 from axiskg.release import Release
+from axiskg.web import search
 from axiskg.web.limits import calls_service, check_query
 from axiskg.web.sparql import run_in_worker
 from axiskg.web.views import links
@@ -91,6 +92,66 @@ def _iri_parts(release: Release, term: ox.Literal) -> list[dict[str, Any]] | Non
         parts.append(cell(release, node))
         after_iri = True
     return parts
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_KIND_WORDS = {
+    "person": "person",
+    "organization": "org",
+    "meeting": "meeting",
+    "event": "event",
+    "place": "place",
+}
+
+
+def param_kinds(param: Any) -> set[str]:
+    """The kinds of entity an IRI parameter takes: its default's, and those its label names ("The person or
+    organization (IRI)": persons and organizations)."""
+    kinds = {k for k in [links.kind_of(param.default)] if k}
+    label = (param.label or "").lower()
+    kinds |= {kind for word, kind in _KIND_WORDS.items() if word in label}
+    return kinds
+
+
+def resolve_names(
+    release: Release, params: list[Any], values: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """IRI parameters given as a name ("Khazali"): the one entity of the parameter's kinds that search ranks
+    first for it, said in a note ("Khazali" read as Qais Al-Khazali); a value that names no such entity, or
+    names several equally well, is left for the binding to refuse, with the candidates in the message."""
+    resolved = dict(values)
+    notes: list[str] = []
+    index = search.search_index(release)
+    for p in params:
+        value = values.get(p.name, "").strip()
+        if p.kind != "iri" or not value or _SCHEME.match(value):
+            continue
+        kinds = param_kinds(p)
+        hits = [h for h in index.search(value, limit=50) if not kinds or h.entry.kind in kinds]
+        if not hits:
+            raise NameNotFoundError(
+                p.name, f"parameter '{p.name}': no {_kinds_text(kinds)} is named '{value}'"
+            )
+        best = [h for h in hits if h.score == hits[0].score]
+        if len(best) > 1:
+            names = "; ".join(f"{h.entry.label} ({h.entry.iri})" for h in best[:8])
+            raise NameNotFoundError(p.name, f"parameter '{p.name}': '{value}' names several: {names}")
+        resolved[p.name] = best[0].entry.iri
+        notes.append(f"“{value}” read as {best[0].entry.label} ({best[0].entry.iri}).")
+    return resolved, notes
+
+
+def _kinds_text(kinds: set[str]) -> str:
+    words = {v: k for k, v in _KIND_WORDS.items()}
+    return " or ".join(words.get(k, k) for k in sorted(kinds)) or "entity"
+
+
+class NameNotFoundError(ValueError):
+    """A name given for an IRI parameter that picks out no one entity; `param` names the field."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 async def run_guarded(request: Any, release: Release, text: str) -> dict[str, Any]:
