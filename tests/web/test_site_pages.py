@@ -453,3 +453,35 @@ def test_a_named_query_takes_a_name_for_an_iri(repo: TestClient) -> None:
     nobody = repo.get("/queries/who-met-whom", params={"actor": "Nobody Atall"})
     assert nobody.status_code == 400
     assert "no organization or person is named 'Nobody Atall'" in htmllib.unescape(nobody.text)
+
+
+def test_disagreements_of_one_report(repo: TestClient, release: Release) -> None:
+    """ "What does report X say that report Y disputes?": /disagreements?report= keeps the groups in which X
+    gives one of the accounts, and X's page links there with their number."""
+    ax = "https://w3id.org/axiskg/id/report/"
+    every = disagreements(release)
+    for slug in ("amwaj-2023-11-07", "memri-2024-02-14"):
+        report = ax + slug
+        mine = [
+            g
+            for g in every["conflicts"] + every["hedges"]
+            if any(a["report"] == report for a in g["accounts"])
+        ]
+        assert mine, slug
+        page = repo.get("/disagreements", params={"report": report}).text
+        counts = [int(n) for n in re.findall(r'<span class="count">\((\d+)\)</span>', page)]
+        assert sum(counts) == len(mine) < len(every["conflicts"]) + len(every["hedges"])
+        assert f'<option value="{report}" selected>' in page
+        head = repo.get(links.href(report), headers=HTML).text
+        link = re.search(r'<dt>Disagreements</dt><dd><a href="([^"]+)">(\d+) statements? ', head)
+        assert link is not None and int(link.group(2)) == len(mine)
+        assert htmllib.unescape(link.group(1)) == "/disagreements?report=" + report.replace(
+            ":", "%3A"
+        ).replace("/", "%2F")
+    page = repo.get("/disagreements", params={"report": "https://example.org/other"}).text
+    assert (
+        '<p class="notice" role="alert">The report <code>https://example.org/other</code> gives no account'
+        in page
+    )
+    counts = [int(n) for n in re.findall(r'<span class="count">\((\d+)\)</span>', page)]
+    assert counts == [len(every["conflicts"]), len(every["hedges"])]

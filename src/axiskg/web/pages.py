@@ -27,7 +27,7 @@ from axiskg.web.http import PAGE_SECURITY_HEADERS, HTTPError
 from axiskg.web.limits import QueryRefusedError
 from axiskg.web.views import links
 from axiskg.web.views.claims import claim_index
-from axiskg.web.views.disagreements import disagreements
+from axiskg.web.views.disagreements import for_report
 from axiskg.web.views.entity import entity_context
 from axiskg.web.views.meeting import meeting_context, met_at_meetings
 from axiskg.web.views.named_queries import param_kinds, queries_dir, resolve_names, run_guarded
@@ -244,6 +244,10 @@ async def render_entity(request: Request, iri: str) -> Response:
     ctx = entity_context(snap, index, iri)
     ctx["in_network"] = in_network(release, iri)
     ctx["on_timeline"] = on_timeline(release, iri)
+    if ctx["kind"] == "report":
+        differs = for_report(release, iri)
+        n = 0 if differs["ignored"] else len(differs["conflicts"]) + len(differs["hedges"])
+        ctx["disagrees"] = {"href": "/disagreements?" + urlencode({"report": iri}), "count": n} if n else None
     has_query = (queries_dir(request.app.state) / "who-met-whom.rq").is_file()  # in the served release
     ctx["who_met"] = (
         links.query_page("who-met-whom", actor=iri) if has_query and met_at_meetings(snap, iri) else None
@@ -450,8 +454,9 @@ async def timeline_json(request: Request) -> Response:
 
 
 async def disagreements_page(request: Request) -> Response:
-    data = disagreements(_release(request))
-    return render(request, "disagreements.html", {"title": "Where the reports disagree", "data": data})
+    data = for_report(_release(request), request.query_params.get("report"))
+    title = "Where the reports disagree" + (f": {data['report']['short']}" if data["report"] else "")
+    return render(request, "disagreements.html", {"title": title, "data": data})
 
 
 async def ontology_page(request: Request) -> Response:

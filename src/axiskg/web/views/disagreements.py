@@ -10,7 +10,7 @@ from typing import Any
 
 from axiskg.release import Release
 from axiskg.web.views import links
-from axiskg.web.views.claims import Claim, ClaimIndex, claim_index, claim_view, conflict_groups
+from axiskg.web.views.claims import Claim, ClaimIndex, claim_index, claim_view, conflict_groups, report_short
 from axiskg.web.views.snapshot import Snapshot, per_release, snapshot
 
 
@@ -63,3 +63,32 @@ def build_disagreements(release: Release) -> dict[str, Any]:
 
 def disagreements(release: Release) -> dict[str, Any]:
     return per_release("disagreements", release, lambda: build_disagreements(release))
+
+
+def for_report(release: Release, report: str | None) -> dict[str, Any]:
+    """The disagreements, or those in which `report` gives one of the accounts (`?report=`); the reports
+    that give an account anywhere, for the filter; a report that gives none is listed in `ignored`."""
+    data = disagreements(release)
+    snap = snapshot(release)
+    groups = data["conflicts"] + data["hedges"]
+    reports = sorted({a["report"] for g in groups for a in g["accounts"] if a.get("report")})
+    options = [
+        {"id": r, "label": snap.label(r), "short": report_short(snap, r), "url": links.href(r)}
+        for r in reports
+    ]
+    if not report:
+        return {**data, "reports": options, "report": None, "ignored": None}
+    if report not in reports:
+        return {**data, "reports": options, "report": None, "ignored": report}
+
+    def keep(gs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [g for g in gs if any(a.get("report") == report for a in g["accounts"])]
+
+    chosen = next(o for o in options if o["id"] == report)
+    return {
+        "conflicts": keep(data["conflicts"]),
+        "hedges": keep(data["hedges"]),
+        "reports": options,
+        "report": chosen,
+        "ignored": None,
+    }
