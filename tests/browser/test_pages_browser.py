@@ -418,3 +418,16 @@ def test_meeting_keeps_a_disputed_speaker_per_account(page: Page) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     act.screenshot(path=str(ARTIFACTS / "meeting-disputed-speaker.png"))
     page.check_clean()
+
+
+def test_timeline_says_how_many_items_lie_before_its_opening_window(page: Page) -> None:
+    """It opens on the recent years: the 2003 invasion, the 2020 killings... were off screen with no cue."""
+    page.goto("/timeline")
+    page.wait_until("window.axiskgTimeline !== undefined")
+    status = page.page.locator("#timeline-status").inner_text()
+    start = page.page.evaluate("window.axiskgTimeline.getWindow().start.toISOString()")
+    items = page.page.evaluate("fetch('/timeline.json').then(function (r) { return r.json(); })")["items"]
+    before = [i for i in items if (i.get("end") or i["start"]) < start[:10]]
+    assert before, "every item is in the opening window: nothing to say"
+    assert f"({len(before)} of them before the part shown: drag right or zoom out to see them)" in status
+    page.check_clean()

@@ -45,6 +45,10 @@
     tl.on("select", function (props) {
       if (props.items && props.items.length && urls[props.items[0]]) window.location.href = urls[props.items[0]];
     });
-    status.textContent = items.length + " dated items. Drag to move, Ctrl+wheel to zoom.";
+    // say what the opening window leaves out, so the older items are not taken for missing ones
+    var before = options.start ? data.items.filter(function (i) { return new Date(i.end || i.start) < options.start; }).length : 0;
+    status.textContent = items.length + " dated items" +
+      (before ? " (" + before + " of them before the part shown: drag right or zoom out to see them)" : "") +
+      ". Drag to move, Ctrl+wheel to zoom.";
   }
 })();
