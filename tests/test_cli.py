@@ -17,6 +17,7 @@ import typer
 import typer.main
 from typer.testing import CliRunner, Result
 
+from axiskg import iris
 from axiskg.cli import app
 from axiskg.release import list_releases
 
@@ -548,3 +549,18 @@ def test_serve_help_names_the_program_the_user_ran(tmp_path: Path, tuning: str) 
         [sys.executable, str(script), "serve", "--no-such-option"], env=env, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "Try 'axiskg serve --help' for help." in bad.stderr
+
+
+def test_a_scaffolded_report_declares_the_prefixes_the_data_model_uses(
+    runner: CliRunner, outlet_project: Path
+) -> None:
+    """A curator copies what data-model.md shows (rdfs:comment, time:hasTime, prov:, foaf:knows) into the new
+    file: its prefixes are declared, so the first validate does not stop at 'The prefix rdfs: has not been
+    declared'."""
+    args = ["scaffold", "report", "005", "--title", "A report", "--publisher", "memri",
+            "--date", "2024-02-01", "--root", str(outlet_project)]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    text = (outlet_project / "data" / "report-005.ttl").read_text(encoding="utf-8")
+    declared = dict(re.findall(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", text, re.MULTILINE))
+    for prefix in ("rdfs", "time", "prov", "foaf", "owl", "wd"):
+        assert declared.get(prefix) == iris.PREFIXES[prefix], prefix
