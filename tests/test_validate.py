@@ -794,3 +794,41 @@ def test_a_build_of_a_triple_term_says_so_not_free_some_space(tiny_project: Path
         build(tiny_project, tmp_path / "out")
     assert "RDF 1.2 triple terms are not supported" in "\n".join(str(v) for v in failed.value.report.errors)
     assert not (tmp_path / "out" / "current").exists()
+
+
+def test_an_undeclared_prefix_is_mended_with_its_declaration_or_the_near_one(tmp_path: Path) -> None:
+    """`rdfs:` used without its @prefix: the message gives the line to add; `plce:` (a typo of the file's
+    `place:`) gets a "did you mean"."""
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-009.ttl").write_text(
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix place: <https://w3id.org/axiskg/id/place/> .\n"
+        "\n"
+        'place:najaf rdfs:comment "A city."@en .\n'
+        "\n"
+        "plce:najaf a axo:Place .\n",
+        encoding="utf-8",
+    )
+    errors = validate(root).parse_errors
+    assert [(e.file, e.line) for e in errors] == [("data/report-009.ttl", 4), ("data/report-009.ttl", 6)]
+    assert "add @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . at the top of the file" in (
+        errors[0].message
+    )
+    assert "did you mean place:" in errors[1].message
+
+
+@pytest.mark.parametrize(
+    ("iri", "hint"),
+    [
+        ("<w3id.org/axiskg/id/place/najaf>", "write the full IRI, https://..., or a prefixed name"),
+        ("<https://w3id.org/axiskg/id/place/najaf >", "an IRI cannot contain spaces"),
+    ],
+)
+def test_a_malformed_iri_says_how_to_write_one(tmp_path: Path, iri: str, hint: str) -> None:
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-009.ttl").write_text(
+        f"@prefix axo: <https://w3id.org/axiskg/ontology#> .\n\n{iri} a axo:Place .\n", encoding="utf-8"
+    )
+    [error] = validate(root).parse_errors
+    assert (error.file, error.line) == ("data/report-009.ttl", 3)
+    assert hint in error.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import re
@@ -78,8 +79,41 @@ def parse_error(sf: SourceFile, exc: SyntaxError) -> ParseError:
     return _parse_error(sf, exc.lineno, exc.offset, str(exc.msg or exc))
 
 
+_UNDECLARED_PREFIX = re.compile(r"The prefix ([A-Za-z][\w.\-]*|):? has not been declared")
+_DECLARED_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*|):", re.IGNORECASE | re.MULTILINE)
+
+
+def _prefix_hint(sf: SourceFile, name: str) -> str:
+    """How to mend a prefixed name whose prefix the file does not declare: the declaration of a prefix of the
+    data model (rdfs:, time:, person:...), else the nearest prefix the file declares (a typo)."""
+    known = {**iris.PREFIXES, **iris.ENTITY_PREFIXES}
+    if name in known:
+        return f"add @prefix {name}: <{known[name]}> . at the top of the file"
+    try:
+        declared = _DECLARED_PREFIX.findall(sf.path.read_text(encoding="utf-8-sig", errors="replace"))
+    except OSError:
+        declared = []
+    close = difflib.get_close_matches(name, sorted(set(declared)), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]}:? (or declare it with @prefix {name}: <...> .)"
+    return f"declare it at the top of the file with @prefix {name}: <...> ., or write the full IRI in <...>"
+
+
 def _parse_error(sf: SourceFile, lineno: int | None, offset: int | None, text: str) -> ParseError:
     message = _POSITION_PREFIX.sub("", text)
+    undeclared = _UNDECLARED_PREFIX.search(message)
+    if undeclared is not None:
+        message += f": {_prefix_hint(sf, undeclared.group(1))}"
+    elif "No scheme found in an absolute IRI" in message:
+        message += (
+            ": an IRI in <...> is absolute: write the full IRI, https://..., or a prefixed name "
+            "(person:qais-al-khazali)"
+        )
+    elif "Invalid IRI code point" in message:
+        message += (
+            ": an IRI cannot contain spaces, quotes or any of < > { } | \\ ^ `: remove the character "
+            "(entity IRIs are https://w3id.org/axiskg/id/<kind>/<lower-case-slug>)"
+        )
     unclosed = ("dot is expected" in message and offset == 1) or message.strip() == "Unexpected end"
     before = _statement_before(sf, lineno) if unclosed and lineno else None
     if before is not None:
