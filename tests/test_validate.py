@@ -832,3 +832,83 @@ def test_a_malformed_iri_says_how_to_write_one(tmp_path: Path, iri: str, hint: s
     [error] = validate(root).parse_errors
     assert (error.file, error.line) == ("data/report-009.ttl", 3)
     assert hint in error.message
+
+
+def _repo_copy_with(tmp_path: Path, name: str, text: str) -> Path:
+    """A copy of the repository's ontology/, shapes/ and data/ with one more data file."""
+    import shutil
+
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder)
+    (tmp_path / "data" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+NEW_REPORT_HEAD = """\
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix hedge: <https://w3id.org/axiskg/ontology/hedge#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix person: <https://w3id.org/axiskg/id/person/> .
+@prefix meeting: <https://w3id.org/axiskg/id/meeting/> .
+@prefix act: <https://w3id.org/axiskg/id/act/> .
+@prefix claim: <https://w3id.org/axiskg/id/claim/> .
+@prefix report: <https://w3id.org/axiskg/id/report/> .
+
+"""
+
+
+def test_a_misspelt_reference_is_reported_once_with_the_declared_entity_it_is_near(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazaly ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+
+act:099-khazali-speaks a axo:SpeechAct ;
+    axo:speaker person:qais-al-khazaly ;
+    axo:content "Something."@en .
+""",
+    )
+    report = validate(root)
+    about = [v for v in report.violations if v.focus.endswith("/qais-al-khazaly")]
+    assert len(about) == 1, [str(v) for v in about]
+    [v] = about
+    assert (v.file, v.line) == ("data/report-099.ttl", 15)
+    assert "did you mean <https://w3id.org/axiskg/id/person/qais-al-khazali>?" in v.message
+    assert "(value:" not in str(v)  # the value is the focus itself: said once
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("hedge:saidTo", "hedge:said-to"), ('"said to"@en', "hedge:said-to")]
+)
+def test_a_hedge_outside_the_list_gets_the_one_it_is_near(tmp_path: Path, written: str, meant: str) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + f"""\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge {written} ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = [v for v in validate(root).violations if v.severity == "Violation"]
+    assert (v.file, v.line) == ("data/report-099.ttl", 18)
+    assert f"did you mean {meant}?" in v.message
+    if written.startswith("hedge:"):
+        assert str(v).endswith(f"(value: {written})")
