@@ -912,3 +912,28 @@ claim:099-khazali-attended a axo:Claim ;
     assert f"did you mean {meant}?" in v.message
     if written.startswith("hedge:"):
         assert str(v).endswith(f"(value: {written})")
+
+
+def test_an_unknown_term_gets_the_term_of_another_vocabulary_the_data_uses(tmp_path: Path) -> None:
+    """axo:attendedBy is not in the ontology; what is meant is schema:attendee (the data uses it), not the
+    ontology's axo:plannedBy, which only looks alike. A typo within the ontology still gets its own term."""
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Clam ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate axo:attendedBy ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    terms = {v.line: v.message for v in validate(root).violations if v.check == "unknown-term"}
+    assert terms == {
+        12: "unknown term axo:Clam (did you mean axo:Claim?)",
+        14: "unknown term axo:attendedBy (did you mean schema:attendee?)",
+    }

@@ -37,7 +37,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,38 +224,56 @@ class Vocabulary:
         names = self.terms.get(ns)
         return names is None or iri[len(ns) :] in names
 
-    def suggest(self, iri: str) -> str | None:
+    def suggest(self, iri: str, used: Iterable[str] = ()) -> str | None:
+        """The known term nearest to `iri`: of its own namespace, unless a term of another vocabulary that the
+        data uses (`used`) is nearer (`axo:attendedBy`: schema:attendee, not axo:plannedBy)."""
         ns = _namespace(iri)
         local = iri[len(ns) :]
         names = sorted(self.terms.get(ns, ()))
         same_case = [n for n in names if n.lower() == local.lower()]
-        close = same_case or difflib.get_close_matches(local, names, n=1, cutoff=0.6)
-        return ns + close[0] if close else None
+        if same_case:
+            return ns + same_case[0]
+        close = difflib.get_close_matches(local, names, n=1, cutoff=0.6)
+        best, score = (ns + close[0], _likeness(local, close[0])) if close else (None, 0.0)
+        for term in sorted(set(used)):
+            other = _namespace(term)
+            if other != ns and _likeness(local, term[len(other) :]) > max(score, 0.7):
+                best, score = term, _likeness(local, term[len(other) :])
+        return best
 
     def source(self, iri: str) -> str:
         ns = _namespace(iri)
         return "the ontology (ontology/)" if ns in self.home else f"the vocabulary <{ns}>"
 
 
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+
+
+def _terms_used(p: ParsedFile) -> set[ox.NamedNode]:
+    """The classes and properties a file uses: predicates, rdf:type objects, claims' rdf:predicate."""
+    # rdf:reifies, the RDF 1.2 reifier of << s p o >>, is RDF's own but not in rdflib's list: triple_terms
+    used = {q.predicate for q in p.quads if not (q.predicate == _REIFIES and isinstance(q.object, ox.Triple))}
+    used |= {
+        q.object
+        for q in p.quads
+        if q.predicate in (_RDF_TYPE, _RDF_PREDICATE) and isinstance(q.object, ox.NamedNode)
+    }
+    return used
+
+
 def unknown_terms(
     data: Sequence[ParsedFile], ontology: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
 ) -> list[Violation]:
     vocabulary = Vocabulary(ontology)
+    per_file = [(p, _terms_used(p)) for p in data]
+    known_used = {t.value for _p, used in per_file for t in used if vocabulary.known(t.value)}
     out = []
-    for p in data:
-        # rdf:reifies, the RDF 1.2 reifier of << s p o >>, is RDF's own but not in rdflib's list: triple_terms
-        used = {
-            q.predicate for q in p.quads if not (q.predicate == _REIFIES and isinstance(q.object, ox.Triple))
-        }
-        used |= {
-            q.object
-            for q in p.quads
-            if q.predicate in (_RDF_TYPE, _RDF_PREDICATE) and isinstance(q.object, ox.NamedNode)
-        }
+    for p, used in per_file:
         unknown = sorted(t.value for t in used if not vocabulary.known(t.value))
         for term in unknown:
             short = compact(term) if compact(term) != term else f"<{term}>"
-            suggestion = vocabulary.suggest(term)
+            suggestion = vocabulary.suggest(term, known_used)
             hint = (
                 f" (did you mean {compact(suggestion)}?)"
                 if suggestion
