@@ -937,3 +937,22 @@ claim:099-khazali-attended a axo:Clam ;
         12: "unknown term axo:Clam (did you mean axo:Claim?)",
         14: "unknown term axo:attendedBy (did you mean schema:attendee?)",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [("2024-3-1", "2024-03-01"), ("2024/03/01", "2024-03-01"), ("2024-03-01T10:00:00", "2024-03-01")],
+)
+def test_a_date_written_in_another_form_gets_its_xsd_date(tmp_path: Path, written: str, fixed: str) -> None:
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-009.ttl").write_text(
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix time: <https://w3id.org/axiskg/id/time/> .\n"
+        "\n"
+        f'time:d2024-03-01 a axo:DateSpec ; axo:notBefore "{written}"^^xsd:date .\n',
+        encoding="utf-8",
+    )
+    [v] = [v for v in validate(root).violations if v.check == "ill-typed-literal"]
+    assert v.line == 5
+    assert f'write it "{fixed}"^^xsd:date' in v.message

@@ -314,12 +314,38 @@ _DATE_HINT = (
 _DATE_PARTS = re.compile(r"^-?(\d{4,})-(\d{2})-(\d{2})")
 
 
+_TZ = r"(?:Z|[+-]\d{2}:\d{2})?"
+# The lexical forms of XML Schema's dates (rdflib's parser also takes "2024-03-01T10:00:00" as an xsd:date,
+# which pyoxigraph and every SPARQL store refuse)
+_LEXICAL = {
+    "date": re.compile(rf"-?\d{{4,}}-\d{{2}}-\d{{2}}{_TZ}"),
+    "dateTime": re.compile(rf"-?\d{{4,}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?{_TZ}"),
+    "gYear": re.compile(rf"-?\d{{4,}}{_TZ}"),
+    "gYearMonth": re.compile(rf"-?\d{{4,}}-\d{{2}}{_TZ}"),
+}
+_DAY_IN_ANOTHER_FORM = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?")
+
+
 def _ill_typed(literal: ox.Literal) -> bool:
     dt = literal.datatype.value
     if not dt.startswith(XSD) or dt == XSD + "string" or literal.language:
         return False
+    lexical = _LEXICAL.get(dt[len(XSD) :])
+    if lexical is not None and not lexical.fullmatch(literal.value.strip()):
+        return True
     with quiet_rdflib():
         return Literal(literal.value, datatype=URIRef(dt)).ill_typed is True
+
+
+def _as_xsd_date(text: str) -> str | None:
+    """The xsd:date of a day written in another form (2024-3-1, 2024/03/01, 2024-03-01T10:00), if valid."""
+    m = _DAY_IN_ANOTHER_FORM.fullmatch(text.strip())
+    if m is None:
+        return None
+    try:
+        return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
 
 
 def _ill_typed_message(literal: ox.Literal) -> str:
@@ -333,8 +359,14 @@ def _ill_typed_message(literal: ox.Literal) -> str:
         except ValueError as exc:
             reason = f": {exc}"
     detail = f" ({form}{reason})" if form else ""
+    day = _as_xsd_date(literal.value) if local == "date" and not reason else None
     if reason:
         hint = "; check the month and day"
+    elif day is not None:
+        hint = (
+            f': write it "{day}"^^xsd:date (four-digit year, two-digit month and day, no time of day; '
+            "a DateSpec's axo:precision says how precise the text is)"
+        )
     elif local in ("date", "dateTime", "gYear", "gYearMonth"):
         hint = _DATE_HINT
     else:
