@@ -956,3 +956,54 @@ def test_a_date_written_in_another_form_gets_its_xsd_date(tmp_path: Path, writte
     [v] = [v for v in validate(root).violations if v.check == "ill-typed-literal"]
     assert v.line == 5
     assert f'write it "{fixed}"^^xsd:date' in v.message
+
+
+DATESPEC_HEAD = """\
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix when: <https://w3id.org/axiskg/id/time/> .
+
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "severity", "words"),
+    [
+        (  # an exact day on a date the text gives only to the season
+            'when:099-spring a axo:DateSpec ; rdfs:label "early spring 2024"@en ;\n'
+            '    axo:notBefore "2024-03-01"^^xsd:date ; axo:notAfter "2024-04-15"^^xsd:date ;\n'
+            '    time:inXSDDate "2024-03-02"^^xsd:date ;\n'
+            "    axo:precision axo:PrecisionSeason .\n",
+            9,
+            "Violation",
+            "remove time:inXSDDate",
+        ),
+        (  # a day whose bounds are not one day
+            'when:099-day a axo:DateSpec ; rdfs:label "March 2024"@en ;\n'
+            '    axo:notBefore "2024-03-01"^^xsd:date ; axo:notAfter "2024-03-31"^^xsd:date ;\n'
+            "    axo:precision axo:PrecisionDay .\n",
+            9,
+            "Violation",
+            "axo:PrecisionMonth",
+        ),
+        (  # a month whose bounds span two months
+            'when:099-month a axo:DateSpec ; rdfs:label "March 2024"@en ;\n'
+            '    axo:notBefore "2024-03-01"^^xsd:date ; axo:notAfter "2024-04-30"^^xsd:date ;\n'
+            "    axo:precision axo:PrecisionMonth .\n",
+            9,
+            "Warning",
+            "axo:PrecisionRange",
+        ),
+    ],
+)
+def test_a_datespec_more_precise_than_its_bounds_is_reported_once(
+    tmp_path: Path, body: str, line: int, severity: str, words: str
+) -> None:
+    root = _repo_copy_with(tmp_path, "report-099.ttl", DATESPEC_HEAD + body)
+    about = [v for v in validate(root).violations if v.file == "data/report-099.ttl"]
+    assert len(about) == 1, [str(v) for v in about]
+    [v] = about
+    assert (v.line, v.severity, v.check) == (line, severity, "date-precision")
+    assert words in v.message

@@ -37,7 +37,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,6 +136,7 @@ def run(
     found.violations += entity_iris(data, locator)
     bad, violations = ill_typed_literals(data, locator)
     found.ill_typed, found.violations = bad, found.violations + violations
+    found.violations += date_precision(data, locator, bad)
     found.duplicated, violations = duplicates(data, locator)
     found.violations += violations
     violations, notes = quotes(data, locator, root)
@@ -414,6 +415,100 @@ def ill_typed_literals(
                 )
             )
     return bad, out
+
+
+# --- a DateSpec's precision and its bounds -----------------------------------------------------------------
+
+TIME = "http://www.w3.org/2006/time#"
+_DATE_PROPERTIES = {iris.AXO + "notBefore": "notBefore", iris.AXO + "notAfter": "notAfter"}
+_DATE_PROPERTIES[TIME + "inXSDDate"] = "inXSDDate"
+_PRECISION = iris.AXO + "precision"
+_SPANS = {  # precision -> (what one period is, the part of the date that is the same across it)
+    "PrecisionDay": ("one day", 10),
+    "PrecisionMonth": ("one month", 7),
+    "PrecisionYear": ("one year", 4),
+}
+_ALTERNATIVES = (
+    "axo:PrecisionMonth, axo:PrecisionSeason, axo:PrecisionYear or axo:PrecisionRange (docs/data-model.md, "
+    '"Dates")'
+)
+
+
+def date_precision(
+    data: Sequence[ParsedFile], locator: Callable[[], SourceLocator], ill_typed: Collection[ox.Quad] = ()
+) -> list[Violation]:
+    """A DateSpec that claims more precision than its bounds: an exact day (time:inXSDDate) on a date the
+    text gives only to the season, month or year; axo:PrecisionDay with bounds that are not one day;
+    axo:PrecisionMonth or axo:PrecisionYear with bounds in two months or years (a warning: the bounds
+    may be our reading)."""
+    out: list[Violation] = []
+    for p in data:
+        dates: dict[str, dict[str, str]] = {}
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode | ox.BlankNode) or q in ill_typed:
+                continue
+            key = _DATE_PROPERTIES.get(q.predicate.value)
+            if key is not None and isinstance(q.object, ox.Literal):
+                dates.setdefault(q.subject.value, {})[key] = q.object.value
+            elif q.predicate.value == _PRECISION and isinstance(q.object, ox.NamedNode):
+                dates.setdefault(q.subject.value, {})["precision"] = q.object.value.removeprefix(iris.AXO)
+        for node, d in dates.items():
+            problem = _precision_problem(d)
+            if problem is None:
+                continue
+            message, severity, on_day = problem
+            blank = node not in {q.subject.value for q in p.quads if isinstance(q.subject, ox.NamedNode)}
+            subject = None if blank else node
+            if on_day:  # where the exact day is written: the line to remove
+                line = locator().value_line(
+                    p.source.display, subject, lexical=d["inXSDDate"], datatype=XSD + "date"
+                )
+            else:
+                line = locator().value_line(p.source.display, subject, iri=iris.AXO + d["precision"])
+            where = locator().locate(node, is_blank=blank)
+            out.append(
+                Violation(
+                    focus=f"_:{node}" if blank else node,
+                    path=TIME + "inXSDDate" if on_day else _PRECISION,
+                    message=message,
+                    severity=severity,
+                    shape=None,
+                    file=p.source.display,
+                    line=line or (where.line if where else None),
+                    anchor=where.anchor if where and blank else None,
+                    check="date-precision",
+                )
+            )
+    return out
+
+
+def _precision_problem(d: dict[str, str]) -> tuple[str, str, bool] | None:
+    """(message, severity, whether the exact day is at fault) for a DateSpec's dates and precision, None if
+    they agree."""
+    precision = d.get("precision")
+    if precision is None:
+        return None
+    day, first, last = d.get("inXSDDate"), d.get("notBefore"), d.get("notAfter")
+    if day is not None and precision != "PrecisionDay":
+        return (
+            f'time:inXSDDate "{day}" makes this DateSpec an exact day, but its axo:precision is '
+            f"axo:{precision}: remove time:inXSDDate (a date known only to the season, month or year has "
+            "only axo:notBefore and axo:notAfter), or, if the text gives the day, set axo:precision "
+            "axo:PrecisionDay with both bounds on that day",
+            "Violation",
+            True,
+        )
+    span = _SPANS.get(precision)
+    if day is not None:  # an exact day: the shape axsh:ExactDay holds its bounds to that day
+        return None
+    if span is None or first is None or last is None or first[: span[1]] == last[: span[1]]:
+        return None
+    what, _ = span
+    message = (
+        f"axo:{precision} says the date is known to {what}, but its bounds run from {first} to {last}: "
+        f"say how precise the text is with {_ALTERNATIVES}, or narrow the bounds"
+    )
+    return message, ("Violation" if precision == "PrecisionDay" else "Warning"), False
 
 
 # --- RDF 1.2 triple terms -----------------------------------------------------------------------------------

@@ -439,6 +439,7 @@ def _without_consequences(
 
 AXSH = "https://w3id.org/axiskg/shapes#"
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
+_IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
 _REFERENCE_SHAPES = frozenset({AXSH + "DeclaredReference", AXSH + "DeclaredReferenceLoose"})
 
 
@@ -457,8 +458,13 @@ def _with_hints(
                 if sep and q.subject.value.startswith(iris.ID):
                     declared.setdefault(kind, []).append(slug)
     seen: set[tuple[str, str | None, int | None]] = set()
+    # an exact day on a DateSpec of another precision is said once, by the check beyond SHACL, not also as
+    # every bound that differs from the day
+    imprecise = {v.focus for v in violations if v.check == "date-precision" and v.path == _IN_XSD_DATE}
     out: list[Violation] = []
     for v in violations:
+        if v.shape == AXSH + "ExactDay" and v.focus in imprecise:
+            continue
         if v.shape in _REFERENCE_SHAPES and v.focus.startswith(iris.ID):
             if (v.focus, v.file, v.line) in seen:
                 continue
@@ -651,6 +657,7 @@ INDEX_FORMAT = 1
 _RDF_FIRST = ox.NamedNode(str(RDF.first))
 _RDF_REST = ox.NamedNode(str(RDF.rest))
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
+_IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
 _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 UNBOUNDED = 99
 
