@@ -1007,3 +1007,27 @@ def test_a_datespec_more_precise_than_its_bounds_is_reported_once(
     [v] = about
     assert (v.line, v.severity, v.check) == (line, severity, "date-precision")
     assert words in v.message
+
+
+def test_a_claim_without_an_attribution_chain_is_told_once(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line, v.path) == (
+        "data/report-099.ttl",
+        12,
+        "https://w3id.org/axiskg/ontology#attributionChain",
+    )
+    assert "axo:attributionChain () when the report states it in its own voice" in v.message

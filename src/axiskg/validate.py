@@ -461,9 +461,14 @@ def _with_hints(
     # an exact day on a DateSpec of another precision is said once, by the check beyond SHACL, not also as
     # every bound that differs from the day
     imprecise = {v.focus for v in violations if v.check == "date-precision" and v.path == _IN_XSD_DATE}
+    # a claim with no attribution chain (or several) is told so by axsh:ClaimChain, not also that its chain
+    # is not a well-formed list
+    no_chain = {v.focus for v in violations if v.shape == AXSH + "ClaimChain"}
     out: list[Violation] = []
     for v in violations:
         if v.shape == AXSH + "ExactDay" and v.focus in imprecise:
+            continue
+        if v.shape == AXSH + "ClaimChainList" and v.focus in no_chain:
             continue
         if v.shape in _REFERENCE_SHAPES and v.focus.startswith(iris.ID):
             if (v.focus, v.file, v.line) in seen:
