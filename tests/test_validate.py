@@ -1031,3 +1031,22 @@ claim:099-khazali-attended a axo:Claim ;
         "https://w3id.org/axiskg/ontology#attributionChain",
     )
     assert "axo:attributionChain () when the report states it in its own voice" in v.message
+
+
+def test_a_wikidata_link_without_evidence_is_located_at_the_link(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix wd: <http://www.wikidata.org/entity/> .\n"
+        "@prefix person: <https://w3id.org/axiskg/id/person/> .\n"
+        "\n"
+        "person:abu-zainab-al-lami a axo:Person ;\n"
+        '    skos:prefLabel "Abu Zainab Al-Lami"@en ;\n'
+        '    skos:altLabel "Abu Zaynab al-Lami"@en ;\n'
+        "    skos:exactMatch wd:Q123456 .\n",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line) == ("data/report-099.ttl", 9)
+    assert "axo:wikidataEvidence" in v.message

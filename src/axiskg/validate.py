@@ -313,7 +313,7 @@ def validate_parsed(
                 )
             )
         violations, held_back = _without_consequences(violations, parsed)
-        violations = _with_hints(violations, data_files, shapes)
+        violations = _with_hints(violations, data_files, shapes, locator)
         notes = [*notes, *held_back]
     violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
     conforms = not parse_errors and not any(v.severity == "Violation" for v in violations)
@@ -440,11 +440,15 @@ def _without_consequences(
 AXSH = "https://w3id.org/axiskg/shapes#"
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
+_EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
 _REFERENCE_SHAPES = frozenset({AXSH + "DeclaredReference", AXSH + "DeclaredReferenceLoose"})
 
 
 def _with_hints(
-    violations: list[Violation], data_files: Sequence[ParsedFile], shapes: Graph
+    violations: list[Violation],
+    data_files: Sequence[ParsedFile],
+    shapes: Graph,
+    locator: Callable[[], SourceLocator],
 ) -> list[Violation]:
     """The results made easier to mend: an entity declared nowhere is reported once per place it is written
     (the shapes of object properties and of the looser properties may both find it), with the declared
@@ -478,6 +482,19 @@ def _with_hints(
             close = difflib.get_close_matches(slug, sorted(set(declared.get(kind, []))), n=1, cutoff=0.75)
             if close:
                 v = replace(v, message=f"{v.message} (did you mean <{iris.ID}{kind}/{close[0]}>?)")
+        elif v.shape == AXSH + "WikidataEvidence" and v.file is not None:
+            links = [  # the line to add the evidence to, or to remove: the link's
+                q.object.value
+                for p in data_files
+                if p.source.display == v.file
+                for q in p.quads
+                if q.predicate == _EXACT_MATCH
+                and isinstance(q.subject, ox.NamedNode)
+                and q.subject.value == v.focus
+                and isinstance(q.object, ox.NamedNode)
+            ]
+            line = locator().value_line(v.file, v.focus, iri=links[0]) if links else None
+            v = replace(v, line=line or v.line)
         elif v.shape is not None and v.value:
             listed = _listed_values(shapes, URIRef(v.shape))
             near = _nearest_listed(v.value, listed) if listed else None
@@ -663,6 +680,7 @@ _RDF_FIRST = ox.NamedNode(str(RDF.first))
 _RDF_REST = ox.NamedNode(str(RDF.rest))
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
+_EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
 _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 UNBOUNDED = 99
 
