@@ -564,3 +564,23 @@ def test_a_scaffolded_report_declares_the_prefixes_the_data_model_uses(
     declared = dict(re.findall(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", text, re.MULTILINE))
     for prefix in ("rdfs", "time", "prov", "foaf", "owl", "wd"):
         assert declared.get(prefix) == iris.PREFIXES[prefix], prefix
+
+
+def _all_commands(command: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    yield prefix or "axiskg", command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _all_commands(sub, f"{prefix} {name}".strip())
+
+
+def test_help_paragraphs_flow_to_the_terminal_width(runner: CliRunner) -> None:
+    """The help of each command is written in the source as lines of 110 characters; on an 80-column
+    terminal those lines broke again at 80, leaving ragged half lines ("...for a syntax error, and" /
+    "`file:line: severity..."). A paragraph is one line, for rich to wrap; indented lines (examples) stay."""
+    for name, command in _all_commands(typer.main.get_command(app)):
+        for paragraph in (command.help or "").split("\n\n"):
+            lines = paragraph.strip("\n").split("\n")
+            assert len(lines) == 1 or any(x.startswith(" ") for x in lines[1:]), (name, paragraph)
+    result = runner.invoke(app, ["validate", "--help"], env={"COLUMNS": "80"})
+    assert "for a syntax error, and `file:line: severity:" in " ".join(
+        x.strip(" │") for x in result.stdout.splitlines()
+    )
