@@ -1050,3 +1050,41 @@ def test_a_wikidata_link_without_evidence_is_located_at_the_link(tmp_path: Path)
     [v] = validate(root).violations
     assert (v.file, v.line) == ("data/report-099.ttl", 9)
     assert "axo:wikidataEvidence" in v.message
+
+
+def test_a_claim_iri_reused_in_a_new_report_does_not_fault_the_other_reports_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A curator copies a claim of report-003 and keeps its IRI: the claim now has two reports. That is said
+    (described in two files; not exactly one axo:statedIn), but report-003's quote is not checked against
+    the new report's text, an error in a file the curator did not touch."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "099_test.txt").write_text("The factions met in Baghdad.\n", encoding="utf-8")
+    monkeypatch.setenv("AXISKG_SOURCES", str(sources))
+    root = _repo_copy_with(
+        tmp_path / "p",
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+report:memri-2024-03-05 a axo:Report ;
+    skos:prefLabel "Test"@en ;
+    dcterms:title "Test"@en ;
+    dcterms:publisher <https://w3id.org/axiskg/id/org/memri> ;
+    dcterms:issued "2024-03-05"^^xsd:date ;
+    axo:sourceFile "099_test.txt" .
+
+claim:003-pmu-urgent-meeting a axo:Claim ;
+    axo:asserts meeting:pmu-urgent-meeting-2023-11-02 ;
+    axo:statedIn report:memri-2024-03-05 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The factions met in Baghdad."@en .
+""",
+    )
+    violations = validate(root).violations
+    assert [v.file for v in violations if v.check == "quote-not-in-source"] == []
+    assert any(v.check == "duplicate-description" and v.file == "data/report-099.ttl" for v in violations)

@@ -664,6 +664,7 @@ def quotes(
 ) -> tuple[list[Violation], list[str]]:
     claims: set[ox.NamedNode] = set()
     stated: dict[ox.NamedNode, ox.NamedNode] = {}
+    several: set[ox.NamedNode] = set()  # claims with more than one report: the shapes say so
     source_file: dict[ox.NamedNode, str] = {}
     said: list[tuple[ParsedFile, ox.NamedNode, ox.Literal]] = []
     read = {_QUOTE, _STATED_IN, _RDF_TYPE, _SOURCE_FILE}
@@ -675,7 +676,7 @@ def quotes(
             if pred == _QUOTE and isinstance(o, ox.Literal) and o.language:  # others: axsh:ClaimQuoteText
                 said.append((p, s, o))
             elif pred == _STATED_IN and isinstance(o, ox.NamedNode):
-                stated[s] = o
+                several.update([s] if stated.setdefault(s, o) != o else [])
             elif pred == _RDF_TYPE and o == _CLAIM:
                 claims.add(s)
             elif pred == _SOURCE_FILE and isinstance(o, ox.Literal):
@@ -686,8 +687,8 @@ def quotes(
     out: list[Violation] = []
     for p, claim, quote in said:
         report = stated.get(claim)
-        if claim not in claims or report is None:
-            continue  # the shapes report a claim without a report
+        if claim not in claims or report is None or claim in several:
+            continue  # the shapes report a claim without a report, or with several (one IRI in two files)
         name = source_file.get(report)
         if name is None:
             unnamed.add(report.value)
