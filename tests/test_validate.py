@@ -1088,3 +1088,52 @@ claim:003-pmu-urgent-meeting a axo:Claim ;
     violations = validate(root).violations
     assert [v.file for v in violations if v.check == "quote-not-in-source"] == []
     assert any(v.check == "duplicate-description" and v.file == "data/report-099.ttl" for v in violations)
+
+
+def test_an_entity_described_without_a_type_is_told_to_get_one_not_a_lookalike(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+person:abu-zainab-al-lami skos:prefLabel "Abu Zainab Al-Lami"@en .
+
+act:099-al-lami-speaks a axo:SpeechAct ;
+    axo:speaker person:abu-zainab-al-lami ;
+    axo:content "Something."@en .
+""",
+    )
+    about = [v for v in validate(root).violations if v.focus.endswith("/abu-zainab-al-lami")]
+    assert [(v.line, v.path) for v in about] == [(12, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")]
+    assert "has no rdf:type" in about[0].message and "did you mean" not in about[0].message
+
+
+@pytest.mark.parametrize(
+    ("mistake", "line", "hint"),
+    [
+        ("axo:hedge hedge:none ,", 19, "line 18 ends with ',' (another value of the same property)"),
+        ('axo:quote "Khazali attended."@en ;', 20, "line 19 ends with ';'"),
+    ],
+)
+def test_a_statement_that_runs_on_says_which_line_ends_wrongly(
+    tmp_path: Path, mistake: str, line: int, hint: str
+) -> None:
+    claim = (
+        "claim:099-khazali-attended a axo:Claim ;\n"
+        "    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;\n"
+        "    rdf:predicate schema:attendee ;\n"
+        "    rdf:object person:qais-al-khazali ;\n"
+        "    axo:statedIn report:memri-2024-02-14 ;\n"
+        "    axo:attributionChain () ;\n"
+        "    axo:hedge hedge:none ;\n"
+        '    axo:quote "Khazali attended."@en .\n'
+    )
+    if mistake.startswith("axo:hedge"):
+        wrong = claim.replace("axo:hedge hedge:none ;", mistake)
+    else:
+        wrong = claim.replace('axo:quote "Khazali attended."@en .', mistake)
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-099.ttl").write_text(NEW_REPORT_HEAD + wrong, encoding="utf-8")
+    [error] = validate(root).parse_errors
+    assert error.line == line
+    assert hint in error.message

@@ -53,6 +53,17 @@ def _statement_before(sf: SourceFile, line: int) -> int | None:
     return None
 
 
+def _line_end(sf: SourceFile, line: int) -> str:
+    """The last character of a line's Turtle (before a trailing comment, roughly), '' if unknown."""
+    try:
+        lines = sf.path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return ""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    text = re.sub(r"\s#[^\"'>]*$", "", text).rstrip()
+    return text[-1:]
+
+
 _UNCLOSED_STRING_HINT = (
     'a string literal is not closed: add the closing " on this line, or use """...""" for text over '
     "several lines"
@@ -116,8 +127,23 @@ def _parse_error(sf: SourceFile, lineno: int | None, offset: int | None, text: s
         )
     unclosed = ("dot is expected" in message and offset == 1) or message.strip() == "Unexpected end"
     before = _statement_before(sf, lineno) if unclosed and lineno else None
-    if before is not None:
+    ends = _line_end(sf, before) if before is not None else ""
+    previous = _statement_before(sf, lineno) if lineno and not unclosed else None
+    if before is not None and ends in (";", ","):
+        message += f"; line {before} ends with '{ends}' where its statement ends: end it with ' .'"
+    elif before is not None:
         message += f"; the statement ending on line {before} may lack its closing ' .'"
+    elif (
+        previous is not None
+        and lineno is not None
+        and previous < lineno
+        and _line_end(sf, previous) == ","
+        and "not a valid" in message
+    ):
+        message += (
+            f"; line {previous} ends with ',' (another value of the same property): did you mean ';' "
+            "(another property of the same subject)?"
+        )
     elif "Line jumps are not allowed in string literals" in message or (
         "Unexpected end of file" in message and _quote_at(sf, lineno, offset)
     ):
