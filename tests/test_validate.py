@@ -1104,8 +1104,9 @@ act:099-al-lami-speaks a axo:SpeechAct ;
 """,
     )
     about = [v for v in validate(root).violations if v.focus.endswith("/abu-zainab-al-lami")]
-    assert [(v.line, v.path) for v in about] == [(12, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")]
-    assert "has no rdf:type" in about[0].message and "did you mean" not in about[0].message
+    assert {v.line for v in about} == {12}
+    assert any("has no rdf:type" in v.message for v in about)
+    assert not any("did you mean" in v.message for v in about)  # not abu-ala-al-walai
 
 
 @pytest.mark.parametrize(

@@ -468,8 +468,7 @@ def _with_hints(
     # a claim with no attribution chain (or several) is told so by axsh:ClaimChain, not also that its chain
     # is not a well-formed list
     no_chain = {v.focus for v in violations if v.shape == AXSH + "ClaimChain"}
-    # an entity described without a type is told to add one (axsh:TypedEntity), not also that it is declared
-    # nowhere with a look-alike to use instead
+    # an entity described without a type (axsh:TypedEntity) is not offered a look-alike to use instead
     untyped = {v.focus for v in violations if v.shape == AXSH + "TypedEntity"}
     out: list[Violation] = []
     for v in violations:
@@ -478,12 +477,12 @@ def _with_hints(
         if v.shape == AXSH + "ClaimChainList" and v.focus in no_chain:
             continue
         if v.shape in _REFERENCE_SHAPES and v.focus.startswith(iris.ID):
-            if (v.focus, v.file, v.line) in seen or v.focus in untyped:
+            if (v.focus, v.file, v.line) in seen:
                 continue
             seen.add((v.focus, v.file, v.line))
             kind, _, slug = v.focus.removeprefix(iris.ID).partition("/")
             close = difflib.get_close_matches(slug, sorted(set(declared.get(kind, []))), n=1, cutoff=0.85)
-            if close:
+            if close and v.focus not in untyped:
                 v = replace(v, message=f"{v.message} (did you mean <{iris.ID}{kind}/{close[0]}>?)")
         elif v.shape == AXSH + "WikidataEvidence" and v.file is not None:
             links = [  # the line to add the evidence to, or to remove: the link's
