@@ -116,6 +116,7 @@ WARNINGS: dict[str, tuple[str, str]] = {
     "relative_without_relative_to": (SUMMER, "without axo:relativeTo"),
     "label_on_entity": (ID + "place/test-city", "rdfs:label written on an entity"),
     "meeting_without_label": (ID + "meeting/test-meeting", "Meeting or event has no skos:prefLabel"),
+    "situation_without_claim": (ID + "membership/alice-test-group-member", "asserted by no claim"),
 }
 
 # fixtures that conform without any result at all
