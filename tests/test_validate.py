@@ -1138,3 +1138,24 @@ def test_a_statement_that_runs_on_says_which_line_ends_wrongly(
     [error] = validate(root).parse_errors
     assert error.line == line
     assert hint in error.message
+
+
+def test_a_bare_iri_for_an_attribution_chain_is_reported_at_its_line(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain report:al-sharq-al-awsat-2024-02-09 ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line) == ("data/report-099.ttl", 17)
+    assert "not a well-formed RDF list" in v.message

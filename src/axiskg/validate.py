@@ -441,6 +441,7 @@ AXSH = "https://w3id.org/axiskg/shapes#"
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
 _EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+_CHAIN = ox.NamedNode(iris.AXO + "attributionChain")
 _REFERENCE_SHAPES = frozenset({AXSH + "DeclaredReference", AXSH + "DeclaredReferenceLoose"})
 
 
@@ -484,18 +485,28 @@ def _with_hints(
             close = difflib.get_close_matches(slug, sorted(set(declared.get(kind, []))), n=1, cutoff=0.85)
             if close and v.focus not in untyped:
                 v = replace(v, message=f"{v.message} (did you mean <{iris.ID}{kind}/{close[0]}>?)")
-        elif v.shape == AXSH + "WikidataEvidence" and v.file is not None:
-            links = [  # the line to add the evidence to, or to remove: the link's
-                q.object.value
+        elif v.shape in (AXSH + "WikidataEvidence", AXSH + "ClaimChainList") and v.file is not None:
+            # the line to mend: the Wikidata link (to add its evidence to, or to remove), the chain that is a
+            # bare IRI or a literal rather than a list
+            prop = _EXACT_MATCH if v.shape == AXSH + "WikidataEvidence" else _CHAIN
+            values = [
+                q.object
                 for p in data_files
                 if p.source.display == v.file
                 for q in p.quads
-                if q.predicate == _EXACT_MATCH
-                and isinstance(q.subject, ox.NamedNode)
-                and q.subject.value == v.focus
-                and isinstance(q.object, ox.NamedNode)
+                if q.predicate == prop and isinstance(q.subject, ox.NamedNode) and q.subject.value == v.focus
             ]
-            line = locator().value_line(v.file, v.focus, iri=links[0]) if links else None
+            line = None
+            if values and isinstance(values[0], ox.NamedNode):
+                line = locator().value_line(v.file, v.focus, iri=values[0].value)
+            elif values and isinstance(values[0], ox.Literal):
+                line = locator().value_line(
+                    v.file,
+                    v.focus,
+                    lexical=values[0].value,
+                    language=values[0].language,
+                    datatype=values[0].datatype.value,
+                )
             v = replace(v, line=line or v.line)
         elif v.shape is not None and v.value:
             listed = _listed_values(shapes, URIRef(v.shape))
@@ -683,6 +694,7 @@ _RDF_REST = ox.NamedNode(str(RDF.rest))
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
 _EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+_CHAIN = ox.NamedNode(iris.AXO + "attributionChain")
 _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 UNBOUNDED = 99
 
