@@ -1114,6 +1114,7 @@ act:099-al-lami-speaks a axo:SpeechAct ;
     [
         ("axo:hedge hedge:none ,", 19, "line 18 ends with ',' (another value of the same property)"),
         ('axo:quote "Khazali attended."@en ;', 20, "line 19 ends with ';'"),
+        ("axo:hedge hedge:none", 19, "line 18 may lack its ' ;'"),
     ],
 )
 def test_a_statement_that_runs_on_says_which_line_ends_wrongly(
@@ -1129,7 +1130,7 @@ def test_a_statement_that_runs_on_says_which_line_ends_wrongly(
         "    axo:hedge hedge:none ;\n"
         '    axo:quote "Khazali attended."@en .\n'
     )
-    if mistake.startswith("axo:hedge"):
+    if mistake.startswith("axo:hedge"):  # `hedge:none ,` or `hedge:none` where `hedge:none ;` belongs
         wrong = claim.replace("axo:hedge hedge:none ;", mistake)
     else:
         wrong = claim.replace('axo:quote "Khazali attended."@en .', mistake)

@@ -133,21 +133,22 @@ def _parse_error(sf: SourceFile, lineno: int | None, offset: int | None, text: s
         message += f"; line {before} ends with '{ends}' where its statement ends: end it with ' .'"
     elif before is not None:
         message += f"; the statement ending on line {before} may lack its closing ' .'"
-    elif (
-        previous is not None
-        and lineno is not None
-        and previous < lineno
-        and _line_end(sf, previous) == ","
-        and "not a valid" in message
-    ):
-        message += (
-            f"; line {previous} ends with ',' (another value of the same property): did you mean ';' "
-            "(another property of the same subject)?"
-        )
     elif "Line jumps are not allowed in string literals" in message or (
         "Unexpected end of file" in message and _quote_at(sf, lineno, offset)
     ):
         message = f"{_UNCLOSED_STRING_HINT} (the parser says: {message})"
+    elif previous is not None and lineno is not None and previous < lineno:
+        end = _line_end(sf, previous)
+        if end == "," and "not a valid" in message:
+            message += (
+                f"; line {previous} ends with ',' (another value of the same property): did you mean ';' "
+                "(another property of the same subject)?"
+            )
+        elif "dot is expected" in message and end not in (";", ",", ".", "[", "(", ""):
+            message += (
+                f"; line {previous} may lack its ' ;' (another property of the same subject follows) "
+                "or its closing ' .'"
+            )
     return ParseError(sf.display, lineno, offset, message)
 
 
