@@ -1160,3 +1160,32 @@ claim:099-khazali-attended a axo:Claim ;
     [v] = validate(root).violations
     assert (v.file, v.line) == ("data/report-099.ttl", 17)
     assert "not a well-formed RDF list" in v.message
+
+
+def test_a_misspelt_role_gets_the_role_it_is_near(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix role: <https://w3id.org/axiskg/ontology/role#> .
+@prefix membership: <https://w3id.org/axiskg/id/membership/> .
+@prefix actor: <https://w3id.org/axiskg/id/org/> .
+
+membership:qais-al-khazali-kataib-hezbollah-military-official a org:Membership ;
+    org:member person:qais-al-khazali ;
+    org:organization actor:kataib-hezbollah ;
+    org:role role:militaryofficial .
+
+claim:099-khazali-kh a axo:Claim ;
+    axo:asserts membership:qais-al-khazali-kataib-hezbollah-military-official ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = [v for v in validate(root).violations if v.severity == "Violation"]
+    assert (v.line, v.path) == (20, "http://www.w3.org/ns/org#role")
+    assert "(did you mean role:military-official?)" in v.message

@@ -313,7 +313,9 @@ def validate_parsed(
                 )
             )
         violations, held_back = _without_consequences(violations, parsed)
-        violations = _with_hints(violations, data_files, shapes, locator)
+        violations = _with_hints(
+            violations, data_files, shapes, locator, [p for p in ok if p.source.folder == "ontology"]
+        )
         notes = [*notes, *held_back]
     violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
     conforms = not parse_errors and not any(v.severity == "Violation" for v in violations)
@@ -450,6 +452,7 @@ def _with_hints(
     data_files: Sequence[ParsedFile],
     shapes: Graph,
     locator: Callable[[], SourceLocator],
+    ontology: Sequence[ParsedFile] = (),
 ) -> list[Violation]:
     """The results made easier to mend: an entity declared nowhere is reported once per place it is written
     (the shapes of object properties and of the looser properties may both find it), with the declared
@@ -462,6 +465,16 @@ def _with_hints(
                 kind, sep, slug = q.subject.value.removeprefix(iris.ID).partition("/")
                 if sep and q.subject.value.startswith(iris.ID):
                     declared.setdefault(kind, []).append(slug)
+    terms: dict[str, list[str]] = {}  # namespace under the ontology's IRI -> the terms declared in it
+    for p in ontology:
+        for q in p.quads:
+            subject = q.subject
+            if (
+                q.predicate == _RDF_TYPE
+                and isinstance(subject, ox.NamedNode)
+                and subject.value.startswith(iris.ONTOLOGY)
+            ):
+                terms.setdefault(_namespace_of(subject.value), []).append(subject.value)
     seen: set[tuple[str, str | None, int | None]] = set()
     # an exact day on a DateSpec of another precision is said once, by the check beyond SHACL, not also as
     # every bound that differs from the day
@@ -509,12 +522,18 @@ def _with_hints(
                 )
             v = replace(v, line=line or v.line)
         elif v.shape is not None and v.value:
-            listed = _listed_values(shapes, URIRef(v.shape))
+            # the values a shape lists (hedges, precisions), else the ontology's terms of the value's
+            # namespace (a role: misspelt)
+            listed = _listed_values(shapes, URIRef(v.shape)) or terms.get(_namespace_of(v.value), [])
             near = _nearest_listed(v.value, listed) if listed else None
             if near is not None:
                 v = replace(v, message=f"{v.message} (did you mean {compact(near)}?)")
         out.append(v)
     return out
+
+
+def _namespace_of(iri: str) -> str:
+    return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
 
 
 def _listed_values(shapes: Graph, shape: URIRef) -> list[str]:
