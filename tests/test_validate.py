@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from axiskg import iris
 from axiskg.errors import NotFoundError
 from axiskg.validate import ValidationReport, validate
 from conftest import copy_tiny
@@ -1189,3 +1190,24 @@ claim:099-khazali-kh a axo:Claim ;
     [v] = [v for v in validate(root).violations if v.severity == "Violation"]
     assert (v.line, v.path) == (20, "http://www.w3.org/ns/org#role")
     assert "(did you mean role:military-official?)" in v.message
+
+
+def test_a_new_entity_named_as_a_declared_one_is_a_warning(tmp_path: Path) -> None:
+    """A curator declares person:khazali-qais for a spelling of Qais Al-Khazali that actors.ttl already lists:
+    two IRIs for one person. Said as advice, where the new label is written. Two entities that a claim
+    relates (the Hajj and Kawtharani, "possibly the same") are not reported."""
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+person:khazali-qais a axo:Person ;
+    skos:prefLabel "Qais al-Khazali"@en .
+""",
+    )
+    report = validate(root)
+    assert report.conforms
+    [v] = [v for v in report.warnings if v.check == "shared-label"]
+    assert (v.file, v.line, v.focus) == ("data/report-099.ttl", 13, iris.ID + "person/khazali-qais")
+    khazali = "<https://w3id.org/axiskg/id/person/qais-al-khazali>"
+    assert f"is also a label of {khazali} (data/actors.ttl:" in v.message

@@ -137,6 +137,7 @@ def run(
     bad, violations = ill_typed_literals(data, locator)
     found.ill_typed, found.violations = bad, found.violations + violations
     found.violations += date_precision(data, locator, bad)
+    found.violations += shared_labels(data, locator)
     found.duplicated, violations = duplicates(data, locator)
     found.violations += violations
     violations, notes = quotes(data, locator, root)
@@ -509,6 +510,74 @@ def _precision_problem(d: dict[str, str]) -> tuple[str, str, bool] | None:
         f"say how precise the text is with {_ALTERNATIVES}, or narrow the bounds"
     )
     return message, ("Violation" if precision == "PrecisionDay" else "Warning"), False
+
+
+# --- two entities of one name -------------------------------------------------------------------------------
+
+_LABELS = (
+    ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+)
+_NAMED_KINDS = {"person": "person", "org": "organization", "place": "place"}
+_CLAIM_ENDS = (ox.NamedNode(RDF + "subject"), ox.NamedNode(RDF + "object"))
+
+
+def shared_labels(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A person, organization or place with a label (case, apostrophes and spacing aside) that another one of
+    the same kind has: likely one entity under two IRIs (a new spelling declared as a new entity). A warning,
+    at the later label; entities that a claim relates to each other ("possibly the same as") are let be."""
+    named: dict[tuple[str, str], list[tuple[int, str, ox.Literal, str]]] = {}  # (kind, label) -> uses
+    ends: dict[str, set[str]] = {}  # claim -> its rdf:subject and rdf:object
+    for order, p in enumerate(data):
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            if q.predicate in _CLAIM_ENDS and isinstance(q.object, ox.NamedNode):
+                ends.setdefault(q.subject.value, set()).add(q.object.value)
+            elif q.predicate in _LABELS and isinstance(q.object, ox.Literal):
+                kind = q.subject.value.removeprefix(iris.ID).partition("/")[0]
+                if q.subject.value.startswith(iris.ID) and kind in _NAMED_KINDS:
+                    key = (kind, normalise(q.object.value).casefold())
+                    named.setdefault(key, []).append((order, q.subject.value, q.object, p.source.display))
+    related = {frozenset(pair) for pair in ends.values() if len(pair) == 2}
+    out: list[Violation] = []
+    said: set[frozenset[str]] = set()
+    for (kind, _label), uses in sorted(named.items()):
+        if len({iri for _o, iri, _l, _f in uses}) < 2:
+            continue
+        placed = [
+            (
+                order,
+                locator().value_line(file, iri, lexical=lit.value, language=lit.language) or 0,
+                iri,
+                lit,
+                file,
+            )
+            for order, iri, lit, file in uses
+        ]
+        placed.sort(key=lambda use: use[:3])
+        first = placed[0]
+        for _order, line, iri, lit, file in placed[1:]:
+            pair = frozenset((first[2], iri))
+            if iri == first[2] or pair in related or pair in said:
+                continue
+            said.add(pair)
+            what = _NAMED_KINDS[kind]
+            out.append(
+                Violation(
+                    focus=iri,
+                    path=None,
+                    message=f"the label {literal_text(lit.value, language=lit.language)} is also a label of "
+                    f"<{first[2]}> ({first[4]}:{first[1]}): if they are the same {what}, use that IRI and "
+                    "add this spelling as its skos:altLabel; if not, say how they differ in rdfs:comment",
+                    severity="Warning",
+                    shape=None,
+                    file=file,
+                    line=line or None,
+                    check="shared-label",
+                )
+            )
+    return out
 
 
 # --- RDF 1.2 triple terms -----------------------------------------------------------------------------------
