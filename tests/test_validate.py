@@ -1211,3 +1211,23 @@ person:khazali-qais a axo:Person ;
     assert (v.file, v.line, v.focus) == ("data/report-099.ttl", 13, iris.ID + "person/khazali-qais")
     khazali = "<https://w3id.org/axiskg/id/person/qais-al-khazali>"
     assert f"is also a label of {khazali} (data/actors.ttl:" in v.message
+
+
+def test_a_reference_with_a_misspelt_kind_is_told_its_form_once(tmp_path: Path) -> None:
+    """`@prefix place: <.../id/places/>`: the entity-IRI check says to write place/baghdad; the reference is
+    not also "declared nowhere"."""
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix place: <https://w3id.org/axiskg/id/places/> .
+
+meeting:099-baghdad a axo:Meeting ;
+    skos:prefLabel "A meeting in Baghdad"@en ;
+    schema:location place:baghdad .
+""",
+    )
+    about = [str(v) for v in validate(root).violations if "places/baghdad" in str(v)]
+    assert len(about) == 1, about
+    assert "write place/baghdad" in about[0]

@@ -491,8 +491,8 @@ def _with_hints(
         if v.shape == AXSH + "ClaimChainList" and v.focus in no_chain:
             continue
         if v.shape in _REFERENCE_SHAPES and v.focus.startswith(iris.ID):
-            if (v.focus, v.file, v.line) in seen:
-                continue
+            if (v.focus, v.file, v.line) in seen or iris.entity_iri_problem(v.focus) is not None:
+                continue  # said once; an IRI that is not <kind>/<slug> is told its form (checks.entity_iris)
             seen.add((v.focus, v.file, v.line))
             kind, _, slug = v.focus.removeprefix(iris.ID).partition("/")
             close = difflib.get_close_matches(slug, sorted(set(declared.get(kind, []))), n=1, cutoff=0.85)
