@@ -1231,3 +1231,37 @@ meeting:099-baghdad a axo:Meeting ;
     about = [str(v) for v in validate(root).violations if "places/baghdad" in str(v)]
     assert len(about) == 1, about
     assert "write place/baghdad" in about[0]
+
+
+def test_a_misspelt_source_file_gets_the_text_it_is_near(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "099_0badc0de.txt").write_text("The factions met in Baghdad.\n", encoding="utf-8")
+    monkeypatch.setenv("AXISKG_SOURCES", str(sources))
+    root = _repo_copy_with(
+        tmp_path / "p",
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+report:memri-2024-03-05 a axo:Report ;
+    skos:prefLabel "Test"@en ;
+    dcterms:title "Test"@en ;
+    dcterms:publisher <https://w3id.org/axiskg/id/org/memri> ;
+    dcterms:issued "2024-03-05"^^xsd:date ;
+    axo:sourceFile "099_0badcode.txt" .
+
+claim:099-met a axo:Claim ;
+    axo:asserts meeting:pmu-urgent-meeting-2023-11-02 ;
+    axo:statedIn report:memri-2024-03-05 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The factions met in Baghdad."@en .
+""",
+    )
+    [note] = [n for n in validate(root).notes if "099_0badcode.txt" in n]
+    assert "did you mean 099_0badc0de.txt?" in note

@@ -815,9 +815,16 @@ def quotes(
     notes = []
     if absent:
         looked = ", ".join(str(d) for d in source_dirs(root)) or "nowhere"
+        there = sorted({f.name for d in source_dirs(root) if d.is_dir() for f in d.iterdir() if f.is_file()})
+        near = {  # a name misspelt in axo:sourceFile, next to a text that is there
+            name: close[0]
+            for name in sorted(absent)
+            if (close := difflib.get_close_matches(name, there, n=1, cutoff=0.8))
+        }
+        hints = "".join(f"; {name}: did you mean {close}?" for name, close in near.items())
         notes.append(
             f"quotes not checked against the source texts {', '.join(sorted(absent))}: not found in {looked} "
-            f"(set {SOURCES_ENV} to the folder that holds them)"
+            f"(set {SOURCES_ENV} to the folder that holds them){hints}"
         )
     if unnamed:
         notes.append(
