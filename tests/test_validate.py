@@ -1265,3 +1265,28 @@ claim:099-met a axo:Claim ;
     )
     [note] = [n for n in validate(root).notes if "099_0badcode.txt" in n]
     assert "did you mean 099_0badc0de.txt?" in note
+
+
+@pytest.mark.parametrize(("prop", "line"), [('axo:quote ""@en', 19), ('skos:prefLabel " "@en', 20)])
+def test_an_empty_quote_or_label_is_an_error(tmp_path: Path, prop: str, line: int) -> None:
+    """An empty quote is "in" every text, and an empty label names nothing: neither passes."""
+    quote = 'axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en'
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + f"""\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    {prop if prop.startswith("axo:quote") else quote} ;
+    {prop if prop.startswith("skos:") else 'skos:prefLabel "099: Khazali attended"@en'} .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line, v.severity, v.check) == ("data/report-099.ttl", line, "Violation", "empty-text")
+    assert "is empty" in v.message

@@ -138,6 +138,7 @@ def run(
     found.ill_typed, found.violations = bad, found.violations + violations
     found.violations += date_precision(data, locator, bad)
     found.violations += shared_labels(data, locator)
+    found.violations += empty_texts(data, locator)
     found.duplicated, violations = duplicates(data, locator)
     found.violations += violations
     violations, notes = quotes(data, locator, root)
@@ -510,6 +511,54 @@ def _precision_problem(d: dict[str, str]) -> tuple[str, str, bool] | None:
         f"say how precise the text is with {_ALTERNATIVES}, or narrow the bounds"
     )
     return message, ("Violation" if precision == "PrecisionDay" else "Warning"), False
+
+
+# --- empty texts --------------------------------------------------------------------------------------------
+
+_TEXTS = {
+    iris.AXO + "quote": "copy the report's words",
+    iris.AXO + "content": "write what was said or decided",
+    "http://www.w3.org/2004/02/skos/core#prefLabel": "write the name",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "write the spelling, or remove it",
+    "http://www.w3.org/2000/01/rdf-schema#label": "write the text's words",
+    "http://purl.org/dc/terms/title": "write the title",
+}
+
+
+def empty_texts(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A quote, label, title or content that is empty or only spaces: an empty quote is "in" every source
+    text, and an empty label names nothing."""
+    out: list[Violation] = []
+    for p in data:
+        for q in p.quads:
+            mend = _TEXTS.get(q.predicate.value)
+            if mend is None or not isinstance(q.object, ox.Literal) or q.object.value.strip():
+                continue
+            if not isinstance(q.subject, ox.NamedNode | ox.BlankNode):
+                continue
+            blank = isinstance(q.subject, ox.BlankNode)
+            where = locator().locate(q.subject.value, is_blank=blank)
+            line = locator().value_line(
+                p.source.display,
+                None if blank else q.subject.value,
+                lexical=q.object.value,
+                language=q.object.language,
+                datatype=q.object.datatype.value,
+            )
+            out.append(
+                Violation(
+                    focus=f"_:{q.subject.value}" if blank else q.subject.value,
+                    path=q.predicate.value,
+                    message=f"{compact(q.predicate.value)} is empty: {mend}",
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=line or (where.line if where else None),
+                    anchor=where.anchor if where and blank else None,
+                    check="empty-text",
+                )
+            )
+    return out
 
 
 # --- two entities of one name -------------------------------------------------------------------------------
