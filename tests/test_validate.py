@@ -1290,3 +1290,25 @@ claim:099-khazali-attended a axo:Claim ;
     [v] = validate(root).violations
     assert (v.file, v.line, v.severity, v.check) == ("data/report-099.ttl", line, "Violation", "empty-text")
     assert "is empty" in v.message
+
+
+def test_an_attendance_claim_written_the_wrong_way_round_is_told_to_swap(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject person:qais-al-khazali ;
+    rdf:predicate schema:attendee ;
+    rdf:object meeting:pmu-urgent-meeting-2023-11-02 ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line, v.check) == ("data/report-099.ttl", 13, "claim-direction")
+    assert v.severity == "Violation"
+    assert "swap rdf:subject and rdf:object" in v.message

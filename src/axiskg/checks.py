@@ -139,6 +139,7 @@ def run(
     found.violations += date_precision(data, locator, bad)
     found.violations += shared_labels(data, locator)
     found.violations += empty_texts(data, locator)
+    found.violations += claim_directions(data, ontology, locator)
     found.duplicated, violations = duplicates(data, locator)
     found.violations += violations
     violations, notes = quotes(data, locator, root)
@@ -511,6 +512,80 @@ def _precision_problem(d: dict[str, str]) -> tuple[str, str, bool] | None:
         f"say how precise the text is with {_ALTERNATIVES}, or narrow the bounds"
     )
     return message, ("Violation" if precision == "PrecisionDay" else "Warning"), False
+
+
+# --- triple claims written the wrong way round -------------------------------------------------------------
+
+# predicates that go from a meeting or event to a participant: `meeting schema:attendee person`
+_FROM_EVENT = {
+    iris.PREFIXES["schema"] + "attendee": "schema:attendee",
+    iris.AXO + "absentee": "axo:absentee",
+    iris.AXO + "invitee": "axo:invitee",
+}
+_EVENT_ROOTS = frozenset({iris.PREFIXES["schema"] + "Event", iris.AXO + "Meeting", iris.AXO + "Event"})
+_SUBJECT = ox.NamedNode(RDF + "subject")
+_OBJECT = ox.NamedNode(RDF + "object")
+
+
+def claim_directions(
+    data: Sequence[ParsedFile], ontology: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
+) -> list[Violation]:
+    """A triple claim of attendance (absence, invitation) whose rdf:subject is not a meeting or event while
+    its rdf:object is one: written the wrong way round, the build would derive `person schema:attendee
+    meeting`."""
+    parents: dict[str, set[str]] = {}
+    for p in ontology:
+        for q in p.quads:
+            sub, sup = q.subject, q.object
+            if (
+                q.predicate == _SUBCLASS_OF
+                and isinstance(sub, ox.NamedNode)
+                and isinstance(sup, ox.NamedNode)
+            ):
+                parents.setdefault(sub.value, set()).add(sup.value)
+
+    def is_event(cls: str, seen: frozenset[str] = frozenset()) -> bool:
+        if cls in _EVENT_ROOTS:
+            return True
+        return any(is_event(up, seen | {cls}) for up in parents.get(cls, ()) if up not in seen)
+
+    types: dict[str, set[str]] = {}
+    parts: dict[str, dict[str, str]] = {}  # claim -> subject / predicate / object
+    where: dict[str, str] = {}
+    for p in data:
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
+                continue
+            if q.predicate == _RDF_TYPE:
+                types.setdefault(q.subject.value, set()).add(q.object.value)
+            elif q.predicate in (_SUBJECT, _RDF_PREDICATE, _OBJECT):
+                parts.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
+                where[q.subject.value] = p.source.display
+    out: list[Violation] = []
+    for claim, triple in sorted(parts.items()):
+        name = _FROM_EVENT.get(triple.get(RDF + "predicate", ""))
+        subject, obj = triple.get(RDF + "subject"), triple.get(RDF + "object")
+        if name is None or subject is None or obj is None:
+            continue
+        events = [any(is_event(c) for c in types.get(node, ())) for node in (subject, obj)]
+        if events != [False, True]:
+            continue
+        file = where[claim]
+        out.append(
+            Violation(
+                focus=claim,
+                path=RDF + "subject",
+                message=f"{name} goes from the meeting to the participant (rdf:subject <meeting> ; "
+                f"rdf:predicate {name} ; rdf:object <participant>), but this claim's rdf:subject <{subject}> "
+                f"is not a meeting or event and its rdf:object <{obj}> is: swap rdf:subject and rdf:object",
+                severity="Violation",
+                shape=None,
+                file=file,
+                line=locator().value_line(file, claim, iri=subject),
+                check="claim-direction",
+            )
+        )
+    return out
 
 
 # --- empty texts --------------------------------------------------------------------------------------------
