@@ -1312,3 +1312,32 @@ claim:099-khazali-attended a axo:Claim ;
     assert (v.file, v.line, v.check) == ("data/report-099.ttl", 13, "claim-direction")
     assert v.severity == "Violation"
     assert "swap rdf:subject and rdf:object" in v.message
+
+
+@pytest.mark.parametrize(
+    ("quote", "hedge"),
+    [("Qais Al-Khazali reportedly attended the meeting.", "hedge:reportedly"),
+     ("Al-Khazali is said to have attended.", "hedge:said-to")],
+)  # fmt: skip
+def test_a_quote_that_hedges_a_claim_stated_as_fact_is_a_warning(
+    tmp_path: Path, quote: str, hedge: str
+) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + f"""\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "{quote}"@en .
+""",
+    )
+    report = validate(root)
+    [v] = [v for v in report.warnings if v.check == "hedge-in-quote"]
+    assert (v.file, v.line) == ("data/report-099.ttl", 18)
+    assert f"axo:hedge {hedge}" in v.message

@@ -140,6 +140,7 @@ def run(
     found.violations += shared_labels(data, locator)
     found.violations += empty_texts(data, locator)
     found.violations += claim_directions(data, ontology, locator)
+    found.violations += hedges_in_quotes(data, locator)
     found.duplicated, violations = duplicates(data, locator)
     found.violations += violations
     violations, notes = quotes(data, locator, root)
@@ -583,6 +584,63 @@ def claim_directions(
                 file=file,
                 line=locator().value_line(file, claim, iri=subject),
                 check="claim-direction",
+            )
+        )
+    return out
+
+
+# --- a hedged quote on a claim stated as fact ---------------------------------------------------------------
+
+_HEDGE = ox.NamedNode(iris.AXO + "hedge")
+_HEDGE_NONE = iris.HEDGE + "none"
+_HEDGING_WORDS = (  # the words of a quote that name the hedge the report puts on it
+    (re.compile(r"\breportedly\b", re.IGNORECASE), "reportedly"),
+    (re.compile(r"\b(?:is|are|was|were)\s+said\s+to\b", re.IGNORECASE), "said-to"),
+    (re.compile(r"\ballegedly\b", re.IGNORECASE), "alleged"),
+    (re.compile(r"\bapparently\b", re.IGNORECASE), "apparently"),
+    (re.compile(r"\baccording\s+to\s+(?:the\s+)?leaks\b", re.IGNORECASE), "according-to-leaks"),
+)
+
+
+def hedges_in_quotes(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A claim stated as fact (hedge:none) whose quote hedges it ("reportedly", "is said to"...): advice, at
+    the hedge's line, to check that the report does not hedge it."""
+    hedge: dict[str, str] = {}
+    quotes_of: dict[str, list[str]] = {}
+    where: dict[str, str] = {}
+    for p in data:
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            if q.predicate == _HEDGE and isinstance(q.object, ox.NamedNode):
+                hedge[q.subject.value] = q.object.value
+                where[q.subject.value] = p.source.display
+            elif q.predicate == _QUOTE and isinstance(q.object, ox.Literal):
+                quotes_of.setdefault(q.subject.value, []).append(q.object.value)
+    out: list[Violation] = []
+    for claim, value in sorted(hedge.items()):
+        if value != _HEDGE_NONE:
+            continue
+        found = next(
+            ((m.group(0), name) for text in quotes_of.get(claim, ()) for rx, name in _HEDGING_WORDS
+             if (m := rx.search(text))),
+            None,
+        )  # fmt: skip
+        if found is None:
+            continue
+        words, name = found
+        file = where[claim]
+        out.append(
+            Violation(
+                focus=claim,
+                path=_HEDGE.value,
+                message=f'the quote says "{words}" but the claim is stated as fact (hedge:none): if the '
+                f"report hedges it, write axo:hedge hedge:{name}",
+                severity="Warning",
+                shape=None,
+                file=file,
+                line=locator().value_line(file, claim, iri=_HEDGE_NONE),
+                check="hedge-in-quote",
             )
         )
     return out
