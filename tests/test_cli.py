@@ -17,6 +17,7 @@ import typer
 import typer.main
 from typer.testing import CliRunner, Result
 
+from axiskg import iris
 from axiskg.cli import app
 from axiskg.release import list_releases
 
@@ -548,3 +549,38 @@ def test_serve_help_names_the_program_the_user_ran(tmp_path: Path, tuning: str) 
         [sys.executable, str(script), "serve", "--no-such-option"], env=env, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "Try 'axiskg serve --help' for help." in bad.stderr
+
+
+def test_a_scaffolded_report_declares_the_prefixes_the_data_model_uses(
+    runner: CliRunner, outlet_project: Path
+) -> None:
+    """A curator copies what data-model.md shows (rdfs:comment, time:hasTime, prov:, foaf:knows) into the new
+    file: its prefixes are declared, so the first validate does not stop at 'The prefix rdfs: has not been
+    declared'."""
+    args = ["scaffold", "report", "005", "--title", "A report", "--publisher", "memri",
+            "--date", "2024-02-01", "--root", str(outlet_project)]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    text = (outlet_project / "data" / "report-005.ttl").read_text(encoding="utf-8")
+    declared = dict(re.findall(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", text, re.MULTILINE))
+    for prefix in ("rdfs", "time", "prov", "foaf", "owl", "wd"):
+        assert declared.get(prefix) == iris.PREFIXES[prefix], prefix
+
+
+def _all_commands(command: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    yield prefix or "axiskg", command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _all_commands(sub, f"{prefix} {name}".strip())
+
+
+def test_help_paragraphs_flow_to_the_terminal_width(runner: CliRunner) -> None:
+    """The help of each command is written in the source as lines of 110 characters; on an 80-column
+    terminal those lines broke again at 80, leaving ragged half lines ("...for a syntax error, and" /
+    "`file:line: severity..."). A paragraph is one line, for rich to wrap; indented lines (examples) stay."""
+    for name, command in _all_commands(typer.main.get_command(app)):
+        for paragraph in (command.help or "").split("\n\n"):
+            lines = paragraph.strip("\n").split("\n")
+            assert len(lines) == 1 or any(x.startswith(" ") for x in lines[1:]), (name, paragraph)
+    result = runner.invoke(app, ["validate", "--help"], env={"COLUMNS": "80"})
+    assert "for a syntax error, and `file:line: severity:" in " ".join(
+        x.strip(" │") for x in result.stdout.splitlines()
+    )

@@ -43,6 +43,8 @@ VIOLATIONS: dict[str, tuple[str, str]] = {
         "unique per language",
     ),
     "preflabel_without_language": (ID + "place/test-city", "skos:prefLabel must be language-tagged"),
+    "altlabel_without_language": (ALICE, "skos:altLabel must be language-tagged"),
+    "comment_without_language": (ALICE, "rdfs:comment must be language-tagged"),
     "entity_without_type": (ID + "person/bob", "has no rdf:type"),
     "undeclared_reference": (ID + "person/nobody", "declared nowhere"),
     "undeclared_chain_element": (ID + "source/ghost", "declared nowhere"),
@@ -114,6 +116,7 @@ WARNINGS: dict[str, tuple[str, str]] = {
     "relative_without_relative_to": (SUMMER, "without axo:relativeTo"),
     "label_on_entity": (ID + "place/test-city", "rdfs:label written on an entity"),
     "meeting_without_label": (ID + "meeting/test-meeting", "Meeting or event has no skos:prefLabel"),
+    "situation_without_claim": (ID + "membership/alice-test-group-member", "asserted by no claim"),
 }
 
 # fixtures that conform without any result at all

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from axiskg import iris
 from axiskg.errors import NotFoundError
 from axiskg.validate import ValidationReport, validate
 from conftest import copy_tiny
@@ -794,3 +795,549 @@ def test_a_build_of_a_triple_term_says_so_not_free_some_space(tiny_project: Path
         build(tiny_project, tmp_path / "out")
     assert "RDF 1.2 triple terms are not supported" in "\n".join(str(v) for v in failed.value.report.errors)
     assert not (tmp_path / "out" / "current").exists()
+
+
+def test_an_undeclared_prefix_is_mended_with_its_declaration_or_the_near_one(tmp_path: Path) -> None:
+    """`rdfs:` used without its @prefix: the message gives the line to add; `plce:` (a typo of the file's
+    `place:`) gets a "did you mean"."""
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-009.ttl").write_text(
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix place: <https://w3id.org/axiskg/id/place/> .\n"
+        "\n"
+        'place:najaf rdfs:comment "A city."@en .\n'
+        "\n"
+        "plce:najaf a axo:Place .\n",
+        encoding="utf-8",
+    )
+    errors = validate(root).parse_errors
+    assert [(e.file, e.line) for e in errors] == [("data/report-009.ttl", 4), ("data/report-009.ttl", 6)]
+    assert "add @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . at the top of the file" in (
+        errors[0].message
+    )
+    assert "did you mean place:" in errors[1].message
+
+
+@pytest.mark.parametrize(
+    ("iri", "hint"),
+    [
+        ("<w3id.org/axiskg/id/place/najaf>", "write the full IRI, https://..., or a prefixed name"),
+        ("<https://w3id.org/axiskg/id/place/najaf >", "an IRI cannot contain spaces"),
+    ],
+)
+def test_a_malformed_iri_says_how_to_write_one(tmp_path: Path, iri: str, hint: str) -> None:
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-009.ttl").write_text(
+        f"@prefix axo: <https://w3id.org/axiskg/ontology#> .\n\n{iri} a axo:Place .\n", encoding="utf-8"
+    )
+    [error] = validate(root).parse_errors
+    assert (error.file, error.line) == ("data/report-009.ttl", 3)
+    assert hint in error.message
+
+
+def _repo_copy_with(tmp_path: Path, name: str, text: str) -> Path:
+    """A copy of the repository's ontology/, shapes/ and data/ with one more data file."""
+    import shutil
+
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder)
+    (tmp_path / "data" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+NEW_REPORT_HEAD = """\
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix hedge: <https://w3id.org/axiskg/ontology/hedge#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix person: <https://w3id.org/axiskg/id/person/> .
+@prefix meeting: <https://w3id.org/axiskg/id/meeting/> .
+@prefix act: <https://w3id.org/axiskg/id/act/> .
+@prefix claim: <https://w3id.org/axiskg/id/claim/> .
+@prefix report: <https://w3id.org/axiskg/id/report/> .
+
+"""
+
+
+def test_a_misspelt_reference_is_reported_once_with_the_declared_entity_it_is_near(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazaly ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+
+act:099-khazali-speaks a axo:SpeechAct ;
+    axo:speaker person:qais-al-khazaly ;
+    axo:content "Something."@en .
+""",
+    )
+    report = validate(root)
+    about = [v for v in report.violations if v.focus.endswith("/qais-al-khazaly")]
+    assert len(about) == 1, [str(v) for v in about]
+    [v] = about
+    assert (v.file, v.line) == ("data/report-099.ttl", 15)
+    assert "did you mean <https://w3id.org/axiskg/id/person/qais-al-khazali>?" in v.message
+    assert "(value:" not in str(v)  # the value is the focus itself: said once
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("hedge:saidTo", "hedge:said-to"), ('"said to"@en', "hedge:said-to")]
+)
+def test_a_hedge_outside_the_list_gets_the_one_it_is_near(tmp_path: Path, written: str, meant: str) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + f"""\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge {written} ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = [v for v in validate(root).violations if v.severity == "Violation"]
+    assert (v.file, v.line) == ("data/report-099.ttl", 18)
+    assert f"did you mean {meant}?" in v.message
+    if written.startswith("hedge:"):
+        assert str(v).endswith(f"(value: {written})")
+
+
+def test_an_unknown_term_gets_the_term_of_another_vocabulary_the_data_uses(tmp_path: Path) -> None:
+    """axo:attendedBy is not in the ontology; what is meant is schema:attendee (the data uses it), not the
+    ontology's axo:plannedBy, which only looks alike. A typo within the ontology still gets its own term."""
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Clam ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate axo:attendedBy ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    terms = {v.line: v.message for v in validate(root).violations if v.check == "unknown-term"}
+    assert terms == {
+        12: "unknown term axo:Clam (did you mean axo:Claim?)",
+        14: "unknown term axo:attendedBy (did you mean schema:attendee?)",
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [("2024-3-1", "2024-03-01"), ("2024/03/01", "2024-03-01"), ("2024-03-01T10:00:00", "2024-03-01")],
+)
+def test_a_date_written_in_another_form_gets_its_xsd_date(tmp_path: Path, written: str, fixed: str) -> None:
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-009.ttl").write_text(
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix time: <https://w3id.org/axiskg/id/time/> .\n"
+        "\n"
+        f'time:d2024-03-01 a axo:DateSpec ; axo:notBefore "{written}"^^xsd:date .\n',
+        encoding="utf-8",
+    )
+    [v] = [v for v in validate(root).violations if v.check == "ill-typed-literal"]
+    assert v.line == 5
+    assert f'write it "{fixed}"^^xsd:date' in v.message
+
+
+DATESPEC_HEAD = """\
+@prefix axo: <https://w3id.org/axiskg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix when: <https://w3id.org/axiskg/id/time/> .
+
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "severity", "words"),
+    [
+        (  # an exact day on a date the text gives only to the season
+            'when:099-spring a axo:DateSpec ; rdfs:label "early spring 2024"@en ;\n'
+            '    axo:notBefore "2024-03-01"^^xsd:date ; axo:notAfter "2024-04-15"^^xsd:date ;\n'
+            '    time:inXSDDate "2024-03-02"^^xsd:date ;\n'
+            "    axo:precision axo:PrecisionSeason .\n",
+            9,
+            "Violation",
+            "remove time:inXSDDate",
+        ),
+        (  # a day whose bounds are not one day
+            'when:099-day a axo:DateSpec ; rdfs:label "March 2024"@en ;\n'
+            '    axo:notBefore "2024-03-01"^^xsd:date ; axo:notAfter "2024-03-31"^^xsd:date ;\n'
+            "    axo:precision axo:PrecisionDay .\n",
+            9,
+            "Violation",
+            "axo:PrecisionMonth",
+        ),
+        (  # a month whose bounds span two months
+            'when:099-month a axo:DateSpec ; rdfs:label "March 2024"@en ;\n'
+            '    axo:notBefore "2024-03-01"^^xsd:date ; axo:notAfter "2024-04-30"^^xsd:date ;\n'
+            "    axo:precision axo:PrecisionMonth .\n",
+            9,
+            "Warning",
+            "axo:PrecisionRange",
+        ),
+    ],
+)
+def test_a_datespec_more_precise_than_its_bounds_is_reported_once(
+    tmp_path: Path, body: str, line: int, severity: str, words: str
+) -> None:
+    root = _repo_copy_with(tmp_path, "report-099.ttl", DATESPEC_HEAD + body)
+    about = [v for v in validate(root).violations if v.file == "data/report-099.ttl"]
+    assert len(about) == 1, [str(v) for v in about]
+    [v] = about
+    assert (v.line, v.severity, v.check) == (line, severity, "date-precision")
+    assert words in v.message
+
+
+def test_a_claim_without_an_attribution_chain_is_told_once(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line, v.path) == (
+        "data/report-099.ttl",
+        12,
+        "https://w3id.org/axiskg/ontology#attributionChain",
+    )
+    assert "axo:attributionChain () when the report states it in its own voice" in v.message
+
+
+def test_a_wikidata_link_without_evidence_is_located_at_the_link(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        "@prefix axo: <https://w3id.org/axiskg/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix wd: <http://www.wikidata.org/entity/> .\n"
+        "@prefix person: <https://w3id.org/axiskg/id/person/> .\n"
+        "\n"
+        "person:abu-zainab-al-lami a axo:Person ;\n"
+        '    skos:prefLabel "Abu Zainab Al-Lami"@en ;\n'
+        '    skos:altLabel "Abu Zaynab al-Lami"@en ;\n'
+        "    skos:exactMatch wd:Q123456 .\n",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line) == ("data/report-099.ttl", 9)
+    assert "axo:wikidataEvidence" in v.message
+
+
+def test_a_claim_iri_reused_in_a_new_report_does_not_fault_the_other_reports_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A curator copies a claim of report-003 and keeps its IRI: the claim now has two reports. That is said
+    (described in two files; not exactly one axo:statedIn), but report-003's quote is not checked against
+    the new report's text, an error in a file the curator did not touch."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "099_test.txt").write_text("The factions met in Baghdad.\n", encoding="utf-8")
+    monkeypatch.setenv("AXISKG_SOURCES", str(sources))
+    root = _repo_copy_with(
+        tmp_path / "p",
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+report:memri-2024-03-05 a axo:Report ;
+    skos:prefLabel "Test"@en ;
+    dcterms:title "Test"@en ;
+    dcterms:publisher <https://w3id.org/axiskg/id/org/memri> ;
+    dcterms:issued "2024-03-05"^^xsd:date ;
+    axo:sourceFile "099_test.txt" .
+
+claim:003-pmu-urgent-meeting a axo:Claim ;
+    axo:asserts meeting:pmu-urgent-meeting-2023-11-02 ;
+    axo:statedIn report:memri-2024-03-05 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The factions met in Baghdad."@en .
+""",
+    )
+    violations = validate(root).violations
+    assert [v.file for v in violations if v.check == "quote-not-in-source"] == []
+    assert any(v.check == "duplicate-description" and v.file == "data/report-099.ttl" for v in violations)
+
+
+def test_an_entity_described_without_a_type_is_told_to_get_one_not_a_lookalike(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+person:abu-zainab-al-lami skos:prefLabel "Abu Zainab Al-Lami"@en .
+
+act:099-al-lami-speaks a axo:SpeechAct ;
+    axo:speaker person:abu-zainab-al-lami ;
+    axo:content "Something."@en .
+""",
+    )
+    about = [v for v in validate(root).violations if v.focus.endswith("/abu-zainab-al-lami")]
+    assert {v.line for v in about} == {12}
+    assert any("has no rdf:type" in v.message for v in about)
+    assert not any("did you mean" in v.message for v in about)  # not abu-ala-al-walai
+
+
+@pytest.mark.parametrize(
+    ("mistake", "line", "hint"),
+    [
+        ("axo:hedge hedge:none ,", 19, "line 18 ends with ',' (another value of the same property)"),
+        ('axo:quote "Khazali attended."@en ;', 20, "line 19 ends with ';'"),
+        ("axo:hedge hedge:none", 19, "line 18 may lack its ' ;'"),
+    ],
+)
+def test_a_statement_that_runs_on_says_which_line_ends_wrongly(
+    tmp_path: Path, mistake: str, line: int, hint: str
+) -> None:
+    claim = (
+        "claim:099-khazali-attended a axo:Claim ;\n"
+        "    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;\n"
+        "    rdf:predicate schema:attendee ;\n"
+        "    rdf:object person:qais-al-khazali ;\n"
+        "    axo:statedIn report:memri-2024-02-14 ;\n"
+        "    axo:attributionChain () ;\n"
+        "    axo:hedge hedge:none ;\n"
+        '    axo:quote "Khazali attended."@en .\n'
+    )
+    if mistake.startswith("axo:hedge"):  # `hedge:none ,` or `hedge:none` where `hedge:none ;` belongs
+        wrong = claim.replace("axo:hedge hedge:none ;", mistake)
+    else:
+        wrong = claim.replace('axo:quote "Khazali attended."@en .', mistake)
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-099.ttl").write_text(NEW_REPORT_HEAD + wrong, encoding="utf-8")
+    [error] = validate(root).parse_errors
+    assert error.line == line
+    assert hint in error.message
+
+
+def test_a_bare_iri_for_an_attribution_chain_is_reported_at_its_line(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain report:al-sharq-al-awsat-2024-02-09 ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line) == ("data/report-099.ttl", 17)
+    assert "not a well-formed RDF list" in v.message
+
+
+def test_a_misspelt_role_gets_the_role_it_is_near(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix role: <https://w3id.org/axiskg/ontology/role#> .
+@prefix membership: <https://w3id.org/axiskg/id/membership/> .
+@prefix actor: <https://w3id.org/axiskg/id/org/> .
+
+membership:qais-al-khazali-kataib-hezbollah-military-official a org:Membership ;
+    org:member person:qais-al-khazali ;
+    org:organization actor:kataib-hezbollah ;
+    org:role role:militaryofficial .
+
+claim:099-khazali-kh a axo:Claim ;
+    axo:asserts membership:qais-al-khazali-kataib-hezbollah-military-official ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = [v for v in validate(root).violations if v.severity == "Violation"]
+    assert (v.line, v.path) == (20, "http://www.w3.org/ns/org#role")
+    assert "(did you mean role:military-official?)" in v.message
+
+
+def test_a_new_entity_named_as_a_declared_one_is_a_warning(tmp_path: Path) -> None:
+    """A curator declares person:khazali-qais for a spelling of Qais Al-Khazali that actors.ttl already lists:
+    two IRIs for one person. Said as advice, where the new label is written. Two entities that a claim
+    relates (the Hajj and Kawtharani, "possibly the same") are not reported."""
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+person:khazali-qais a axo:Person ;
+    skos:prefLabel "Qais al-Khazali"@en .
+""",
+    )
+    report = validate(root)
+    assert report.conforms
+    [v] = [v for v in report.warnings if v.check == "shared-label"]
+    assert (v.file, v.line, v.focus) == ("data/report-099.ttl", 13, iris.ID + "person/khazali-qais")
+    khazali = "<https://w3id.org/axiskg/id/person/qais-al-khazali>"
+    assert f"is also a label of {khazali} (data/actors.ttl:" in v.message
+
+
+def test_a_reference_with_a_misspelt_kind_is_told_its_form_once(tmp_path: Path) -> None:
+    """`@prefix place: <.../id/places/>`: the entity-IRI check says to write place/baghdad; the reference is
+    not also "declared nowhere"."""
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix place: <https://w3id.org/axiskg/id/places/> .
+
+meeting:099-baghdad a axo:Meeting ;
+    skos:prefLabel "A meeting in Baghdad"@en ;
+    schema:location place:baghdad .
+""",
+    )
+    about = [str(v) for v in validate(root).violations if "places/baghdad" in str(v)]
+    assert len(about) == 1, about
+    assert "write place/baghdad" in about[0]
+
+
+def test_a_misspelt_source_file_gets_the_text_it_is_near(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "099_0badc0de.txt").write_text("The factions met in Baghdad.\n", encoding="utf-8")
+    monkeypatch.setenv("AXISKG_SOURCES", str(sources))
+    root = _repo_copy_with(
+        tmp_path / "p",
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+report:memri-2024-03-05 a axo:Report ;
+    skos:prefLabel "Test"@en ;
+    dcterms:title "Test"@en ;
+    dcterms:publisher <https://w3id.org/axiskg/id/org/memri> ;
+    dcterms:issued "2024-03-05"^^xsd:date ;
+    axo:sourceFile "099_0badcode.txt" .
+
+claim:099-met a axo:Claim ;
+    axo:asserts meeting:pmu-urgent-meeting-2023-11-02 ;
+    axo:statedIn report:memri-2024-03-05 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The factions met in Baghdad."@en .
+""",
+    )
+    [note] = [n for n in validate(root).notes if "099_0badcode.txt" in n]
+    assert "did you mean 099_0badc0de.txt?" in note
+
+
+@pytest.mark.parametrize(("prop", "line"), [('axo:quote ""@en', 19), ('skos:prefLabel " "@en', 20)])
+def test_an_empty_quote_or_label_is_an_error(tmp_path: Path, prop: str, line: int) -> None:
+    """An empty quote is "in" every text, and an empty label names nothing: neither passes."""
+    quote = 'axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en'
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + f"""\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    {prop if prop.startswith("axo:quote") else quote} ;
+    {prop if prop.startswith("skos:") else 'skos:prefLabel "099: Khazali attended"@en'} .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line, v.severity, v.check) == ("data/report-099.ttl", line, "Violation", "empty-text")
+    assert "is empty" in v.message
+
+
+def test_an_attendance_claim_written_the_wrong_way_round_is_told_to_swap(tmp_path: Path) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + """\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject person:qais-al-khazali ;
+    rdf:predicate schema:attendee ;
+    rdf:object meeting:pmu-urgent-meeting-2023-11-02 ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "The meeting was attended by most of the central commanders in the Iraqi factions"@en .
+""",
+    )
+    [v] = validate(root).violations
+    assert (v.file, v.line, v.check) == ("data/report-099.ttl", 13, "claim-direction")
+    assert v.severity == "Violation"
+    assert "swap rdf:subject and rdf:object" in v.message
+
+
+@pytest.mark.parametrize(
+    ("quote", "hedge"),
+    [("Qais Al-Khazali reportedly attended the meeting.", "hedge:reportedly"),
+     ("Al-Khazali is said to have attended.", "hedge:said-to")],
+)  # fmt: skip
+def test_a_quote_that_hedges_a_claim_stated_as_fact_is_a_warning(
+    tmp_path: Path, quote: str, hedge: str
+) -> None:
+    root = _repo_copy_with(
+        tmp_path,
+        "report-099.ttl",
+        NEW_REPORT_HEAD
+        + f"""\
+claim:099-khazali-attended a axo:Claim ;
+    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;
+    rdf:predicate schema:attendee ;
+    rdf:object person:qais-al-khazali ;
+    axo:statedIn report:memri-2024-02-14 ;
+    axo:attributionChain () ;
+    axo:hedge hedge:none ;
+    axo:quote "{quote}"@en .
+""",
+    )
+    report = validate(root)
+    [v] = [v for v in report.warnings if v.check == "hedge-in-quote"]
+    assert (v.file, v.line) == ("data/report-099.ttl", 18)
+    assert f"axo:hedge {hedge}" in v.message

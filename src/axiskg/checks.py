@@ -37,7 +37,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,6 +136,11 @@ def run(
     found.violations += entity_iris(data, locator)
     bad, violations = ill_typed_literals(data, locator)
     found.ill_typed, found.violations = bad, found.violations + violations
+    found.violations += date_precision(data, locator, bad)
+    found.violations += shared_labels(data, locator)
+    found.violations += empty_texts(data, locator)
+    found.violations += claim_directions(data, ontology, locator)
+    found.violations += hedges_in_quotes(data, locator)
     found.duplicated, violations = duplicates(data, locator)
     found.violations += violations
     violations, notes = quotes(data, locator, root)
@@ -224,38 +229,56 @@ class Vocabulary:
         names = self.terms.get(ns)
         return names is None or iri[len(ns) :] in names
 
-    def suggest(self, iri: str) -> str | None:
+    def suggest(self, iri: str, used: Iterable[str] = ()) -> str | None:
+        """The known term nearest to `iri`: of its own namespace, unless a term of another vocabulary that the
+        data uses (`used`) is nearer (`axo:attendedBy`: schema:attendee, not axo:plannedBy)."""
         ns = _namespace(iri)
         local = iri[len(ns) :]
         names = sorted(self.terms.get(ns, ()))
         same_case = [n for n in names if n.lower() == local.lower()]
-        close = same_case or difflib.get_close_matches(local, names, n=1, cutoff=0.6)
-        return ns + close[0] if close else None
+        if same_case:
+            return ns + same_case[0]
+        close = difflib.get_close_matches(local, names, n=1, cutoff=0.6)
+        best, score = (ns + close[0], _likeness(local, close[0])) if close else (None, 0.0)
+        for term in sorted(set(used)):
+            other = _namespace(term)
+            if other != ns and _likeness(local, term[len(other) :]) > max(score, 0.7):
+                best, score = term, _likeness(local, term[len(other) :])
+        return best
 
     def source(self, iri: str) -> str:
         ns = _namespace(iri)
         return "the ontology (ontology/)" if ns in self.home else f"the vocabulary <{ns}>"
 
 
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+
+
+def _terms_used(p: ParsedFile) -> set[ox.NamedNode]:
+    """The classes and properties a file uses: predicates, rdf:type objects, claims' rdf:predicate."""
+    # rdf:reifies, the RDF 1.2 reifier of << s p o >>, is RDF's own but not in rdflib's list: triple_terms
+    used = {q.predicate for q in p.quads if not (q.predicate == _REIFIES and isinstance(q.object, ox.Triple))}
+    used |= {
+        q.object
+        for q in p.quads
+        if q.predicate in (_RDF_TYPE, _RDF_PREDICATE) and isinstance(q.object, ox.NamedNode)
+    }
+    return used
+
+
 def unknown_terms(
     data: Sequence[ParsedFile], ontology: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
 ) -> list[Violation]:
     vocabulary = Vocabulary(ontology)
+    per_file = [(p, _terms_used(p)) for p in data]
+    known_used = {t.value for _p, used in per_file for t in used if vocabulary.known(t.value)}
     out = []
-    for p in data:
-        # rdf:reifies, the RDF 1.2 reifier of << s p o >>, is RDF's own but not in rdflib's list: triple_terms
-        used = {
-            q.predicate for q in p.quads if not (q.predicate == _REIFIES and isinstance(q.object, ox.Triple))
-        }
-        used |= {
-            q.object
-            for q in p.quads
-            if q.predicate in (_RDF_TYPE, _RDF_PREDICATE) and isinstance(q.object, ox.NamedNode)
-        }
+    for p, used in per_file:
         unknown = sorted(t.value for t in used if not vocabulary.known(t.value))
         for term in unknown:
             short = compact(term) if compact(term) != term else f"<{term}>"
-            suggestion = vocabulary.suggest(term)
+            suggestion = vocabulary.suggest(term, known_used)
             hint = (
                 f" (did you mean {compact(suggestion)}?)"
                 if suggestion
@@ -296,12 +319,38 @@ _DATE_HINT = (
 _DATE_PARTS = re.compile(r"^-?(\d{4,})-(\d{2})-(\d{2})")
 
 
+_TZ = r"(?:Z|[+-]\d{2}:\d{2})?"
+# The lexical forms of XML Schema's dates (rdflib's parser also takes "2024-03-01T10:00:00" as an xsd:date,
+# which pyoxigraph and every SPARQL store refuse)
+_LEXICAL = {
+    "date": re.compile(rf"-?\d{{4,}}-\d{{2}}-\d{{2}}{_TZ}"),
+    "dateTime": re.compile(rf"-?\d{{4,}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?{_TZ}"),
+    "gYear": re.compile(rf"-?\d{{4,}}{_TZ}"),
+    "gYearMonth": re.compile(rf"-?\d{{4,}}-\d{{2}}{_TZ}"),
+}
+_DAY_IN_ANOTHER_FORM = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?")
+
+
 def _ill_typed(literal: ox.Literal) -> bool:
     dt = literal.datatype.value
     if not dt.startswith(XSD) or dt == XSD + "string" or literal.language:
         return False
+    lexical = _LEXICAL.get(dt[len(XSD) :])
+    if lexical is not None and not lexical.fullmatch(literal.value.strip()):
+        return True
     with quiet_rdflib():
         return Literal(literal.value, datatype=URIRef(dt)).ill_typed is True
+
+
+def _as_xsd_date(text: str) -> str | None:
+    """The xsd:date of a day written in another form (2024-3-1, 2024/03/01, 2024-03-01T10:00), if valid."""
+    m = _DAY_IN_ANOTHER_FORM.fullmatch(text.strip())
+    if m is None:
+        return None
+    try:
+        return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
 
 
 def _ill_typed_message(literal: ox.Literal) -> str:
@@ -315,8 +364,14 @@ def _ill_typed_message(literal: ox.Literal) -> str:
         except ValueError as exc:
             reason = f": {exc}"
     detail = f" ({form}{reason})" if form else ""
+    day = _as_xsd_date(literal.value) if local == "date" and not reason else None
     if reason:
         hint = "; check the month and day"
+    elif day is not None:
+        hint = (
+            f': write it "{day}"^^xsd:date (four-digit year, two-digit month and day, no time of day; '
+            "a DateSpec's axo:precision says how precise the text is)"
+        )
     elif local in ("date", "dateTime", "gYear", "gYearMonth"):
         hint = _DATE_HINT
     else:
@@ -364,6 +419,347 @@ def ill_typed_literals(
                 )
             )
     return bad, out
+
+
+# --- a DateSpec's precision and its bounds -----------------------------------------------------------------
+
+TIME = "http://www.w3.org/2006/time#"
+_DATE_PROPERTIES = {iris.AXO + "notBefore": "notBefore", iris.AXO + "notAfter": "notAfter"}
+_DATE_PROPERTIES[TIME + "inXSDDate"] = "inXSDDate"
+_PRECISION = iris.AXO + "precision"
+_SPANS = {  # precision -> (what one period is, the part of the date that is the same across it)
+    "PrecisionDay": ("one day", 10),
+    "PrecisionMonth": ("one month", 7),
+    "PrecisionYear": ("one year", 4),
+}
+_ALTERNATIVES = (
+    "axo:PrecisionMonth, axo:PrecisionSeason, axo:PrecisionYear or axo:PrecisionRange (docs/data-model.md, "
+    '"Dates")'
+)
+
+
+def date_precision(
+    data: Sequence[ParsedFile], locator: Callable[[], SourceLocator], ill_typed: Collection[ox.Quad] = ()
+) -> list[Violation]:
+    """A DateSpec that claims more precision than its bounds: an exact day (time:inXSDDate) on a date the
+    text gives only to the season, month or year; axo:PrecisionDay with bounds that are not one day;
+    axo:PrecisionMonth or axo:PrecisionYear with bounds in two months or years (a warning: the bounds
+    may be our reading)."""
+    out: list[Violation] = []
+    for p in data:
+        dates: dict[str, dict[str, str]] = {}
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode | ox.BlankNode) or q in ill_typed:
+                continue
+            key = _DATE_PROPERTIES.get(q.predicate.value)
+            if key is not None and isinstance(q.object, ox.Literal):
+                dates.setdefault(q.subject.value, {})[key] = q.object.value
+            elif q.predicate.value == _PRECISION and isinstance(q.object, ox.NamedNode):
+                dates.setdefault(q.subject.value, {})["precision"] = q.object.value.removeprefix(iris.AXO)
+        for node, d in dates.items():
+            problem = _precision_problem(d)
+            if problem is None:
+                continue
+            message, severity, on_day = problem
+            blank = node not in {q.subject.value for q in p.quads if isinstance(q.subject, ox.NamedNode)}
+            subject = None if blank else node
+            if on_day:  # where the exact day is written: the line to remove
+                line = locator().value_line(
+                    p.source.display, subject, lexical=d["inXSDDate"], datatype=XSD + "date"
+                )
+            else:
+                line = locator().value_line(p.source.display, subject, iri=iris.AXO + d["precision"])
+            where = locator().locate(node, is_blank=blank)
+            out.append(
+                Violation(
+                    focus=f"_:{node}" if blank else node,
+                    path=TIME + "inXSDDate" if on_day else _PRECISION,
+                    message=message,
+                    severity=severity,
+                    shape=None,
+                    file=p.source.display,
+                    line=line or (where.line if where else None),
+                    anchor=where.anchor if where and blank else None,
+                    check="date-precision",
+                )
+            )
+    return out
+
+
+def _precision_problem(d: dict[str, str]) -> tuple[str, str, bool] | None:
+    """(message, severity, whether the exact day is at fault) for a DateSpec's dates and precision, None if
+    they agree."""
+    precision = d.get("precision")
+    if precision is None:
+        return None
+    day, first, last = d.get("inXSDDate"), d.get("notBefore"), d.get("notAfter")
+    if day is not None and precision != "PrecisionDay":
+        return (
+            f'time:inXSDDate "{day}" makes this DateSpec an exact day, but its axo:precision is '
+            f"axo:{precision}: remove time:inXSDDate (a date known only to the season, month or year has "
+            "only axo:notBefore and axo:notAfter), or, if the text gives the day, set axo:precision "
+            "axo:PrecisionDay with both bounds on that day",
+            "Violation",
+            True,
+        )
+    span = _SPANS.get(precision)
+    if day is not None:  # an exact day: the shape axsh:ExactDay holds its bounds to that day
+        return None
+    if span is None or first is None or last is None or first[: span[1]] == last[: span[1]]:
+        return None
+    what, _ = span
+    message = (
+        f"axo:{precision} says the date is known to {what}, but its bounds run from {first} to {last}: "
+        f"say how precise the text is with {_ALTERNATIVES}, or narrow the bounds"
+    )
+    return message, ("Violation" if precision == "PrecisionDay" else "Warning"), False
+
+
+# --- triple claims written the wrong way round -------------------------------------------------------------
+
+# predicates that go from a meeting or event to a participant: `meeting schema:attendee person`
+_FROM_EVENT = {
+    iris.PREFIXES["schema"] + "attendee": "schema:attendee",
+    iris.AXO + "absentee": "axo:absentee",
+    iris.AXO + "invitee": "axo:invitee",
+}
+_EVENT_ROOTS = frozenset({iris.PREFIXES["schema"] + "Event", iris.AXO + "Meeting", iris.AXO + "Event"})
+_SUBJECT = ox.NamedNode(RDF + "subject")
+_OBJECT = ox.NamedNode(RDF + "object")
+
+
+def claim_directions(
+    data: Sequence[ParsedFile], ontology: Sequence[ParsedFile], locator: Callable[[], SourceLocator]
+) -> list[Violation]:
+    """A triple claim of attendance (absence, invitation) whose rdf:subject is not a meeting or event while
+    its rdf:object is one: written the wrong way round, the build would derive `person schema:attendee
+    meeting`."""
+    parents: dict[str, set[str]] = {}
+    for p in ontology:
+        for q in p.quads:
+            sub, sup = q.subject, q.object
+            if (
+                q.predicate == _SUBCLASS_OF
+                and isinstance(sub, ox.NamedNode)
+                and isinstance(sup, ox.NamedNode)
+            ):
+                parents.setdefault(sub.value, set()).add(sup.value)
+
+    def is_event(cls: str, seen: frozenset[str] = frozenset()) -> bool:
+        if cls in _EVENT_ROOTS:
+            return True
+        return any(is_event(up, seen | {cls}) for up in parents.get(cls, ()) if up not in seen)
+
+    types: dict[str, set[str]] = {}
+    parts: dict[str, dict[str, str]] = {}  # claim -> subject / predicate / object
+    where: dict[str, str] = {}
+    for p in data:
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
+                continue
+            if q.predicate == _RDF_TYPE:
+                types.setdefault(q.subject.value, set()).add(q.object.value)
+            elif q.predicate in (_SUBJECT, _RDF_PREDICATE, _OBJECT):
+                parts.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
+                where[q.subject.value] = p.source.display
+    out: list[Violation] = []
+    for claim, triple in sorted(parts.items()):
+        name = _FROM_EVENT.get(triple.get(RDF + "predicate", ""))
+        subject, obj = triple.get(RDF + "subject"), triple.get(RDF + "object")
+        if name is None or subject is None or obj is None:
+            continue
+        events = [any(is_event(c) for c in types.get(node, ())) for node in (subject, obj)]
+        if events != [False, True]:
+            continue
+        file = where[claim]
+        out.append(
+            Violation(
+                focus=claim,
+                path=RDF + "subject",
+                message=f"{name} goes from the meeting to the participant (rdf:subject <meeting> ; "
+                f"rdf:predicate {name} ; rdf:object <participant>), but this claim's rdf:subject <{subject}> "
+                f"is not a meeting or event and its rdf:object <{obj}> is: swap rdf:subject and rdf:object",
+                severity="Violation",
+                shape=None,
+                file=file,
+                line=locator().value_line(file, claim, iri=subject),
+                check="claim-direction",
+            )
+        )
+    return out
+
+
+# --- a hedged quote on a claim stated as fact ---------------------------------------------------------------
+
+_HEDGE = ox.NamedNode(iris.AXO + "hedge")
+_HEDGE_NONE = iris.HEDGE + "none"
+_HEDGING_WORDS = (  # the words of a quote that name the hedge the report puts on it
+    (re.compile(r"\breportedly\b", re.IGNORECASE), "reportedly"),
+    (re.compile(r"\b(?:is|are|was|were)\s+said\s+to\b", re.IGNORECASE), "said-to"),
+    (re.compile(r"\ballegedly\b", re.IGNORECASE), "alleged"),
+    (re.compile(r"\bapparently\b", re.IGNORECASE), "apparently"),
+    (re.compile(r"\baccording\s+to\s+(?:the\s+)?leaks\b", re.IGNORECASE), "according-to-leaks"),
+)
+
+
+def hedges_in_quotes(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A claim stated as fact (hedge:none) whose quote hedges it ("reportedly", "is said to"...): advice, at
+    the hedge's line, to check that the report does not hedge it."""
+    hedge: dict[str, str] = {}
+    quotes_of: dict[str, list[str]] = {}
+    where: dict[str, str] = {}
+    for p in data:
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            if q.predicate == _HEDGE and isinstance(q.object, ox.NamedNode):
+                hedge[q.subject.value] = q.object.value
+                where[q.subject.value] = p.source.display
+            elif q.predicate == _QUOTE and isinstance(q.object, ox.Literal):
+                quotes_of.setdefault(q.subject.value, []).append(q.object.value)
+    out: list[Violation] = []
+    for claim, value in sorted(hedge.items()):
+        if value != _HEDGE_NONE:
+            continue
+        found = next(
+            ((m.group(0), name) for text in quotes_of.get(claim, ()) for rx, name in _HEDGING_WORDS
+             if (m := rx.search(text))),
+            None,
+        )  # fmt: skip
+        if found is None:
+            continue
+        words, name = found
+        file = where[claim]
+        out.append(
+            Violation(
+                focus=claim,
+                path=_HEDGE.value,
+                message=f'the quote says "{words}" but the claim is stated as fact (hedge:none): if the '
+                f"report hedges it, write axo:hedge hedge:{name}",
+                severity="Warning",
+                shape=None,
+                file=file,
+                line=locator().value_line(file, claim, iri=_HEDGE_NONE),
+                check="hedge-in-quote",
+            )
+        )
+    return out
+
+
+# --- empty texts --------------------------------------------------------------------------------------------
+
+_TEXTS = {
+    iris.AXO + "quote": "copy the report's words",
+    iris.AXO + "content": "write what was said or decided",
+    "http://www.w3.org/2004/02/skos/core#prefLabel": "write the name",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "write the spelling, or remove it",
+    "http://www.w3.org/2000/01/rdf-schema#label": "write the text's words",
+    "http://purl.org/dc/terms/title": "write the title",
+}
+
+
+def empty_texts(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A quote, label, title or content that is empty or only spaces: an empty quote is "in" every source
+    text, and an empty label names nothing."""
+    out: list[Violation] = []
+    for p in data:
+        for q in p.quads:
+            mend = _TEXTS.get(q.predicate.value)
+            if mend is None or not isinstance(q.object, ox.Literal) or q.object.value.strip():
+                continue
+            if not isinstance(q.subject, ox.NamedNode | ox.BlankNode):
+                continue
+            blank = isinstance(q.subject, ox.BlankNode)
+            where = locator().locate(q.subject.value, is_blank=blank)
+            line = locator().value_line(
+                p.source.display,
+                None if blank else q.subject.value,
+                lexical=q.object.value,
+                language=q.object.language,
+                datatype=q.object.datatype.value,
+            )
+            out.append(
+                Violation(
+                    focus=f"_:{q.subject.value}" if blank else q.subject.value,
+                    path=q.predicate.value,
+                    message=f"{compact(q.predicate.value)} is empty: {mend}",
+                    severity="Violation",
+                    shape=None,
+                    file=p.source.display,
+                    line=line or (where.line if where else None),
+                    anchor=where.anchor if where and blank else None,
+                    check="empty-text",
+                )
+            )
+    return out
+
+
+# --- two entities of one name -------------------------------------------------------------------------------
+
+_LABELS = (
+    ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+)
+_NAMED_KINDS = {"person": "person", "org": "organization", "place": "place"}
+_CLAIM_ENDS = (ox.NamedNode(RDF + "subject"), ox.NamedNode(RDF + "object"))
+
+
+def shared_labels(data: Sequence[ParsedFile], locator: Callable[[], SourceLocator]) -> list[Violation]:
+    """A person, organization or place with a label (case, apostrophes and spacing aside) that another one of
+    the same kind has: likely one entity under two IRIs (a new spelling declared as a new entity). A warning,
+    at the later label; entities that a claim relates to each other ("possibly the same as") are let be."""
+    named: dict[tuple[str, str], list[tuple[int, str, ox.Literal, str]]] = {}  # (kind, label) -> uses
+    ends: dict[str, set[str]] = {}  # claim -> its rdf:subject and rdf:object
+    for order, p in enumerate(data):
+        for q in p.quads:
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            if q.predicate in _CLAIM_ENDS and isinstance(q.object, ox.NamedNode):
+                ends.setdefault(q.subject.value, set()).add(q.object.value)
+            elif q.predicate in _LABELS and isinstance(q.object, ox.Literal):
+                kind = q.subject.value.removeprefix(iris.ID).partition("/")[0]
+                if q.subject.value.startswith(iris.ID) and kind in _NAMED_KINDS:
+                    key = (kind, normalise(q.object.value).casefold())
+                    named.setdefault(key, []).append((order, q.subject.value, q.object, p.source.display))
+    related = {frozenset(pair) for pair in ends.values() if len(pair) == 2}
+    out: list[Violation] = []
+    said: set[frozenset[str]] = set()
+    for (kind, _label), uses in sorted(named.items()):
+        if len({iri for _o, iri, _l, _f in uses}) < 2:
+            continue
+        placed = [
+            (
+                order,
+                locator().value_line(file, iri, lexical=lit.value, language=lit.language) or 0,
+                iri,
+                lit,
+                file,
+            )
+            for order, iri, lit, file in uses
+        ]
+        placed.sort(key=lambda use: use[:3])
+        first = placed[0]
+        for _order, line, iri, lit, file in placed[1:]:
+            pair = frozenset((first[2], iri))
+            if iri == first[2] or pair in related or pair in said:
+                continue
+            said.add(pair)
+            what = _NAMED_KINDS[kind]
+            out.append(
+                Violation(
+                    focus=iri,
+                    path=None,
+                    message=f"the label {literal_text(lit.value, language=lit.language)} is also a label of "
+                    f"<{first[2]}> ({first[4]}:{first[1]}): if they are the same {what}, use that IRI and "
+                    "add this spelling as its skos:altLabel; if not, say how they differ in rdfs:comment",
+                    severity="Warning",
+                    shape=None,
+                    file=file,
+                    line=line or None,
+                    check="shared-label",
+                )
+            )
+    return out
 
 
 # --- RDF 1.2 triple terms -----------------------------------------------------------------------------------
@@ -519,6 +915,7 @@ def quotes(
 ) -> tuple[list[Violation], list[str]]:
     claims: set[ox.NamedNode] = set()
     stated: dict[ox.NamedNode, ox.NamedNode] = {}
+    several: set[ox.NamedNode] = set()  # claims with more than one report: the shapes say so
     source_file: dict[ox.NamedNode, str] = {}
     said: list[tuple[ParsedFile, ox.NamedNode, ox.Literal]] = []
     read = {_QUOTE, _STATED_IN, _RDF_TYPE, _SOURCE_FILE}
@@ -530,7 +927,7 @@ def quotes(
             if pred == _QUOTE and isinstance(o, ox.Literal) and o.language:  # others: axsh:ClaimQuoteText
                 said.append((p, s, o))
             elif pred == _STATED_IN and isinstance(o, ox.NamedNode):
-                stated[s] = o
+                several.update([s] if stated.setdefault(s, o) != o else [])
             elif pred == _RDF_TYPE and o == _CLAIM:
                 claims.add(s)
             elif pred == _SOURCE_FILE and isinstance(o, ox.Literal):
@@ -541,8 +938,8 @@ def quotes(
     out: list[Violation] = []
     for p, claim, quote in said:
         report = stated.get(claim)
-        if claim not in claims or report is None:
-            continue  # the shapes report a claim without a report
+        if claim not in claims or report is None or claim in several:
+            continue  # the shapes report a claim without a report, or with several (one IRI in two files)
         name = source_file.get(report)
         if name is None:
             unnamed.add(report.value)
@@ -600,9 +997,16 @@ def quotes(
     notes = []
     if absent:
         looked = ", ".join(str(d) for d in source_dirs(root)) or "nowhere"
+        there = sorted({f.name for d in source_dirs(root) if d.is_dir() for f in d.iterdir() if f.is_file()})
+        near = {  # a name misspelt in axo:sourceFile, next to a text that is there
+            name: close[0]
+            for name in sorted(absent)
+            if (close := difflib.get_close_matches(name, there, n=1, cutoff=0.8))
+        }
+        hints = "".join(f"; {name}: did you mean {close}?" for name, close in near.items())
         notes.append(
             f"quotes not checked against the source texts {', '.join(sorted(absent))}: not found in {looked} "
-            f"(set {SOURCES_ENV} to the folder that holds them)"
+            f"(set {SOURCES_ENV} to the folder that holds them){hints}"
         )
     if unnamed:
         notes.append(

@@ -41,9 +41,29 @@ from axiskg.validate import validate as validate_project
 from axiskg.void import DEFAULT_BASE_URL
 
 
+def _reflow(help_text: str | None) -> str | None:
+    """Help as paragraphs of one line each, for rich to wrap to the terminal: the docstrings are written in
+    lines of 110 characters, which an 80-column terminal broke again into ragged half lines. A paragraph
+    with indented lines (examples) keeps its lines."""
+    if not help_text:
+        return help_text
+    paragraphs = []
+    for paragraph in help_text.split("\n\n"):
+        lines = paragraph.split("\n")
+        if not any(line.startswith((" ", "\b")) for line in lines[1:]):
+            paragraph = " ".join(line.strip() for line in lines)
+        paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
 class _HelpCommand(TyperCommand):
     """A command whose help follows click's conventions: the usage line names arguments in capitals
-    (`OLD NEW`, `[TEXT]` when optional) where typer writes `{old}`, and flags show no `<bool>` type."""
+    (`OLD NEW`, `[TEXT]` when optional) where typer writes `{old}`, and flags show no `<bool>` type; its
+    paragraphs flow to the terminal's width."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _reflow(self.help)
 
     # typer's own click (vendored in recent typer, the click package in older ones): duck-typed as Any
     def collect_usage_pieces(self, ctx: Any) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import re
@@ -52,6 +53,17 @@ def _statement_before(sf: SourceFile, line: int) -> int | None:
     return None
 
 
+def _line_end(sf: SourceFile, line: int) -> str:
+    """The last character of a line's Turtle (before a trailing comment, roughly), '' if unknown."""
+    try:
+        lines = sf.path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return ""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    text = re.sub(r"\s#[^\"'>]*$", "", text).rstrip()
+    return text[-1:]
+
+
 _UNCLOSED_STRING_HINT = (
     'a string literal is not closed: add the closing " on this line, or use """...""" for text over '
     "several lines"
@@ -78,16 +90,65 @@ def parse_error(sf: SourceFile, exc: SyntaxError) -> ParseError:
     return _parse_error(sf, exc.lineno, exc.offset, str(exc.msg or exc))
 
 
+_UNDECLARED_PREFIX = re.compile(r"The prefix ([A-Za-z][\w.\-]*|):? has not been declared")
+_DECLARED_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*|):", re.IGNORECASE | re.MULTILINE)
+
+
+def _prefix_hint(sf: SourceFile, name: str) -> str:
+    """How to mend a prefixed name whose prefix the file does not declare: the declaration of a prefix of the
+    data model (rdfs:, time:, person:...), else the nearest prefix the file declares (a typo)."""
+    known = {**iris.PREFIXES, **iris.ENTITY_PREFIXES}
+    if name in known:
+        return f"add @prefix {name}: <{known[name]}> . at the top of the file"
+    try:
+        declared = _DECLARED_PREFIX.findall(sf.path.read_text(encoding="utf-8-sig", errors="replace"))
+    except OSError:
+        declared = []
+    close = difflib.get_close_matches(name, sorted(set(declared)), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]}:? (or declare it with @prefix {name}: <...> .)"
+    return f"declare it at the top of the file with @prefix {name}: <...> ., or write the full IRI in <...>"
+
+
 def _parse_error(sf: SourceFile, lineno: int | None, offset: int | None, text: str) -> ParseError:
     message = _POSITION_PREFIX.sub("", text)
+    undeclared = _UNDECLARED_PREFIX.search(message)
+    if undeclared is not None:
+        message += f": {_prefix_hint(sf, undeclared.group(1))}"
+    elif "No scheme found in an absolute IRI" in message:
+        message += (
+            ": an IRI in <...> is absolute: write the full IRI, https://..., or a prefixed name "
+            "(person:qais-al-khazali)"
+        )
+    elif "Invalid IRI code point" in message:
+        message += (
+            ": an IRI cannot contain spaces, quotes or any of < > { } | \\ ^ `: remove the character "
+            "(entity IRIs are https://w3id.org/axiskg/id/<kind>/<lower-case-slug>)"
+        )
     unclosed = ("dot is expected" in message and offset == 1) or message.strip() == "Unexpected end"
     before = _statement_before(sf, lineno) if unclosed and lineno else None
-    if before is not None:
+    ends = _line_end(sf, before) if before is not None else ""
+    previous = _statement_before(sf, lineno) if lineno and not unclosed else None
+    if before is not None and ends in (";", ","):
+        message += f"; line {before} ends with '{ends}' where its statement ends: end it with ' .'"
+    elif before is not None:
         message += f"; the statement ending on line {before} may lack its closing ' .'"
     elif "Line jumps are not allowed in string literals" in message or (
         "Unexpected end of file" in message and _quote_at(sf, lineno, offset)
     ):
         message = f"{_UNCLOSED_STRING_HINT} (the parser says: {message})"
+    elif previous is not None and lineno is not None and previous < lineno:
+        end = _line_end(sf, previous)
+        if end == "," and "not a valid" in message:
+            message += (
+                f"; line {previous} ends with ',' (another value of the same property): did you mean ';' "
+                "(another property of the same subject)?"
+            )
+        elif "dot is expected" in message and end not in (";", ",", ".", "[", "(", ""):
+            message += (
+                f"; line {previous} may lack its ' ;' (another property of the same subject follows) "
+                "or its closing ' .'"
+            )
     return ParseError(sf.display, lineno, offset, message)
 
 

@@ -82,17 +82,16 @@ REPORT_ID_HELP = "--report-id"
 """The option that gives a report an IRI of its own when two reports share a publisher and a date."""
 
 
+# The vocabularies a report file may use (docs/data-model.md): rdfs:comment, time:hasTime, prov:, foaf:knows,
+# skos:exactMatch wd:Q... are all in the data model, and an undeclared prefix stops the whole file.
+_DATA_PREFIXES = (
+    "axo", "hedge", "role", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "org", "time", "schema",
+    "foaf", "wd",
+)  # fmt: skip
+
 REPORT_TEMPLATE = """\
-@prefix axo: <https://w3id.org/axiskg/ontology#> .
-@prefix hedge: <https://w3id.org/axiskg/ontology/hedge#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix role: <https://w3id.org/axiskg/ontology/role#> .
-# entity IRIs: https://w3id.org/axiskg/id/<kind>/<slug>, one prefix per kind (as in the other report files)
+{data_prefixes}
+# entity IRIs: https://w3id.org/axiskg/id/<kind>/<slug>, one prefix per kind (as in the report files)
 {entity_prefixes}
 # Report {slug}: {title_comment}
 # Every statement of the report is an axo:Claim (docs/data-model.md, "The claim model").
@@ -175,6 +174,7 @@ def scaffold_report(
             date=date,
             claim=f"{iris.ID}claim/{slug}-example",
             entity_prefixes=iris.turtle_prefixes(iris.ENTITY_PREFIXES),
+            data_prefixes=iris.turtle_prefixes({p: iris.PREFIXES[p] for p in _DATA_PREFIXES}),
         ),
         encoding="utf-8",
     )

@@ -5,11 +5,13 @@ Non-conformance is a result (`ValidationReport`), not an exception: every proble
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import hashlib
 import json
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +21,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from axiskg import __version__, checks
+from axiskg import __version__, checks, iris
 from axiskg.errors import ParseError
 from axiskg.load import ParsedFile, parse_project
 from axiskg.locate import Location, SourceLocator, mentioned_iris
 from axiskg.project import Project
 from axiskg.violation import Violation as Violation
-from axiskg.violation import literal_text
+from axiskg.violation import compact, literal_text
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -311,6 +313,9 @@ def validate_parsed(
                 )
             )
         violations, held_back = _without_consequences(violations, parsed)
+        violations = _with_hints(
+            violations, data_files, shapes, locator, [p for p in ok if p.source.folder == "ontology"]
+        )
         notes = [*notes, *held_back]
     violations.sort(key=lambda v: (v.file or "~", v.line or 0, v.focus, v.path or "", v.message))
     conforms = not parse_errors and not any(v.severity == "Violation" for v in violations)
@@ -420,7 +425,7 @@ def _without_consequences(
     out = []
     for v in kept:
         nodes = {v.anchor if v.focus.startswith("_:") else v.focus, v.value}
-        by = next((file for file, iris in mentions if v.check is None and nodes & iris), None)
+        by = next((file for file, named in mentions if v.check is None and nodes & named), None)
         if by is None:
             out.append(v)
         else:
@@ -432,6 +437,131 @@ def _without_consequences(
         for file, n in held.items()
     ]
     return out, notes
+
+
+AXSH = "https://w3id.org/axiskg/shapes#"
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
+_EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+_CHAIN = ox.NamedNode(iris.AXO + "attributionChain")
+_REFERENCE_SHAPES = frozenset({AXSH + "DeclaredReference", AXSH + "DeclaredReferenceLoose"})
+
+
+def _with_hints(
+    violations: list[Violation],
+    data_files: Sequence[ParsedFile],
+    shapes: Graph,
+    locator: Callable[[], SourceLocator],
+    ontology: Sequence[ParsedFile] = (),
+) -> list[Violation]:
+    """The results made easier to mend: an entity declared nowhere is reported once per place it is written
+    (the shapes of object properties and of the looser properties may both find it), with the declared
+    entity of the same kind it is nearest to (a typo: `person:qais-al-khazaly`); a value outside a shape's
+    list (`sh:in`: hedges, precisions) with the listed value nearest to it (`hedge:saidTo`, `"said to"`)."""
+    declared: dict[str, list[str]] = {}  # <kind>/ -> declared slugs
+    for p in data_files:
+        for q in p.quads:
+            if q.predicate == _RDF_TYPE and isinstance(q.subject, ox.NamedNode):
+                kind, sep, slug = q.subject.value.removeprefix(iris.ID).partition("/")
+                if sep and q.subject.value.startswith(iris.ID):
+                    declared.setdefault(kind, []).append(slug)
+    terms: dict[str, list[str]] = {}  # namespace under the ontology's IRI -> the terms declared in it
+    for p in ontology:
+        for q in p.quads:
+            subject = q.subject
+            if (
+                q.predicate == _RDF_TYPE
+                and isinstance(subject, ox.NamedNode)
+                and subject.value.startswith(iris.ONTOLOGY)
+            ):
+                terms.setdefault(_namespace_of(subject.value), []).append(subject.value)
+    seen: set[tuple[str, str | None, int | None]] = set()
+    # an exact day on a DateSpec of another precision is said once, by the check beyond SHACL, not also as
+    # every bound that differs from the day
+    imprecise = {v.focus for v in violations if v.check == "date-precision" and v.path == _IN_XSD_DATE}
+    # a claim with no attribution chain (or several) is told so by axsh:ClaimChain, not also that its chain
+    # is not a well-formed list
+    no_chain = {v.focus for v in violations if v.shape == AXSH + "ClaimChain"}
+    # an entity described without a type (axsh:TypedEntity) is not offered a look-alike to use instead
+    untyped = {v.focus for v in violations if v.shape == AXSH + "TypedEntity"}
+    out: list[Violation] = []
+    for v in violations:
+        if v.shape == AXSH + "ExactDay" and v.focus in imprecise:
+            continue
+        if v.shape == AXSH + "ClaimChainList" and v.focus in no_chain:
+            continue
+        if v.shape in _REFERENCE_SHAPES and v.focus.startswith(iris.ID):
+            if (v.focus, v.file, v.line) in seen or iris.entity_iri_problem(v.focus) is not None:
+                continue  # said once; an IRI that is not <kind>/<slug> is told its form (checks.entity_iris)
+            seen.add((v.focus, v.file, v.line))
+            kind, _, slug = v.focus.removeprefix(iris.ID).partition("/")
+            close = difflib.get_close_matches(slug, sorted(set(declared.get(kind, []))), n=1, cutoff=0.85)
+            if close and v.focus not in untyped:
+                v = replace(v, message=f"{v.message} (did you mean <{iris.ID}{kind}/{close[0]}>?)")
+        elif v.shape in (AXSH + "WikidataEvidence", AXSH + "ClaimChainList") and v.file is not None:
+            # the line to mend: the Wikidata link (to add its evidence to, or to remove), the chain that is a
+            # bare IRI or a literal rather than a list
+            prop = _EXACT_MATCH if v.shape == AXSH + "WikidataEvidence" else _CHAIN
+            values = [
+                q.object
+                for p in data_files
+                if p.source.display == v.file
+                for q in p.quads
+                if q.predicate == prop and isinstance(q.subject, ox.NamedNode) and q.subject.value == v.focus
+            ]
+            line = None
+            if values and isinstance(values[0], ox.NamedNode):
+                line = locator().value_line(v.file, v.focus, iri=values[0].value)
+            elif values and isinstance(values[0], ox.Literal):
+                line = locator().value_line(
+                    v.file,
+                    v.focus,
+                    lexical=values[0].value,
+                    language=values[0].language,
+                    datatype=values[0].datatype.value,
+                )
+            v = replace(v, line=line or v.line)
+        elif v.shape is not None and v.value:
+            # the values a shape lists (hedges, precisions), else the ontology's terms of the value's
+            # namespace (a role: misspelt)
+            listed = _listed_values(shapes, URIRef(v.shape)) or terms.get(_namespace_of(v.value), [])
+            near = _nearest_listed(v.value, listed) if listed else None
+            if near is not None:
+                v = replace(v, message=f"{v.message} (did you mean {compact(near)}?)")
+        out.append(v)
+    return out
+
+
+def _namespace_of(iri: str) -> str:
+    return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
+
+
+def _listed_values(shapes: Graph, shape: URIRef) -> list[str]:
+    """The IRIs of a shape's `sh:in` list."""
+    head = shapes.value(shape, SH["in"])
+    out: list[str] = []
+    while isinstance(head, BNode) and len(out) < 100:
+        item = shapes.value(head, RDF.first)
+        if isinstance(item, URIRef):
+            out.append(str(item))
+        head = shapes.value(head, RDF.rest)
+    return out
+
+
+def _key(text: str) -> str:
+    """A value's local name, lower-case, its words joined by '-' (`hedge:saidTo`, `"said to"`: said-to)."""
+    local = text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    local = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", local)
+    return re.sub(r"[^a-z0-9]+", "-", local.lower()).strip("-")
+
+
+def _nearest_listed(value: str, listed: list[str]) -> str | None:
+    """The listed IRI whose local name is nearest to `value` (an IRI or a literal's text), None if none is."""
+    if value in listed:
+        return None
+    keys = {_key(item): item for item in listed}
+    close = difflib.get_close_matches(_key(value), list(keys), n=1, cutoff=0.6)
+    return keys[close[0]] if close else None
 
 
 def _focus_text(focus: Node | None) -> str:
@@ -581,6 +711,9 @@ INDEX_FORMAT = 1
 _RDF_FIRST = ox.NamedNode(str(RDF.first))
 _RDF_REST = ox.NamedNode(str(RDF.rest))
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
+_IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
+_EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+_CHAIN = ox.NamedNode(iris.AXO + "attributionChain")
 _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 UNBOUNDED = 99
 

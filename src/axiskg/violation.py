@@ -31,7 +31,9 @@ class Violation:
     def __str__(self) -> str:
         where = f"{self.file or '?'}:{self.line}" if self.line else (self.file or "?")
         path = f" {compact(self.path)}" if self.path else ""
-        value = f" (value: {self.value})" if self.value else ""
+        # the value at fault, unless it is the focus node itself (an entity declared nowhere); IRIs of the
+        # contract's namespaces as prefixed names (hedge:saidTo)
+        value = f" (value: {compact(self.value)})" if self.value and self.value != self.focus else ""
         if self.declared:
             value += f" (the node is described at {self.declared})"
         if not self.focus:
