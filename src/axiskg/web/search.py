@@ -65,6 +65,21 @@ def skeleton(word: str) -> str:
     return _DOUBLE.sub(r"\1", _VOWELS.sub("", word)) if not word[:1].isdigit() else word
 
 
+# The Arabic article as transliterations write it, assimilated or not ("Deir Al-Zour", "Deir ez-Zor"), and
+# left out of `joined_skeleton`, which also ignores where the words break ("Al-Bukamal", "Abu Kamal").
+_ARTICLES = frozenset(
+    ["al", "el", "il", "ul", "ad", "ed", "adh", "ar", "er", "as", "es", "ash", "esh", "at", "et", "ath"]
+    + ["az", "ez", "an", "en"]
+)
+MIN_JOINED = 4  # consonants: a shorter whole name ("Ali", "Amal") would match too much
+
+
+def joined_skeleton(key: str) -> str:
+    """A normalised name's consonants, its words run together and its articles left out: `deir ez zor`,
+    `deir al zour` -> `drzr`; `abu kamal`, `al bukamal` -> `bkml`."""
+    return "".join(skeleton(w) for w in key.split() if w not in _ARTICLES)
+
+
 @dataclass(frozen=True)
 class Entry:
     iri: str
@@ -75,6 +90,7 @@ class Entry:
     keys: tuple[str, ...]  # normalised spellings, one per name (keys[i] is names[i] normalised)
     skeletons: tuple[tuple[str, ...], ...]  # the words of each key as `skeleton`s
     languages: tuple[str | None, ...] = ()  # of each name, when not English (`other_language`)
+    joined: tuple[str, ...] = ()  # each key as `joined_skeleton`
 
 
 @dataclass(frozen=True)
@@ -135,7 +151,10 @@ class SearchIndex:
             keys = tuple(normalize(n) for n in spellings)
             skeletons = tuple(tuple(skeleton(w) for w in k.split()) for k in keys)
             names, langs = tuple(spellings), tuple(languages)
-            entries.append(Entry(s, snap.label(s), kind, type_label(snap, s), names, keys, skeletons, langs))
+            joined = tuple(joined_skeleton(k) for k in keys)
+            entries.append(
+                Entry(s, snap.label(s), kind, type_label(snap, s), names, keys, skeletons, langs, joined)
+            )
         entries.sort(key=lambda e: e.label.casefold())
         return cls(entries)
 
@@ -147,14 +166,18 @@ class SearchIndex:
             return [Hit(e, 1, e.label) for e in self.entries if kind and e.kind == kind][:limit]
         tokens = list(dict.fromkeys(q.split()))  # a word repeated is matched once
         shapes = [skeleton(t) for t in tokens]
+        whole = joined_skeleton(q)
+        whole = whole if len(whole) >= MIN_JOINED else ""
         hits = []
         for e in self.entries:
             if kind and e.kind != kind:
                 continue
             best = 0
             matched = ""
-            for name, k, sk in zip(e.names, e.keys, e.skeletons, strict=True):
-                score = _score(q, tokens, k) or _similar(shapes, sk)
+            for name, k, sk, j in zip(e.names, e.keys, e.skeletons, e.joined, strict=True):
+                score = (
+                    _score(q, tokens, k) or _similar(shapes, sk) or (SIMILAR if whole and j == whole else 0)
+                )
                 if score > best:
                     best, matched = score, name
             if best:
