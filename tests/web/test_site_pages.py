@@ -4,7 +4,9 @@ and distinct names for the search landmarks."""
 
 from __future__ import annotations
 
+import csv
 import html as htmllib
+import io
 import re
 from collections.abc import Iterator
 
@@ -485,3 +487,23 @@ def test_disagreements_of_one_report(repo: TestClient, release: Release) -> None
     )
     counts = [int(n) for n in re.findall(r'<span class="count">\((\d+)\)</span>', page)]
     assert counts == [len(every["conflicts"]), len(every["hedges"])]
+
+
+def test_the_timeline_rows_download_as_csv(repo: TestClient, release: Release) -> None:
+    """Researchers asked for the timeline in a spreadsheet: /timeline.csv has the page's rows, with the
+    same filters, and with an actor how each report names them."""
+    asaib = "https://w3id.org/axiskg/id/org/asaib-ahl-al-haq"
+    page = repo.get("/timeline", params={"actor": asaib}).text
+    link = re.search(r'<a href="(/timeline\.csv[^"]*)" download="timeline\.csv">CSV</a>', page)
+    assert link is not None
+    r = repo.get(htmllib.unescape(link.group(1)))
+    assert r.status_code == 200 and r.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    data = timeline(release, actor=asaib)
+    assert [row["id"] for row in rows] == [i["id"] for i in data["items"] + data["undated"]]
+    baghdad = next(row for row in rows if row["id"].endswith("/baghdad-militia-meeting-2024-09-23"))
+    assert baghdad["roles"] == "absentee, according to MEMRI Jihad and Terrorism Threat Monitor, 2024-09-25"
+    assert baghdad["not_before"] == "2024-09-23" and baghdad["inferred"] == "false"
+    every = list(csv.DictReader(io.StringIO(repo.get("/timeline.csv").text)))
+    assert len(every) == len(timeline(release)["items"]) + len(timeline(release)["undated"])
+    assert "roles" not in every[0]

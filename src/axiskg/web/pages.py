@@ -6,6 +6,8 @@ enhance a server-rendered fallback. All scripts and styles come from our own /st
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin
@@ -445,12 +447,46 @@ async def timeline_page(request: Request) -> Response:
         }
         for k, label in choices
     ]
-    ctx = {"title": title, "data": data, "what": what, "kind_links": kind_links}
+    applied = {k: v for k, v in (("kind", data["kind"]), *keep.items()) if v}
+    query_string = "?" + urlencode(applied) if applied else ""
+    ctx = {"title": title, "data": data, "what": what, "kind_links": kind_links, "query_string": query_string}
     return render(request, "timeline.html", ctx | {"reports": {r["id"]: r for r in data["reports"]}})
 
 
 async def timeline_json(request: Request) -> Response:
     return JSONResponse(_timeline(request))
+
+
+TIMELINE_CSV = ("id", "label", "kind", "type", "when", "not_before", "not_after", "precision", "inferred")
+
+
+def _csv_cell(value: Any) -> str:
+    return "" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+async def timeline_csv(request: Request) -> Response:
+    """The page's rows for a spreadsheet: dated items in order, then the undated ones; the reports as IRIs
+    and by publisher and date, and, with an actor, how each report names them, as `; `-separated text."""
+    data = _timeline(request)
+    short = {r["id"]: r["short"] for r in data["reports"]}
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")  # RFC 4180
+    w.writerow([*TIMELINE_CSV, "reports", "according_to", *(["roles"] if data["actor"] else [])])
+    for item in data["items"] + data["undated"]:
+        row = [_csv_cell(item.get(k)) for k in TIMELINE_CSV]
+        row += ["; ".join(item["reports"]), "; ".join(short[r] for r in item["reports"])]
+        if data["actor"]:
+            hedged = [
+                (r["role"], short[r["report"]], f" [{r['hedge']}]" if r["hedge"] else "")
+                for r in item["roles"]
+            ]
+            row.append("; ".join(f"{role}, according to {by}{h}" for role, by, h in hedged))
+        w.writerow(row)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="timeline.csv"'},
+    )
 
 
 async def disagreements_page(request: Request) -> Response:
@@ -474,6 +510,7 @@ ROUTES: list[BaseRoute] = [
     Route("/network.json", network_json, name="network_json"),
     Route("/timeline", timeline_page, name="timeline"),
     Route("/timeline.json", timeline_json, name="timeline_json"),
+    Route("/timeline.csv", timeline_csv, name="timeline_csv"),
     Route("/disagreements", disagreements_page, name="disagreements"),
     Route("/ontology", ontology_page, name="ontology"),
     Mount("/static", app=StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static"),
