@@ -369,6 +369,9 @@ def test_who_met_whom_page_links_each_report_of_a_pair(repo: TestClient) -> None
         if "khamenei-iraqi-session-2023" in c[at("meeting")] and "hadi-al-ameri" in c[at("other")]
     ]
     assert len(session) == 2  # one row per report: Amwaj and MEMRI each place him there
+    assert {re.sub(r"<[^>]+>", "", c[at("otherRole")]) for c in session} == {
+        "attendee"
+    }  # not schema:attendee
     placed_by = session[0][at("actorPlacedBy")]
     assert placed_by.startswith('<span class="iri-list" title="https://w3id.org/axiskg/id/report/')
     assert re.sub(r"<[^>]+>", "", placed_by) in (

@@ -15,7 +15,7 @@ from axiskg.web import search
 from axiskg.web.limits import calls_service, check_query
 from axiskg.web.sparql import run_in_worker
 from axiskg.web.views import links
-from axiskg.web.views.claims import claim_title, index_of, report_short
+from axiskg.web.views.claims import PREDICATE_WORDS, claim_title, index_of, report_short
 from axiskg.web.views.snapshot import snapshot
 
 MAX_ROWS = 1000
@@ -43,6 +43,8 @@ def cell(release: Release, term: Any) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         snap = snapshot(release)
         label = snap.label(term.value) if snap.has(term.value) else links.curie(term.value)
+        if term.value in PREDICATE_WORDS:  # a property as a value (who-met-whom's ?otherRole): its words
+            label = PREDICATE_WORDS[term.value]
         if links.kind_of(term.value) == "report" and snap.has(term.value):
             label = report_short(snap, term.value)  # a column of reports stays narrow; the page has the title
         elif links.kind_of(term.value) == "claim" and term.value in (claims := index_of(snap).claims):
