@@ -382,6 +382,29 @@ def test_timeline_of_an_actor_says_how_each_report_names_them(client: TestClient
     )
 
 
+def test_the_whole_timeline_keeps_an_event_no_claim_concerns(tmp_path: Path) -> None:
+    """A curator's dated event without a claim (events.ttl) is on the unfiltered timeline, and on no
+    actor's or report's: the filters must not hide it from the whole view."""
+    store = ox.Store()
+    extra = SCENARIO + (
+        '<https://w3id.org/axiskg/id/event/a-flood> a axo:Meeting ; skos:prefLabel "A flood"@en ;\n'
+        "  time:hasTime <https://w3id.org/axiskg/id/time/early-summer-2023> .\n"
+    )
+    store.load(extra.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(iris.GRAPH + "scenario"))
+    derive(store)
+    meta = {"id": "test-claimless-0001", "created": "2026-11-22T00:00:00+00:00", "triples": len(store)}
+    release = Release(tmp_path, meta | {"graphs": {iris.GRAPH + "scenario": len(store)}}, store)
+    flood = "https://w3id.org/axiskg/id/event/a-flood"
+    with _client(release) as c:
+        every = c.get("/timeline.json").json()
+        assert flood in [i["id"] for i in every["items"]]
+        assert flood in [i["id"] for i in c.get("/timeline.json", params={"kind": "event"}).json()["items"]]
+        assert flood not in [
+            i["id"] for i in c.get("/timeline.json", params={"report": MEMRI}).json()["items"]
+        ]
+        assert "A flood" in c.get("/timeline.csv").text
+
+
 def test_timeline_does_not_apply_a_filter_it_cannot_offer(client: TestClient) -> None:
     """An IRI that names no actor (or report) of the timeline is not applied and the page says so, rather
     than an empty timeline that reads as "nothing happened"."""

@@ -6,6 +6,7 @@ as one report tells them (both: the same claim must give the two)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -85,7 +86,7 @@ Account = tuple[str | None, dict[str, frozenset[Role]]]  # report, actor -> how 
 
 def _accounts(snap: Snapshot, index: ClaimIndex, item: str) -> list[Account]:
     """(report, actors named and how) of each claim concerning `item`."""
-    return [(c.report, claim_actors(snap, c, item)) for c in index.about_entity(item)]
+    return [(c.report, claim_actors(snap, c, item)) for c in index.about_entity(item) if c.report]
 
 
 def build_timeline(release: Release) -> dict[str, Any]:
@@ -192,16 +193,17 @@ def timeline(
 ) -> dict[str, Any]:
     """The timeline's data, every item or those of a `kind` of TIMELINE_KINDS (`?kind=meeting`), of an
     `actor` (a person or organization a claim about the item names; each item then has its `roles`) and of
-    a `report` (whose claims concern
-    the item); with both, one claim of that report must name that actor. A value the timeline does not
-    offer is not applied and is listed in `ignored` ({"actor": iri}), so the page can say so."""
+    a `report` (whose claims concern the item); with both, one claim of that report must name that actor.
+    A value the timeline does not offer is not applied and is listed in `ignored` ({"actor": iri}), so the
+    page can say so."""
     data = per_release("timeline", release, lambda: build_timeline(release))
+    offered = _offered(release, data)
     ignored: dict[str, str] = {}
     if kind and kind not in TIMELINE_KINDS:
         ignored["kind"] = kind
-    if actor and actor not in {a["id"] for a in data["actors"]}:
+    if actor and actor not in offered["actor"]:
         ignored["actor"] = actor
-    if report and report not in {r["id"] for r in data["reports"]}:
+    if report and report not in offered["report"]:
         ignored["report"] = report
     kind = None if "kind" in ignored else kind or None
     actor = None if "actor" in ignored else actor or None
@@ -212,8 +214,13 @@ def timeline(
     def keep(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
         for i in rows:
+            if kind and i["kind"] != kind:
+                continue
+            if not (actor or report):  # every item, those no claim concerns too
+                out.append(_public(snap, i, None, []))
+                continue
             accounts = _matching(i, actor, report)
-            if (not kind or i["kind"] == kind) and accounts:
+            if accounts:
                 out.append(_public(snap, i, actor, accounts))
         return out
 
@@ -222,18 +229,39 @@ def timeline(
         "items": keep(data["items"]),
         "undated": keep(data["undated"]),
         "kind": kind,
-        "actor": next((a for a in data["actors"] if a["id"] == actor), None),
-        "report": next((r for r in data["reports"] if r["id"] == report), None),
+        "actor": offered["actor"].get(actor or ""),
+        "report": offered["report"].get(report or ""),
         "ignored": ignored,
     }
+
+
+def _offered(release: Release, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The actors and reports the filters offer, by IRI, and how many items each has (once per release)."""
+
+    def make() -> dict[str, dict[str, Any]]:
+        counts: dict[str, Counter[str]] = {"actor": Counter(), "report": Counter()}
+        for i in data["items"] + data["undated"]:
+            counts["actor"].update({a for _, named in i["accounts"] for a in named})
+            counts["report"].update({r for r, _ in i["accounts"] if r})
+        return {
+            "actor": {a["id"]: a for a in data["actors"]},
+            "report": {r["id"]: r for r in data["reports"]},
+            "counts": counts,
+        }
+
+    return per_release("timeline_offered", release, make)
 
 
 def on_timeline(release: Release, iri: str) -> dict[str, Any] | None:
     """For an actor or a report of the timeline's filters, the link to its items (`/timeline?actor=...`)
     and how many there are; None for anything else."""
+    data = per_release("timeline", release, lambda: build_timeline(release))
+    counts = _offered(release, data)["counts"]
     for param in ("actor", "report"):
-        data = timeline(release, **{param: iri})
-        if param not in data["ignored"]:
-            n = len(data["items"]) + len(data["undated"])
-            return {"href": "/timeline?" + urlencode({param: iri}), "count": n, "param": param}
+        if counts[param][iri]:
+            return {
+                "href": "/timeline?" + urlencode({param: iri}),
+                "count": counts[param][iri],
+                "param": param,
+            }
     return None
