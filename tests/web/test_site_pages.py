@@ -510,3 +510,25 @@ def test_the_timeline_rows_download_as_csv(repo: TestClient, release: Release) -
     every = list(csv.DictReader(io.StringIO(repo.get("/timeline.csv").text)))
     assert len(every) == len(timeline(release)["items"]) + len(timeline(release)["undated"])
     assert "roles" not in every[0]
+
+
+def test_a_name_is_read_only_for_parameters_of_entities_search_knows(repo: TestClient) -> None:
+    """A hedge or a class is no entity of the search: "reportedly" was read as a MEMRI report (the page
+    said so and ran it, 0 rows). "The entity" takes any kind; a prefixed name is expanded, not run as an
+    IRI with the scheme "person"."""
+    hedge = repo.get("/queries/claims-by-hedge", params={"hedge": "reportedly"})
+    assert (
+        hedge.status_code == 400
+        and "read as" not in hedge.text
+        and "not an IRI" in htmllib.unescape(hedge.text)
+    )
+    entity = repo.get("/queries/claims-about-entity", params={"entity": "Kataib Hezbollah"})
+    assert entity.status_code == 200
+    assert "read as Kata'ib Hezbollah (https://w3id.org/axiskg/id/org/kataib-hezbollah)" in htmllib.unescape(
+        entity.text
+    )
+    khazali = "https://w3id.org/axiskg/id/person/qais-al-khazali"
+    prefixed = repo.get("/queries/who-met-whom", params={"actor": "person:qais-al-khazali"})
+    assert prefixed.status_code == 200 and f"person:qais-al-khazali read as {khazali}." in prefixed.text
+    by_iri = repo.get("/queries/who-met-whom", params={"actor": khazali}).text
+    assert prefixed.text.split("<tbody>", 1)[1] == by_iri.split("<tbody>", 1)[1]

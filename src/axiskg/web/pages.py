@@ -380,7 +380,7 @@ async def named_query(request: Request) -> Response:
     choices = {
         p.name: [(e.iri, e.label) for e in index.entries if e.kind in kinds]
         for p in query.params
-        if p.kind == "iri" and (kinds := param_kinds(p))
+        if p.kind == "iri" and (kinds := param_kinds(p, index))
     }
     return render(
         request,

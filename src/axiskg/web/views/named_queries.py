@@ -9,6 +9,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from axiskg import iris
 from axiskg.query import query as run_query
 from axiskg.release import Release
 from axiskg.web import search
@@ -106,30 +107,43 @@ _KIND_WORDS = {
 }
 
 
-def param_kinds(param: Any) -> set[str]:
-    """The kinds of entity an IRI parameter takes: its default's, and those its label names ("The person or
-    organization (IRI)": persons and organizations)."""
+def param_kinds(param: Any, index: search.SearchIndex) -> set[str]:
+    """The kinds of entity an IRI parameter takes, of those search knows: its default's, and those its label
+    names as words ("The person or organization (IRI)": persons and organizations; "The entity": any)."""
+    known = {e.kind for e in index.entries}
+    words = set(re.findall(r"[a-z]+", (param.label or "").lower()))
+    if "entity" in words:
+        return known
     kinds = {k for k in [links.kind_of(param.default)] if k}
-    label = (param.label or "").lower()
-    kinds |= {kind for word, kind in _KIND_WORDS.items() if word in label}
-    return kinds
+    kinds |= {kind for word, kind in _KIND_WORDS.items() if word in words}
+    return kinds & known
 
 
 def resolve_names(
     release: Release, params: list[Any], values: dict[str, str]
 ) -> tuple[dict[str, str], list[str]]:
-    """IRI parameters given as a name ("Khazali"): the one entity of the parameter's kinds that search ranks
-    first for it, said in a note ("Khazali" read as Qais Al-Khazali); a value that names no such entity, or
-    names several equally well, is left for the binding to refuse, with the candidates in the message."""
+    """IRI parameters given as a prefixed name (`person:qais-al-khazali`, expanded) or, for a parameter of
+    entities search knows (`param_kinds`), as a name ("Khazali"): the one entity of its kinds that search
+    ranks first, said in a note ("Khazali" read as Qais Al-Khazali). A name that picks out no entity, or
+    several equally well, raises NameNotFoundError with the candidates; any other value is left to the
+    binding (which refuses what is not an IRI)."""
     resolved = dict(values)
     notes: list[str] = []
     index = search.search_index(release)
     for p in params:
         value = values.get(p.name, "").strip()
-        if p.kind != "iri" or not value or _SCHEME.match(value):
+        if p.kind != "iri" or not value:
             continue
-        kinds = param_kinds(p)
-        hits = [h for h in index.search(value, limit=50) if not kinds or h.entry.kind in kinds]
+        if _SCHEME.match(value):
+            prefix, _, local = value.partition(":")
+            if prefix in _PREFIXED and not local.startswith("//"):
+                resolved[p.name] = _PREFIXED[prefix] + local
+                notes.append(f"{value} read as {resolved[p.name]}.")
+            continue
+        kinds = param_kinds(p, index)
+        if not kinds:
+            continue
+        hits = [h for h in index.search(value, limit=len(index.entries)) if h.entry.kind in kinds]
         if not hits:
             raise NameNotFoundError(
                 p.name, f"parameter '{p.name}': no {_kinds_text(kinds)} is named '{value}'"
@@ -143,9 +157,13 @@ def resolve_names(
     return resolved, notes
 
 
+# prefixed names a researcher may type: the data model's prefixes and the entity prefixes (person:, actor:...)
+_PREFIXED = {**iris.PREFIXES, **iris.ENTITY_PREFIXES}
+
+
 def _kinds_text(kinds: set[str]) -> str:
     words = {v: k for k, v in _KIND_WORDS.items()}
-    return " or ".join(words.get(k, k) for k in sorted(kinds)) or "entity"
+    return " or ".join(words.get(k, k) for k in sorted(kinds)) if len(kinds) <= 3 else "entity"
 
 
 class NameNotFoundError(ValueError):
