@@ -247,9 +247,10 @@ async def render_entity(request: Request, iri: str) -> Response:
     ctx["in_network"] = in_network(release, iri)
     ctx["on_timeline"] = on_timeline(release, iri)
     if ctx["kind"] == "report":
-        differs = for_report(release, iri)
-        n = 0 if differs["ignored"] else len(differs["conflicts"]) + len(differs["hedges"])
-        ctx["disagrees"] = {"href": "/disagreements?" + urlencode({"report": iri}), "count": n} if n else None
+        mine = next((r for r in for_report(release, None)["reports"] if r["id"] == iri), None)
+        ctx["disagrees"] = (
+            {"href": "/disagreements?" + urlencode({"report": iri}), "count": mine["count"]} if mine else None
+        )
     has_query = (queries_dir(request.app.state) / "who-met-whom.rq").is_file()  # in the served release
     ctx["who_met"] = (
         links.query_page("who-met-whom", actor=iri) if has_query and met_at_meetings(snap, iri) else None

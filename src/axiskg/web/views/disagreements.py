@@ -69,22 +69,16 @@ def for_report(release: Release, report: str | None) -> dict[str, Any]:
     """The disagreements, or those in which `report` gives one of the accounts (`?report=`); the reports
     that give an account anywhere, for the filter; a report that gives none is listed in `ignored`."""
     data = disagreements(release)
-    snap = snapshot(release)
-    groups = data["conflicts"] + data["hedges"]
-    reports = sorted({a["report"] for g in groups for a in g["accounts"] if a.get("report")})
-    options = [
-        {"id": r, "label": snap.label(r), "short": report_short(snap, r), "url": links.href(r)}
-        for r in reports
-    ]
+    options = per_release("disagreement_reports", release, lambda: _report_options(release, data))
     if not report:
         return {**data, "reports": options, "report": None, "ignored": None}
-    if report not in reports:
+    chosen = next((o for o in options if o["id"] == report), None)
+    if chosen is None:
         return {**data, "reports": options, "report": None, "ignored": report}
 
     def keep(gs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [g for g in gs if any(a.get("report") == report for a in g["accounts"])]
 
-    chosen = next(o for o in options if o["id"] == report)
     return {
         "conflicts": keep(data["conflicts"]),
         "hedges": keep(data["hedges"]),
@@ -92,3 +86,16 @@ def for_report(release: Release, report: str | None) -> dict[str, Any]:
         "report": chosen,
         "ignored": None,
     }
+
+
+def _report_options(release: Release, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reports giving an account in some disagreement, with how many they give one in (`count`)."""
+    snap = snapshot(release)
+    counts: dict[str, int] = defaultdict(int)
+    for g in data["conflicts"] + data["hedges"]:
+        for r in {a["report"] for a in g["accounts"] if a.get("report")}:
+            counts[r] += 1
+    return [
+        {"id": r, "label": snap.label(r), "short": report_short(snap, r), "url": links.href(r), "count": n}
+        for r, n in sorted(counts.items())
+    ]

@@ -225,10 +225,6 @@ PRESENCE = (ATTENDEE, SCHEMA + "organizer", AXO + "chair")  # as queries/who-met
 
 
 def met_at_meetings(snap: Snapshot, iri: str) -> bool:
-    """Whether a claim places `iri` at a meeting (attendee, organizer or chair), so the who-met-whom query
-    has rows for it."""
-    return any(
-        snap.value(c, RDF + "predicate") in PRESENCE
-        and links.kind_of(snap.value(c, RDF + "subject") or "") == "meeting"
-        for c in snap.subjects(RDF + "object", iri)
-    )
+    """Whether a claim places `iri` at a meeting or event (attendee, organizer or chair), as the
+    who-met-whom query reads them, so it has rows for it (but for someone alone there)."""
+    return any(snap.value(c, RDF + "predicate") in PRESENCE for c in snap.subjects(RDF + "object", iri))
