@@ -1341,3 +1341,35 @@ claim:099-khazali-attended a axo:Claim ;
     [v] = [v for v in report.warnings if v.check == "hedge-in-quote"]
     assert (v.file, v.line) == ("data/report-099.ttl", 18)
     assert f"axo:hedge {hedge}" in v.message
+
+
+@pytest.mark.parametrize(
+    ("tail", "line", "hint"),
+    [
+        # the statement ends with ';' and a new one follows: the parser reads its subject as a predicate
+        (
+            ' ;\n\nperson:abu-zainab-al-lami a axo:Person ;\n    skos:prefLabel "Abu Zainab Al-Lami"@en .\n',
+            21,
+            "line 19 ends with ';' (another property of the same subject follows): if a new statement starts "
+            "on line 21, end line 19 with ' .'",
+        ),
+        # a trailing comment with an apostrophe or a quote is still a comment
+        (' ;   # 003\'s wording, "as printed"\n', 20, "line 19 ends with ';' where its statement ends"),
+    ],
+)
+def test_a_statement_ended_with_a_semicolon_is_named(tmp_path: Path, tail: str, line: int, hint: str) -> None:
+    claim = (
+        "claim:099-khazali-attended a axo:Claim ;\n"
+        "    rdf:subject meeting:pmu-urgent-meeting-2023-11-02 ;\n"
+        "    rdf:predicate schema:attendee ;\n"
+        "    rdf:object person:qais-al-khazali ;\n"
+        "    axo:statedIn report:memri-2024-02-14 ;\n"
+        "    axo:attributionChain () ;\n"
+        "    axo:hedge hedge:none ;\n"
+        '    axo:quote "Khazali attended."@en'
+    )
+    root = copy_tiny(tmp_path / "p")
+    (root / "data" / "report-099.ttl").write_text(NEW_REPORT_HEAD + claim + tail, encoding="utf-8")
+    [error] = validate(root).parse_errors
+    assert error.line == line, error
+    assert hint in error.message, error.message

@@ -751,7 +751,8 @@ def shared_labels(data: Sequence[ParsedFile], locator: Callable[[], SourceLocato
                     path=None,
                     message=f"the label {literal_text(lit.value, language=lit.language)} is also a label of "
                     f"<{first[2]}> ({first[4]}:{first[1]}): if they are the same {what}, use that IRI and "
-                    "add this spelling as its skos:altLabel; if not, say how they differ in rdfs:comment",
+                    "add this spelling as its skos:altLabel; if they are two that share a name, the warning "
+                    "may stay (a claim relating them, as axo:possiblySameAs where the text says so, ends it)",
                     severity="Warning",
                     shape=None,
                     file=file,

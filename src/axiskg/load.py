@@ -60,8 +60,32 @@ def _line_end(sf: SourceFile, line: int) -> str:
     except OSError:
         return ""
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    text = re.sub(r"\s#[^\"'>]*$", "", text).rstrip()
-    return text[-1:]
+    return _without_comment(text).rstrip()[-1:]
+
+
+def _without_comment(text: str) -> str:
+    """A Turtle line without its trailing comment: the first '#' outside a string and an <IRI> ("Kata'ib"
+    in the comment, or a '#' inside <...#term>, kept apart)."""
+    quote = ""
+    in_iri = False
+    escaped = False
+    for i, ch in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif in_iri:
+            in_iri = ch != ">"
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "<":
+            in_iri = True
+        elif ch == "#":
+            return text[:i]
+    return text
 
 
 _UNCLOSED_STRING_HINT = (
@@ -143,6 +167,11 @@ def _parse_error(sf: SourceFile, lineno: int | None, offset: int | None, text: s
             message += (
                 f"; line {previous} ends with ',' (another value of the same property): did you mean ';' "
                 "(another property of the same subject)?"
+            )
+        elif end == ";" and "not a valid" in message:
+            message += (
+                f"; line {previous} ends with ';' (another property of the same subject follows): if a new "
+                f"statement starts on line {lineno}, end line {previous} with ' .'"
             )
         elif "dot is expected" in message and end not in (";", ",", ".", "[", "(", ""):
             message += (

@@ -440,10 +440,6 @@ def _without_consequences(
 
 
 AXSH = "https://w3id.org/axiskg/shapes#"
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
-_IN_XSD_DATE = "http://www.w3.org/2006/time#inXSDDate"
-_EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
-_CHAIN = ox.NamedNode(iris.AXO + "attributionChain")
 _REFERENCE_SHAPES = frozenset({AXSH + "DeclaredReference", AXSH + "DeclaredReferenceLoose"})
 
 
