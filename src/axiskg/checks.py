@@ -192,7 +192,8 @@ def ignored_files(project: Project) -> list[Violation]:
 # --- unknown terms ------------------------------------------------------------------------------------------
 
 
-def _namespace(iri: str) -> str:
+def namespace_of(iri: str) -> str:
+    """`https://w3id.org/axiskg/ontology#Claim` -> `https://w3id.org/axiskg/ontology#`."""
     return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
 
 
@@ -214,15 +215,15 @@ class Vocabulary:
     def __init__(self, ontology: Sequence[ParsedFile]) -> None:
         declared = {q.subject.value for p in ontology for q in p.quads if isinstance(q.subject, ox.NamedNode)}
         self.terms: dict[str, set[str]] = {ns: set(names) for ns, names in standard_terms().items()}
-        self.home = {_namespace(t) for t in declared if t.startswith(iris.ONTOLOGY)} - {""}
+        self.home = {namespace_of(t) for t in declared if t.startswith(iris.ONTOLOGY)} - {""}
         for t in declared:
-            ns = _namespace(t)
+            ns = namespace_of(t)
             if ns in self.home or ns in self.terms:
                 self.terms.setdefault(ns, set()).add(t[len(ns) :])
 
     def known(self, iri: str) -> bool:
         """False only for an IRI of a known namespace that is none of its terms."""
-        ns = _namespace(iri)
+        ns = namespace_of(iri)
         vocabulary = _STANDARD.get(ns)
         if vocabulary is not None and iri in vocabulary:  # rdflib's own test (rdf:_1... included)
             return True
@@ -232,7 +233,7 @@ class Vocabulary:
     def suggest(self, iri: str, used: Iterable[str] = ()) -> str | None:
         """The known term nearest to `iri`: of its own namespace, unless a term of another vocabulary that the
         data uses (`used`) is nearer (`axo:attendedBy`: schema:attendee, not axo:plannedBy)."""
-        ns = _namespace(iri)
+        ns = namespace_of(iri)
         local = iri[len(ns) :]
         names = sorted(self.terms.get(ns, ()))
         same_case = [n for n in names if n.lower() == local.lower()]
@@ -241,13 +242,13 @@ class Vocabulary:
         close = difflib.get_close_matches(local, names, n=1, cutoff=0.6)
         best, score = (ns + close[0], _likeness(local, close[0])) if close else (None, 0.0)
         for term in sorted(set(used)):
-            other = _namespace(term)
+            other = namespace_of(term)
             if other != ns and _likeness(local, term[len(other) :]) > max(score, 0.7):
                 best, score = term, _likeness(local, term[len(other) :])
         return best
 
     def source(self, iri: str) -> str:
-        ns = _namespace(iri)
+        ns = namespace_of(iri)
         return "the ontology (ontology/)" if ns in self.home else f"the vocabulary <{ns}>"
 
 
@@ -928,7 +929,8 @@ def quotes(
             if pred == _QUOTE and isinstance(o, ox.Literal) and o.language:  # others: axsh:ClaimQuoteText
                 said.append((p, s, o))
             elif pred == _STATED_IN and isinstance(o, ox.NamedNode):
-                several.update([s] if stated.setdefault(s, o) != o else [])
+                if stated.setdefault(s, o) != o:
+                    several.add(s)
             elif pred == _RDF_TYPE and o == _CLAIM:
                 claims.add(s)
             elif pred == _SOURCE_FILE and isinstance(o, ox.Literal):
@@ -1233,7 +1235,7 @@ def _what(node: ox.NamedNode | ox.BlankNode, types: set[str], is_claim: bool) ->
         if kind in iris.KINDS:
             return _KIND_NAMES.get(kind, kind)
     for t in sorted(types):
-        local = t[len(_namespace(t)) :]
+        local = t[len(namespace_of(t)) :]
         if local:
             return local if local == "DateSpec" else re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
     return "data node"

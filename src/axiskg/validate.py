@@ -470,7 +470,7 @@ def _with_hints(
                 and isinstance(subject, ox.NamedNode)
                 and subject.value.startswith(iris.ONTOLOGY)
             ):
-                terms.setdefault(_namespace_of(subject.value), []).append(subject.value)
+                terms.setdefault(checks.namespace_of(subject.value), []).append(subject.value)
     seen: set[tuple[str, str | None, int | None]] = set()
     # an exact day on a DateSpec of another precision is said once, by the check beyond SHACL, not also as
     # every bound that differs from the day
@@ -520,16 +520,12 @@ def _with_hints(
         elif v.shape is not None and v.value:
             # the values a shape lists (hedges, precisions), else the ontology's terms of the value's
             # namespace (a role: misspelt)
-            listed = _listed_values(shapes, URIRef(v.shape)) or terms.get(_namespace_of(v.value), [])
+            listed = _listed_values(shapes, URIRef(v.shape)) or terms.get(checks.namespace_of(v.value), [])
             near = _nearest_listed(v.value, listed) if listed else None
             if near is not None:
                 v = replace(v, message=f"{v.message} (did you mean {compact(near)}?)")
         out.append(v)
     return out
-
-
-def _namespace_of(iri: str) -> str:
-    return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
 
 
 def _listed_values(shapes: Graph, shape: URIRef) -> list[str]:

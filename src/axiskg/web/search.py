@@ -77,7 +77,7 @@ MIN_JOINED = 4  # consonants: a shorter whole name ("Ali", "Amal") would match t
 def joined_skeleton(key: str) -> str:
     """A normalised name's consonants, its words run together and its articles left out: `deir ez zor`,
     `deir al zour` -> `drzr`; `abu kamal`, `al bukamal` -> `bkml`."""
-    return "".join(skeleton(w) for w in key.split() if w not in _ARTICLES)
+    return _DOUBLE.sub(r"\1", "".join(skeleton(w) for w in key.split() if w not in _ARTICLES))
 
 
 @dataclass(frozen=True)
