@@ -1053,21 +1053,20 @@ def test_a_wikidata_link_without_evidence_is_located_at_the_link(tmp_path: Path)
     assert "axo:wikidataEvidence" in v.message
 
 
-def test_a_claim_iri_reused_in_a_new_report_does_not_fault_the_other_reports_quote(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A curator copies a claim of report-003 and keeps its IRI: the claim now has two reports. That is said
-    (described in two files; not exactly one axo:statedIn), but report-003's quote is not checked against
-    the new report's text, an error in a file the curator did not touch."""
+def _report_with_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text_file: str, source_file: str, claim: str
+) -> Path:
+    """A copy of the repository with report-099.ttl: a report whose axo:sourceFile is `source_file`, its
+    text (`text_file` in $AXISKG_SOURCES: "The factions met in Baghdad."), and `claim` quoting it."""
     sources = tmp_path / "sources"
     sources.mkdir()
-    (sources / "099_test.txt").write_text("The factions met in Baghdad.\n", encoding="utf-8")
+    (sources / text_file).write_text("The factions met in Baghdad.\n", encoding="utf-8")
     monkeypatch.setenv("AXISKG_SOURCES", str(sources))
-    root = _repo_copy_with(
+    return _repo_copy_with(
         tmp_path / "p",
         "report-099.ttl",
         NEW_REPORT_HEAD
-        + """\
+        + f"""\
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
@@ -1076,15 +1075,26 @@ report:memri-2024-03-05 a axo:Report ;
     dcterms:title "Test"@en ;
     dcterms:publisher <https://w3id.org/axiskg/id/org/memri> ;
     dcterms:issued "2024-03-05"^^xsd:date ;
-    axo:sourceFile "099_test.txt" .
+    axo:sourceFile "{source_file}" .
 
-claim:003-pmu-urgent-meeting a axo:Claim ;
+{claim} a axo:Claim ;
     axo:asserts meeting:pmu-urgent-meeting-2023-11-02 ;
     axo:statedIn report:memri-2024-03-05 ;
     axo:attributionChain () ;
     axo:hedge hedge:none ;
     axo:quote "The factions met in Baghdad."@en .
 """,
+    )
+
+
+def test_a_claim_iri_reused_in_a_new_report_does_not_fault_the_other_reports_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A curator copies a claim of report-003 and keeps its IRI: the claim now has two reports. That is said
+    (described in two files; not exactly one axo:statedIn), but report-003's quote is not checked against
+    the new report's text, an error in a file the curator did not touch."""
+    root = _report_with_source(
+        tmp_path, monkeypatch, "099_test.txt", "099_test.txt", "claim:003-pmu-urgent-meeting"
     )
     violations = validate(root).violations
     assert [v.file for v in violations if v.check == "quote-not-in-source"] == []
@@ -1236,33 +1246,7 @@ meeting:099-baghdad a axo:Meeting ;
 def test_a_misspelt_source_file_gets_the_text_it_is_near(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "099_0badc0de.txt").write_text("The factions met in Baghdad.\n", encoding="utf-8")
-    monkeypatch.setenv("AXISKG_SOURCES", str(sources))
-    root = _repo_copy_with(
-        tmp_path / "p",
-        "report-099.ttl",
-        NEW_REPORT_HEAD
-        + """\
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
-report:memri-2024-03-05 a axo:Report ;
-    skos:prefLabel "Test"@en ;
-    dcterms:title "Test"@en ;
-    dcterms:publisher <https://w3id.org/axiskg/id/org/memri> ;
-    dcterms:issued "2024-03-05"^^xsd:date ;
-    axo:sourceFile "099_0badcode.txt" .
-
-claim:099-met a axo:Claim ;
-    axo:asserts meeting:pmu-urgent-meeting-2023-11-02 ;
-    axo:statedIn report:memri-2024-03-05 ;
-    axo:attributionChain () ;
-    axo:hedge hedge:none ;
-    axo:quote "The factions met in Baghdad."@en .
-""",
-    )
+    root = _report_with_source(tmp_path, monkeypatch, "099_0badc0de.txt", "099_0badcode.txt", "claim:099-met")
     [note] = [n for n in validate(root).notes if "099_0badcode.txt" in n]
     assert "did you mean 099_0badc0de.txt?" in note
 
