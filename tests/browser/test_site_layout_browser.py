@@ -125,7 +125,19 @@ def test_the_network_centres_on_an_actor_from_its_page(page: Page, release: Rele
 
 
 @pytest.mark.parametrize(
-    "path", ["/network", "/ontology", "/graph/derived", "/downloads", "/disagreements", "/nonexistent"]
+    "path",
+    [
+        "/network",
+        "/ontology",
+        "/graph/derived",
+        "/downloads",
+        "/disagreements",
+        "/nonexistent",
+        # the filter forms and the roles column
+        "/timeline?actor=https%3A%2F%2Fw3id.org%2Faxiskg%2Fid%2Forg%2Fasaib-ahl-al-haq",
+        "/disagreements?report=https%3A%2F%2Fw3id.org%2Faxiskg%2Fid%2Freport%2Famwaj-2023-11-07",
+        "/queries/who-met-whom?actor=Khazali",
+    ],
 )
 def test_pages_fit_a_375px_phone(phone: Page, path: str) -> None:
     response = phone.page.goto(phone.base + path, wait_until="load")
@@ -133,7 +145,7 @@ def test_pages_fit_a_375px_phone(phone: Page, path: str) -> None:
     phone.page.wait_for_timeout(300)  # the network draws after its fetch
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"{path} is {width} px wide at a 375 px viewport"
-    phone.shot("phone" + path.replace("/", "-"))
+    phone.shot("phone" + path.split("?", 1)[0].replace("/", "-") + ("-filtered" if "?" in path else ""))
 
 
 def test_a_report_page_fits_320px(phone: Page, release: Release) -> None:
