@@ -584,3 +584,19 @@ def test_help_paragraphs_flow_to_the_terminal_width(runner: CliRunner) -> None:
     assert "for a syntax error, and `file:line: severity:" in " ".join(
         x.strip(" │") for x in result.stdout.splitlines()
     )
+
+
+def test_query_by_name_takes_a_name_for_an_iri(runner: CliRunner, release_out: Path) -> None:
+    """`--param actor=Khazali`, as the canned-query pages take it: the rows of his IRI, and a note on stderr
+    saying whom the name was read as; a name that picks out several is an error listing them."""
+    root = Path(__file__).resolve().parents[1]
+    base = ["query", "-r", str(release_out), "--root", str(root), "--name", "who-met-whom", "--format", "csv"]
+    khazali = "https://w3id.org/axiskg/id/person/qais-al-khazali"
+    by_name = runner.invoke(app, [*base, "--param", "actor=Khazali"])
+    by_iri = runner.invoke(app, [*base, "--param", f"actor={khazali}"])
+    assert by_name.exit_code == 0 and by_iri.exit_code == 0
+    assert by_name.stdout == by_iri.stdout and len(by_name.stdout.splitlines()) > 1
+    assert by_name.stderr.strip() == f"“Khazali” read as Qais Al-Khazali ({khazali})."
+    several = runner.invoke(app, [*base, "--param", "actor=Hajj"])
+    assert several.exit_code == 1
+    assert _one_error_line(several.stderr).startswith("Error: parameter 'actor': 'Hajj' names several: ")

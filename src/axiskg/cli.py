@@ -34,7 +34,7 @@ from axiskg.publish import publish as publish_release
 from axiskg.queries import get_query, guess_term, load_queries
 from axiskg.query import Answer, compact
 from axiskg.query import query as run_query
-from axiskg.release import open_release, resolve_release_dir
+from axiskg.release import Release, open_release, resolve_release_dir
 from axiskg.scaffold import scaffold_report
 from axiskg.validate import ValidationReport
 from axiskg.validate import validate as validate_project
@@ -358,6 +358,7 @@ def query(
       axiskg query --list
       axiskg query --name meeting-attendees --format csv
       axiskg query --name claims-about-entity --param entity=https://w3id.org/axiskg/id/org/kataib-hezbollah
+      axiskg query --name who-met-whom --param actor=Khazali --format csv
       axiskg query -f my.rq --format json
     """
     with _errors():
@@ -368,17 +369,25 @@ def query(
         if len(given) != 1:
             raise typer.BadParameter("give exactly one of: a query text, --file FILE or --name NAME")
         params = _parse_params(param)
+        target: Path | Release
         if name is not None:
             named = get_query(_queries_dir(root, release), name)
+            # a name for an IRI ("Khazali"), read as the canned-query pages read it, and said so on stderr
+            from axiskg.web.search import resolve_names  # the web's search index; imported when it is used
+
+            opened = open_release(release)
+            params, notes = resolve_names(opened, named.params, params)
+            for note in notes:
+                typer.echo(note, err=True)
             # bound as the web binds them (the canned-query pages, "Open in editor", the editor's examples)
-            sparql, bindings = named.with_values(params), {}
+            sparql, bindings, target = named.with_values(params), {}, opened
         else:
             if file is not None:
                 sparql = sys.stdin.read() if str(file) == "-" else _read(file)
             else:
                 sparql = str(text)
-            bindings = {ox.Variable(k): guess_term(v) for k, v in params.items()}
-        answer = run_query(release, sparql, bindings)
+            bindings, target = {ox.Variable(k): guess_term(v) for k, v in params.items()}, release
+        answer = run_query(target, sparql, bindings)
         with _closed_pipe_ok():
             _print_answer(answer, fmt)
 

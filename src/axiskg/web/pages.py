@@ -32,7 +32,7 @@ from axiskg.web.views.claims import claim_index
 from axiskg.web.views.disagreements import for_report
 from axiskg.web.views.entity import entity_context
 from axiskg.web.views.meeting import meeting_context, met_at_meetings
-from axiskg.web.views.named_queries import param_kinds, queries_dir, resolve_names, run_guarded
+from axiskg.web.views.named_queries import queries_dir, run_guarded
 from axiskg.web.views.network import in_network, network
 from axiskg.web.views.ontology_doc import ontology
 from axiskg.web.views.report import report_context
@@ -359,7 +359,7 @@ async def named_query(request: Request) -> Response:
     resolved: list[str] = []
     status = 200
     try:
-        values, resolved = resolve_names(release, query.params, values)  # "Khazali" for a person's IRI
+        values, resolved = search.resolve_names(release, query.params, values)  # "Khazali" for a person's IRI
         # The text the page runs and "Open in editor" carries: the parameters bound once.
         editor_text = query.with_values(values)
         result = await run_guarded(request, release, editor_text)
@@ -381,7 +381,7 @@ async def named_query(request: Request) -> Response:
     choices = {
         p.name: [(e.iri, e.label) for e in index.entries if e.kind in kinds]
         for p in query.params
-        if p.kind == "iri" and (kinds := param_kinds(p, index))
+        if p.kind == "iri" and (kinds := search.param_kinds(p, index))
     }
     return render(
         request,

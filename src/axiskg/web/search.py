@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from axiskg import iris
+from axiskg.errors import AxiskgError
 from axiskg.release import Release
 from axiskg.web.views import links
 from axiskg.web.views.claims import other_language, type_label
@@ -221,6 +224,85 @@ def _similar(shapes: list[str], words: tuple[str, ...]) -> int:
         if not any(w == s or (len(s) >= 3 and w.startswith(s)) for w in words):
             return 0
     return SIMILAR
+
+
+# ---------------------------------------------------------------- names for IRI parameters (named queries)
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_KIND_WORDS = {
+    "person": "person",
+    "organization": "org",
+    "meeting": "meeting",
+    "event": "event",
+    "place": "place",
+}
+
+
+def param_kinds(param: Any, index: SearchIndex) -> set[str]:
+    """The kinds of entity an IRI parameter takes, of those search knows: its default's, and those its label
+    names as words ("The person or organization (IRI)": persons and organizations; "The entity": any)."""
+    known = {e.kind for e in index.entries}
+    words = set(re.findall(r"[a-z]+", (param.label or "").lower()))
+    if "entity" in words:
+        return known
+    kinds = {k for k in [links.kind_of(param.default)] if k}
+    kinds |= {kind for word, kind in _KIND_WORDS.items() if word in words}
+    return kinds & known
+
+
+def resolve_names(
+    release: Release, params: Sequence[Any], values: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """IRI parameters given as a prefixed name (`person:qais-al-khazali`, expanded) or, for a parameter of
+    entities search knows (`param_kinds`), as a name ("Khazali"): the one entity of its kinds that search
+    ranks first, said in a note ("Khazali" read as Qais Al-Khazali). A name that picks out no entity, or
+    several equally well, raises NameNotFoundError with the candidates; any other value is left to the
+    binding (which refuses what is not an IRI)."""
+    resolved = dict(values)
+    notes: list[str] = []
+    index = search_index(release)
+    for p in params:
+        value = values.get(p.name, "").strip()
+        if p.kind != "iri" or not value:
+            continue
+        if _SCHEME.match(value):
+            prefix, _, local = value.partition(":")
+            if prefix in _PREFIXED and not local.startswith("//"):
+                resolved[p.name] = _PREFIXED[prefix] + local
+                notes.append(f"{value} read as {resolved[p.name]}.")
+            continue
+        kinds = param_kinds(p, index)
+        if not kinds:
+            continue
+        hits = [h for h in index.search(value, limit=len(index.entries)) if h.entry.kind in kinds]
+        if not hits:
+            raise NameNotFoundError(
+                p.name, f"parameter '{p.name}': no {_kinds_text(kinds)} is named '{value}'"
+            )
+        best = [h for h in hits if h.score == hits[0].score]
+        if len(best) > 1:
+            names = "; ".join(f"{h.entry.label} ({h.entry.iri})" for h in best[:8])
+            raise NameNotFoundError(p.name, f"parameter '{p.name}': '{value}' names several: {names}")
+        resolved[p.name] = best[0].entry.iri
+        notes.append(f"“{value}” read as {best[0].entry.label} ({best[0].entry.iri}).")
+    return resolved, notes
+
+
+# prefixed names a researcher may type: the data model's prefixes and the entity prefixes (person:, actor:...)
+_PREFIXED = {**iris.PREFIXES, **iris.ENTITY_PREFIXES}
+
+
+def _kinds_text(kinds: set[str]) -> str:
+    words = {v: k for k, v in _KIND_WORDS.items()}
+    return " or ".join(words.get(k, k) for k in sorted(kinds)) if len(kinds) <= 3 else "entity"
+
+
+class NameNotFoundError(AxiskgError):
+    """A name given for an IRI parameter that picks out no one entity; `param` names the field."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 def search_index(release: Release) -> SearchIndex:
