@@ -462,7 +462,9 @@ TIMELINE_CSV = ("id", "label", "kind", "type", "when", "not_before", "not_after"
 
 
 def _csv_cell(value: Any) -> str:
-    return "" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+    text = "" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+    # a spreadsheet runs a cell that begins with = + - @ as a formula: such text is quoted (OWASP's advice)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 async def timeline_csv(request: Request) -> Response:
@@ -475,13 +477,13 @@ async def timeline_csv(request: Request) -> Response:
     w.writerow([*TIMELINE_CSV, "reports", "according_to", *(["roles"] if data["actor"] else [])])
     for item in data["items"] + data["undated"]:
         row = [_csv_cell(item.get(k)) for k in TIMELINE_CSV]
-        row += ["; ".join(item["reports"]), "; ".join(short[r] for r in item["reports"])]
+        row += ["; ".join(item["reports"]), _csv_cell("; ".join(short[r] for r in item["reports"]))]
         if data["actor"]:
             hedged = [
                 (r["role"], short[r["report"]], f" [{r['hedge']}]" if r["hedge"] else "")
                 for r in item["roles"]
             ]
-            row.append("; ".join(f"{role}, according to {by}{h}" for role, by, h in hedged))
+            row.append(_csv_cell("; ".join(f"{role}, according to {by}{h}" for role, by, h in hedged)))
         w.writerow(row)
     return Response(
         out.getvalue(),
